@@ -1,0 +1,94 @@
+"""Chunking: blocks → sentence-aware passages of about ``chunk_words`` words that keep their pages and section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kb.records import Block
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    target_words: int = 170
+    max_words: int = 240
+    overlap_words: int = 30
+
+    def key(self) -> str:
+        return f"chunk:{self.target_words}/{self.max_words}/{self.overlap_words}"
+
+
+@dataclass
+class Passage:
+    text: str
+    page_start: int
+    page_end: int
+    section: str
+
+
+@dataclass
+class _Sentence:
+    text: str
+    page: int
+    section: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@lru_cache(maxsize=4)
+def _segmenter(language: str):
+    import pysbd
+
+    return pysbd.Segmenter(language=language if language in ("es", "en") else "en", clean=False)
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
+
+
+def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for block in blocks:
+        for sentence in split_sentences(block.text, language):
+            words = sentence.split()
+            # A "sentence" longer than a chunk (tables, run-on legal text) is cut into windows.
+            for start in range(0, len(words), max_words):
+                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section))
+    return out
+
+
+def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "en") -> list[Passage]:
+    """Pack sentences into passages; a new section starts a new passage; neighbours overlap by a sentence or so."""
+    passages: list[Passage] = []
+    current: list[_Sentence] = []
+    fresh = 0  # sentences in ``current`` that no passage holds yet (the rest is carried overlap)
+
+    def flush(carry: bool) -> None:
+        nonlocal current, fresh
+        if fresh:
+            passages.append(Passage(
+                text=" ".join(s.text for s in current),
+                page_start=min(s.page for s in current), page_end=max(s.page for s in current),
+                section=current[-1].section,
+            ))
+        tail: list[_Sentence] = []
+        if carry:
+            for s in reversed(current[1:]):
+                if sum(t.words for t in tail) + s.words > settings.overlap_words:
+                    break
+                tail.insert(0, s)
+        current, fresh = tail, 0
+
+    for sentence in _sentences(blocks, language, settings.max_words):
+        if current and sentence.section != current[-1].section:
+            flush(carry=False)
+        elif current and sum(s.words for s in current) + sentence.words > settings.max_words:
+            flush(carry=True)
+        current.append(sentence)
+        fresh += 1
+        if sum(s.words for s in current) >= settings.target_words:
+            flush(carry=True)
+    flush(carry=False)
+    return passages

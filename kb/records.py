@@ -1,0 +1,221 @@
+"""The typed records that flow through policy-kb: document, page, chunk, hit, citation, filters, ingestion outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+# Document fields copied onto every chunk, because chromadb filters on chunk metadata only.
+FILTER_FIELDS = ("jurisdiction", "level", "doc_type", "year")
+
+
+@dataclass
+class DocumentMeta:
+    """What is known about a document. Empty strings / None mean unknown, never guessed."""
+
+    title: str = ""
+    publisher: str = ""
+    year: int | None = None
+    jurisdiction: str = ""
+    level: str = ""
+    doc_type: str = ""
+    language: str = ""
+    topics: list[str] = field(default_factory=list)
+    url: str = ""
+    licence: str = ""
+
+    def merged_over(self, fallback: "DocumentMeta") -> "DocumentMeta":
+        """Fields of self where known, else those of ``fallback``."""
+        out = DocumentMeta()
+        for name in self.__dataclass_fields__:
+            mine = getattr(self, name)
+            setattr(out, name, mine if mine not in ("", None, []) else getattr(fallback, name))
+        return out
+
+
+@dataclass
+class Page:
+    """One page of extracted text; ``number`` is 1-based as printed in a PDF viewer."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Block:
+    """A run of text on one page under one section heading (the unit the chunker works from)."""
+
+    page: int
+    section: str
+    text: str
+
+
+@dataclass
+class Document:
+    doc_id: str  # content hash of the file's bytes
+    source: str  # absolute path of the file
+    meta: DocumentMeta
+    pages: list[Page]
+    page_count: int
+    empty_pages: int = 0
+
+
+@dataclass
+class Chunk:
+    chunk_id: str  # "<doc_id>:<ordinal>"
+    doc_id: str
+    ordinal: int
+    text: str
+    page_start: int
+    page_end: int
+    section: str
+    language: str
+    # Document fields carried for filtering and citation.
+    title: str = ""
+    publisher: str = ""
+    year: int | None = None
+    jurisdiction: str = ""
+    level: str = ""
+    doc_type: str = ""
+    source: str = ""
+    url: str = ""
+
+    def metadata(self) -> dict[str, Any]:
+        """chromadb metadata: scalar values only, unknown fields left out (never stored as fake values)."""
+        raw = {
+            "doc_id": self.doc_id, "ordinal": self.ordinal, "page_start": self.page_start,
+            "page_end": self.page_end, "section": self.section, "language": self.language,
+            "title": self.title, "publisher": self.publisher, "year": self.year,
+            "jurisdiction": self.jurisdiction, "level": self.level, "doc_type": self.doc_type,
+            "source": self.source, "url": self.url,
+        }
+        return {k: v for k, v in raw.items() if v not in ("", None)}
+
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, md: dict[str, Any]) -> "Chunk":
+        return cls(
+            chunk_id=chunk_id, doc_id=md["doc_id"], ordinal=int(md.get("ordinal", 0)), text=text,
+            page_start=int(md.get("page_start", 0)), page_end=int(md.get("page_end", 0)),
+            section=md.get("section", ""), language=md.get("language", ""), title=md.get("title", ""),
+            publisher=md.get("publisher", ""), year=md.get("year"), jurisdiction=md.get("jurisdiction", ""),
+            level=md.get("level", ""), doc_type=md.get("doc_type", ""), source=md.get("source", ""),
+            url=md.get("url", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters; empty means "any". Applied inside every retrieval leg."""
+
+    languages: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    doc_ids: tuple[str, ...] = ()
+
+    def matches(self, md: dict[str, Any]) -> bool:
+        """The same test as ``where()``, for legs that do not run inside chromadb."""
+        checks = [
+            (self.languages, md.get("language")), (self.jurisdictions, md.get("jurisdiction")),
+            (self.levels, md.get("level")), (self.doc_types, md.get("doc_type")), (self.doc_ids, md.get("doc_id")),
+        ]
+        if any(allowed and value not in allowed for allowed, value in checks):
+            return False
+        year = md.get("year")
+        if self.year_min is not None and (year is None or year < self.year_min):
+            return False
+        if self.year_max is not None and (year is None or year > self.year_max):
+            return False
+        return True
+
+    def where(self, language: str | None = None) -> dict[str, Any] | None:
+        """A chromadb ``where`` clause; values are passed as data, never interpolated."""
+        clauses: list[dict[str, Any]] = []
+        for key, allowed in (("jurisdiction", self.jurisdictions), ("level", self.levels),
+                             ("doc_type", self.doc_types), ("doc_id", self.doc_ids)):
+            if allowed:
+                clauses.append({key: {"$in": list(allowed)}})
+        if language is not None:
+            clauses.append({"language": language})
+        elif self.languages:
+            clauses.append({"language": {"$in": list(self.languages)}})
+        if self.year_min is not None:
+            clauses.append({"year": {"$gte": int(self.year_min)}})
+        if self.year_max is not None:
+            clauses.append({"year": {"$lte": int(self.year_max)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    publisher: str
+    year: int | None
+    page_start: int
+    page_end: int
+    section: str
+    source: str
+    url: str
+    doc_id: str
+    jurisdiction: str = ""
+    language: str = ""
+
+    @property
+    def pages(self) -> str:
+        if not self.page_start:
+            return ""
+        if self.page_end and self.page_end != self.page_start:
+            return f"pp. {self.page_start}–{self.page_end}"
+        return f"p. {self.page_start}"
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    rank: int
+    legs: list[str]  # which retrieval legs found it, e.g. ["dense:es", "lexical"]
+    citation: Citation
+
+
+class Outcome(str, Enum):
+    INGESTED = "ingested"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass
+class FileReport:
+    path: str
+    outcome: Outcome
+    reason: str = ""
+    doc_id: str = ""
+    chunks: int = 0
+    pages: int = 0
+    empty_pages: int = 0
+    language: str = ""
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    embedded: int = 0  # passages actually sent to the model (cache misses)
+    reused: int = 0  # passages whose vectors came from the cache
+    seconds: float = 0.0
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for f in self.files if f.outcome is outcome)
+
+    @property
+    def ok(self) -> bool:
+        return self.count(Outcome.FAILED) == 0

@@ -1,0 +1,134 @@
+"""Search: dense retrieval per language (+ lexical when present) → reciprocal rank fusion → de-duplication → hits."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+from kb.citations import citation_for
+from kb.fusion import reciprocal_rank_fusion
+from kb.records import Chunk, Filters, Hit
+from kb.store import Store
+
+MAIN_LANGUAGES = ("es", "en")
+
+
+class Leg(Protocol):
+    """An extra retrieval leg (e.g. BM25): ranked chunk ids for a query under the same filters."""
+
+    name: str
+
+    def search(self, query: str, n: int, filters: Filters) -> list[str]: ...
+
+
+@dataclass
+class SearchTrace:
+    """Where the time of one search went (seconds), for benchmarks and ``--explain``."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - started
+        return now
+
+
+class Searcher:
+    """Runs one query through every leg. Same-language bias is why dense retrieval runs once per language."""
+
+    def __init__(self, store: Store, *, extra_legs: list[Leg] | None = None) -> None:
+        self.store = store
+        self.config = store.config
+        self.extra_legs = list(extra_legs or [])
+        self._languages: tuple[int, list[str]] = (-1, [])
+        self._lock = threading.Lock()
+
+    def languages(self) -> list[str]:
+        """Languages present in the store, re-read only when the manifest changes."""
+        gen = self.store.manifest.generation()
+        with self._lock:
+            if self._languages[0] != gen:
+                self._languages = (gen, self.store.manifest.languages())
+            return self._languages[1]
+
+    def dense_legs(self, filters: Filters) -> list[tuple[str, dict | None]]:
+        """(leg name, where clause) per language: Spanish, English, and one leg for all other languages."""
+        present = self.languages()
+        wanted = [l for l in present if not filters.languages or l in filters.languages]
+        legs = [(f"dense:{l}", filters.where(language=l)) for l in MAIN_LANGUAGES if l in wanted]
+        others = [l for l in wanted if l not in MAIN_LANGUAGES]
+        if others:
+            legs.append(("dense:other", replace(filters, languages=tuple(others)).where()))
+        return legs
+
+    def search(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
+               extra: bool = True, trace: SearchTrace | None = None, max_per_doc: int | None = None) -> list[Hit]:
+        k = k or self.config.k
+        cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
+        trace = trace or SearchTrace()
+        n = max(self.config.candidates, k * 3)
+        t = time.perf_counter()
+        ranked: dict[str, list[str]] = {}
+        embeddings: dict[str, np.ndarray] = {}
+        similarity: dict[str, float] = {}
+        if dense:
+            qvec = self.store.embedder.embed_query(query)
+            t = trace.add("embed_query", t)
+            for name, where in self.dense_legs(filters):
+                found = self.store.vectors.query(qvec, n, where)
+                ranked[name] = [h.chunk_id for h in found]
+                embeddings.update({h.chunk_id: h.embedding for h in found if h.embedding is not None})
+                similarity.update({h.chunk_id: 1.0 - h.distance for h in found})
+                t = trace.add(name, t)
+        if extra:
+            for leg in self.extra_legs:
+                ranked[leg.name] = leg.search(query, n, filters)
+                t = trace.add(leg.name, t)
+        # Equal fused scores are common (rank 1 of the Spanish leg vs rank 1 of the English leg): the closer vector wins.
+        fused = sorted(reciprocal_rank_fusion(ranked, k=self.config.rrf_k),
+                       key=lambda t: (-round(t[1], 12), -similarity.get(t[0], 0.0)))
+        t = trace.add("fusion", t)
+        chunks = self.store.manifest.chunks_by_id([cid for cid, _, _ in fused])  # committed versions only
+        hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
+        trace.add("citations", t)
+        return hits
+
+
+def _fingerprint(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[\W\d_]+", " ", text).strip()
+
+
+def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], embeddings: dict[str, np.ndarray],
+           *, k: int, max_per_doc: int, similarity: float) -> list[Hit]:
+    """The top ``k`` committed chunks, skipping near-duplicates and more than ``max_per_doc`` per document."""
+    hits: list[Hit] = []
+    per_doc: dict[str, int] = {}
+    seen_text: set[str] = set()
+    kept_vectors: list[np.ndarray] = []
+    for chunk_id, score, legs in fused:
+        chunk = chunks.get(chunk_id)
+        if chunk is None:
+            continue  # uncommitted (an ingestion is writing it) or already replaced
+        if max_per_doc and per_doc.get(chunk.doc_id, 0) >= max_per_doc:
+            continue
+        fp = _fingerprint(chunk.text)
+        if fp in seen_text:
+            continue
+        vec = embeddings.get(chunk_id)
+        if vec is not None and kept_vectors and float(np.max(np.stack(kept_vectors) @ vec)) >= similarity:
+            continue
+        seen_text.add(fp)
+        if vec is not None:
+            kept_vectors.append(vec)
+        per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+        hits.append(Hit(chunk=chunk, score=score, rank=len(hits) + 1, legs=sorted(legs), citation=citation_for(chunk)))
+        if len(hits) >= k:
+            break
+    return hits

@@ -1,0 +1,111 @@
+"""The vector index: a chromadb collection (embedded or a Chroma server) that is only ever given our own vectors."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kb.embedding import EmbedderIdentity
+
+# chromadb reads this at import time; telemetry would try the network.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class EmbedderMismatch(RuntimeError):
+    """The store was built with another model; mixing vectors from two models gives nonsense."""
+
+
+@dataclass
+class DenseHit:
+    chunk_id: str
+    distance: float
+    embedding: np.ndarray | None
+
+
+@lru_cache(maxsize=8)
+def chroma_client(path: str = "", url: str = ""):
+    """One client per process and location (chromadb clients are heavy and keep their own caches)."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+                                   ssl=parsed.scheme == "https", settings=settings)
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=path, settings=settings)
+
+
+class VectorIndex:
+    """Chunk vectors + filterable metadata in one cosine-space collection."""
+
+    def __init__(self, *, path: Path, url: str, name: str, identity: EmbedderIdentity) -> None:
+        self._client = chroma_client(str(path) if not url else "", url)
+        self.identity = identity
+        # embedding_function=None: chromadb must never embed (its default model would be downloaded).
+        try:
+            self._col = self._client.get_collection(name=name, embedding_function=None)
+        except Exception:  # chromadb raises NotFoundError (a ValueError in some versions) for a new store
+            self._col = self._client.create_collection(
+                name=name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": identity.name, "embedder_version": identity.version, "dim": identity.dim},
+                get_or_create=True,
+            )
+        self._check_identity()
+
+    def _check_identity(self) -> None:
+        md = self._col.metadata or {}
+        stored = (md.get("embedder"), md.get("embedder_version"), md.get("dim"))
+        wanted = (self.identity.name, self.identity.version, self.identity.dim)
+        if stored != wanted:
+            raise EmbedderMismatch(
+                f"this store was built with {stored[0]} {stored[1]} ({stored[2]}-d) but the embedder is "
+                f"{self.identity}. Vectors from two models cannot be mixed: use the original embedder, or "
+                f"re-index into a fresh store with `kb ingest --reindex PATH` (or another --store)."
+            )
+
+    def count(self) -> int:
+        return self._col.count()
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict]) -> None:
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self._col.upsert(ids=list(ids[start:end]), embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                             documents=list(texts[start:end]), metadatas=list(metadatas[start:end]))
+
+    def delete_doc(self, doc_id: str) -> None:
+        self._col.delete(where={"doc_id": doc_id})
+
+    def doc_ids(self) -> set[str]:
+        """Every doc_id that has vectors (used to find orphans after a crash)."""
+        seen: set[str] = set()
+        total = self._col.count()
+        for offset in range(0, total, 5000):
+            got = self._col.get(include=["metadatas"], limit=5000, offset=offset)
+            seen.update(md["doc_id"] for md in got["metadatas"] if md)
+        return seen
+
+    def ids_for_doc(self, doc_id: str) -> list[str]:
+        return list(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None, with_embeddings: bool = True) -> list[DenseHit]:
+        if n <= 0:
+            return []
+        include = ["distances", "embeddings"] if with_embeddings else ["distances"]
+        res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
+                              include=include)
+        ids = res["ids"][0]
+        dists = res["distances"][0]
+        embs = res.get("embeddings")
+        embs = embs[0] if embs is not None and len(embs) else [None] * len(ids)
+        return [DenseHit(i, float(d), None if e is None else np.asarray(e, dtype=np.float32))
+                for i, d, e in zip(ids, dists, embs)]

@@ -1,0 +1,116 @@
+"""Self-made test documents: small PDFs (reportlab) and Markdown files in Spanish and English."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+SHARED_PDFS = Path(__file__).resolve().parents[2] / "shared" / "pdfs"
+
+
+def make_pdf(path: Path, pages: list[list[str]], *, title: str = "", author: str = "", header: str = "",
+             footer: bool = True, password: str = "") -> Path:
+    """A real PDF: one list of paragraphs (or "# Heading" lines) per page; optional running header and page footer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kwargs = {"invariant": 1}
+    if password:
+        from reportlab.lib import pdfencrypt
+
+        kwargs["encrypt"] = pdfencrypt.StandardEncryption(password, canPrint=1)
+    c = canvas.Canvas(str(path), pagesize=A4, **kwargs)
+    c.setTitle(title)
+    c.setAuthor(author)
+    width, height = A4
+    for number, paragraphs in enumerate(pages, start=1):
+        y = height - 50
+        if header:
+            c.setFont("Helvetica", 8)
+            c.drawString(50, y, header)
+            y -= 30
+        for para in paragraphs:
+            if para.startswith("# "):
+                c.setFont("Helvetica-Bold", 13)
+                y -= 8
+                c.drawString(50, y, para[2:])
+                y -= 22
+                continue
+            c.setFont("Helvetica", 10)
+            for line in textwrap.wrap(para, 95):
+                c.drawString(50, y, line)
+                y -= 14
+            y -= 8
+        if footer:
+            c.setFont("Helvetica", 8)
+            c.drawString(width / 2 - 20, 30, f"Página {number} de {len(pages)}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def write_md(path: Path, front: dict, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["---"] + [f"{k}: {v}" for k, v in front.items()] + ["---", "", textwrap.dedent(body).strip(), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+ES_SUPPLIERS = (
+    "El programa estatal de desarrollo de proveedores vincula a pequeñas y medianas empresas locales con empresas "
+    "tractoras de los sectores aeroespacial y automotriz. Las empresas participantes reciben asesoría técnica, "
+    "apoyo para obtener certificaciones de calidad y acompañamiento para integrarse a las cadenas de suministro."
+)
+ES_PORT = (
+    "La estrategia portuaria busca ampliar la capacidad logística del puerto para atender a la agroindustria. "
+    "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas con los productores "
+    "de cacao, plátano y otros cultivos de exportación."
+)
+EN_SKILLS = (
+    "Singapore's Economic Development Board works with the national skills agency so that workers are trained in "
+    "the capabilities that new investors need. Training grants are tied to investment projects and firms co-design "
+    "courses with polytechnics, which shortens the time between an investment decision and a productive plant."
+)
+EN_PARKS = (
+    "Eco-industrial parks share water, energy and materials among tenant firms. A park management entity monitors "
+    "environmental performance, organises by-product exchanges and offers common services such as waste treatment."
+)
+
+
+def build_small_corpus(root: Path) -> dict[str, Path]:
+    """Four documents: a 3-page Spanish PDF with a running header, an English PDF, and one Markdown file each."""
+    files = {
+        "es_pdf": make_pdf(root / "plan_industrial_es.pdf", [
+            ["# Desarrollo de proveedores", ES_SUPPLIERS, ES_SUPPLIERS.replace("estatal", "regional")],
+            ["# Infraestructura portuaria", ES_PORT],
+            ["# Gobernanza", "Un consejo consultivo industrial reúne a empresas, universidades y gobierno para "
+             "dar seguimiento trimestral a los proyectos estratégicos y proponer ajustes a la política industrial."],
+        ], title="Plan industrial de prueba", author="Gobierno de Prueba",
+            header="PLAN INDUSTRIAL DE PRUEBA 2024-2044 · GOBIERNO DEL ESTADO"),
+        "en_pdf": make_pdf(root / "singapore_skills_en.pdf", [
+            ["# Investment and skills", EN_SKILLS],
+            ["# Eco-industrial parks", EN_PARKS],
+        ], title="Skills for investment", author="Test Institute"),
+        "es_md": write_md(root / "notas" / "eco_parques_es.md", {
+            "title": '"Parques ecoindustriales en la práctica"', "publisher": '"Equipo de prueba"', "year": 2023,
+            "jurisdiction": "MX", "level": "national", "doc_type": "note", "language": "es"},
+            """
+            # Parques ecoindustriales en la práctica
+
+            ## Simbiosis industrial
+            Los parques ecoindustriales permiten que las empresas compartan agua, energía y subproductos. Una entidad
+            administradora mide el desempeño ambiental y organiza el intercambio de residuos entre empresas vecinas.
+            """),
+        "en_md": write_md(root / "notes" / "ipa_en.md", {
+            "title": '"Investment promotion agencies"', "publisher": '"Test team"', "year": 2025,
+            "jurisdiction": "INT", "level": "international", "doc_type": "note", "language": "en"},
+            """
+            # Investment promotion agencies
+
+            ## Aftercare
+            Investment promotion agencies offer aftercare to established investors: they solve permit problems,
+            connect firms with local suppliers and encourage reinvestment and expansion of existing plants.
+            """),
+    }
+    return files

@@ -1,0 +1,57 @@
+import pytest
+
+from ingest.errors import IngestError
+from ingest.extract import extract, sniff
+from tests.fixtures import make_pdf
+
+
+def test_pdf_pages_are_numbered(tmp_path):
+    pdf = make_pdf(tmp_path / "a.pdf", [["Primera página."], ["Segunda página."]], title="Un título", author="Autor")
+    ex = extract(pdf, pdf.read_bytes())
+    assert ex.kind == "pdf" and ex.page_count == 2
+    assert [p.number for p in ex.pages] == [1, 2]
+    assert "Segunda" in ex.pages[1].text
+    assert ex.meta.title == "Un título" and ex.meta.publisher == "Autor"
+
+
+def test_markdown_front_matter(tmp_path):
+    md = tmp_path / "n.md"
+    md.write_text("---\ntitle: Nota\nyear: 2024\njurisdiction: mx-tab\ntopics: [skills, clusters]\n---\n# Nota\nTexto.\n")
+    ex = extract(md, md.read_bytes())
+    assert ex.meta.title == "Nota" and ex.meta.year == 2024 and ex.meta.jurisdiction == "MX-TAB"
+    assert ex.meta.topics == ["skills", "clusters"]
+    assert "title:" not in ex.pages[0].text
+
+
+@pytest.mark.parametrize("data,expected", [
+    (b"<!DOCTYPE html><html><body>x</body></html>", "not a PDF (looks like HTML page)"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "not a PDF (looks like PNG image)"),
+    (b"PK\x03\x04" + b"\x00" * 20, "not a PDF (looks like ZIP archive (or an Office document))"),
+    (b"", "empty file (0 bytes)"),
+])
+def test_not_a_pdf_is_named(tmp_path, data, expected):
+    f = tmp_path / "report.pdf"
+    f.write_bytes(data)
+    with pytest.raises(IngestError) as err:
+        extract(f, data)
+    assert err.value.reason == expected
+
+
+def test_truncated_pdf_fails_clearly(tmp_path):
+    pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]])
+    data = pdf.read_bytes()[:300]
+    with pytest.raises(IngestError) as err:
+        extract(pdf, data)
+    assert "corrupt" in err.value.reason or "no text" in err.value.reason
+
+
+def test_encrypted_pdf_needs_its_password(tmp_path):
+    pdf = make_pdf(tmp_path / "secret.pdf", [["Informe confidencial sobre inversión."]], password="clave")
+    with pytest.raises(IngestError, match="password required"):
+        extract(pdf, pdf.read_bytes())
+    ex = extract(pdf, pdf.read_bytes(), password="clave")
+    assert "confidencial" in ex.pages[0].text
+
+
+def test_sniff_recognises_pdf_under_any_name():
+    assert sniff(b"%PDF-1.7\n...") == "pdf"

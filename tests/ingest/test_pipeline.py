@@ -1,0 +1,86 @@
+"""Ingestion end to end with the real model and a real chromadb on disk."""
+
+from ingest import ingest_paths
+from ingest.pipeline import discover
+from kb import KnowledgeBase, Outcome
+from tests.fixtures import EN_PARKS, ES_PORT, make_pdf
+
+
+def test_first_ingest_reports_every_file(kb_small, small_corpus):
+    report = kb_small.first_report
+    assert {f.outcome for f in report.files} == {Outcome.INGESTED}
+    assert len(report.files) == len(small_corpus)
+    assert report.embedded == sum(f.chunks for f in report.files) > 0
+
+
+def test_metadata_comes_from_pdf_and_front_matter(kb_small):
+    docs = {d["title"]: d for d in kb_small.documents()}
+    assert docs["Plan industrial de prueba"]["publisher"] == "Gobierno de Prueba"
+    assert docs["Plan industrial de prueba"]["page_count"] == 3
+    assert docs["Parques ecoindustriales en la práctica"]["jurisdiction"] == "MX"
+    assert docs["Parques ecoindustriales en la práctica"]["year"] == 2023
+    # Nothing invented: the PDF carries no year or jurisdiction.
+    assert docs["Skills for investment"]["jurisdiction"] == ""
+    assert docs["Skills for investment"]["year"] is None  # the PDF's creation date is not a publication year
+
+
+def test_each_chunk_has_its_language_page_and_section(kb_small):
+    chunks = list(kb_small.store.manifest.iter_chunks())
+    by_doc = {}
+    for c in chunks:
+        by_doc.setdefault(c.title, []).append(c)
+    es = by_doc["Plan industrial de prueba"]
+    assert {c.language for c in es} == {"es"}
+    assert {c.language for c in by_doc["Skills for investment"]} == {"en"}
+    port = [c for c in es if "portuaria" in c.text]
+    assert port and port[0].page_start == 2 and port[0].section == "Infraestructura portuaria"
+    governance = [c for c in es if "consejo consultivo" in c.text]
+    assert governance[0].page_start == 3
+    # The running header printed on every page never reaches a passage.
+    assert all("GOBIERNO DEL ESTADO" not in c.text and "Página" not in c.text for c in chunks)
+
+
+def test_reingest_is_a_no_op(kb_small, small_corpus):
+    report = ingest_paths(kb_small, [small_corpus["es_pdf"].parent])
+    assert {f.outcome for f in report.files} == {Outcome.UNCHANGED}
+    assert report.embedded == 0
+
+
+def test_changed_file_replaces_its_old_chunks(tmp_path):
+    kb = KnowledgeBase.open(tmp_path / "store")
+    doc = make_pdf(tmp_path / "docs" / "plan.pdf", [["# Puertos", ES_PORT]], title="Plan portuario")
+    first = ingest_paths(kb, [doc])
+    old_id = first.files[0].doc_id
+    make_pdf(doc, [["# Puertos", ES_PORT], ["# Parks", EN_PARKS]], title="Plan portuario")
+    second = ingest_paths(kb, [doc])
+    assert second.files[0].outcome is Outcome.UPDATED
+    new_id = second.files[0].doc_id
+    assert new_id != old_id
+    assert [d["doc_id"] for d in kb.documents()] == [new_id]
+    assert kb.store.vectors.ids_for_doc(old_id) == []
+    assert len(kb.store.vectors.ids_for_doc(new_id)) == second.files[0].chunks
+    # The Spanish passage did not change: its vector came from the cache, only the new page was embedded.
+    assert second.reused >= 1 and second.embedded == second.files[0].chunks - second.reused
+    assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path):
+    kb = KnowledgeBase.open(tmp_path / "store")
+    folder = tmp_path / "docs"
+    make_pdf(folder / "good.pdf", [["# Parks", EN_PARKS]], title="Good")
+    (folder / "fake.pdf").write_bytes(b"<html><body>Not found</body></html>")
+    (folder / "empty.pdf").write_bytes(b"")
+    report = ingest_paths(kb, [folder])
+    outcome = {f.path.rsplit("/", 1)[1]: (f.outcome, f.reason) for f in report.files}
+    assert outcome["good.pdf"][0] is Outcome.INGESTED
+    assert outcome["fake.pdf"] == (Outcome.SKIPPED, "not a PDF (looks like HTML page)")
+    assert outcome["empty.pdf"] == (Outcome.SKIPPED, "empty file (0 bytes)")
+
+
+def test_discover_skips_underscore_folders_and_readmes(tmp_path):
+    (tmp_path / "_sources").mkdir()
+    (tmp_path / "_sources" / "draft.md").write_text("x")
+    (tmp_path / "README.md").write_text("x")
+    (tmp_path / "catalog.csv").write_text("file\n")
+    (tmp_path / "note.md").write_text("x")
+    assert [p.name for p in discover([tmp_path])] == ["note.md"]

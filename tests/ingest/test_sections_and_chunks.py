@@ -1,0 +1,60 @@
+from ingest.chunk import ChunkSettings, chunk_blocks, split_sentences
+from ingest.sections import markdown_blocks, page_blocks
+from kb.records import Block, Page
+
+
+def _sentences(prefix: str, n: int) -> str:
+    return " ".join(f"{prefix} oración número {i} habla de política industrial y cadenas de valor." for i in range(n))
+
+
+def test_page_numbers_survive_chunking():
+    blocks = [Block(1, "Uno", _sentences("Primera", 20)), Block(2, "Uno", _sentences("Segunda", 20)),
+              Block(3, "Dos", _sentences("Tercera", 5))]
+    passages = chunk_blocks(blocks, ChunkSettings(60, 90, 12), language="es")
+    for p in passages:
+        assert p.page_start <= p.page_end
+        for word, page in (("Primera", 1), ("Segunda", 2), ("Tercera", 3)):
+            if word in p.text:
+                assert p.page_start <= page <= p.page_end
+    assert any(p.page_start == 1 and p.page_end == 2 for p in passages), "a passage spanning a page break"
+    assert passages[-1].section == "Dos" and passages[-1].page_start == 3
+
+
+def test_passages_respect_size_and_overlap():
+    blocks = [Block(1, "S", _sentences("Texto", 40))]
+    passages = chunk_blocks(blocks, ChunkSettings(60, 90, 12), language="es")
+    assert len(passages) > 3
+    assert all(len(p.text.split()) <= 90 for p in passages)
+    # Consecutive passages share their boundary sentence.
+    first_last_sentence = split_sentences(passages[0].text, "es")[-1]
+    assert passages[1].text.startswith(first_last_sentence)
+
+
+def test_every_sentence_is_kept():
+    text = _sentences("Frase", 25)
+    passages = chunk_blocks([Block(1, "", text)], ChunkSettings(50, 80, 10), language="es")
+    joined = " ".join(p.text for p in passages)
+    for i in range(25):
+        assert f"número {i} habla" in joined
+
+
+def test_sections_do_not_mix():
+    blocks = [Block(1, "A", _sentences("Alfa", 2)), Block(1, "B", _sentences("Beta", 2))]
+    passages = chunk_blocks(blocks, ChunkSettings(200, 300, 20), language="es")
+    assert [p.section for p in passages] == ["A", "B"]
+    assert "Beta" not in passages[0].text
+
+
+def test_markdown_headings_become_sections_and_syntax_goes():
+    blocks = markdown_blocks("# Título\n\n## Visión 2044\nUn texto con **negritas** y [un enlace](http://x.org).\n\n"
+                             "- primer punto\n- segundo punto\n")
+    assert blocks[0].section == "Visión 2044"
+    assert blocks[0].text == "Un texto con negritas y un enlace."
+    assert [b.text for b in blocks[1:]] == ["primer punto.", "segundo punto."]
+
+
+def test_pdf_headings_found_by_shape():
+    page = Page(4, "1. Diagnóstico regional\nLa región concentra la producción agrícola y petrolera del estado, con\n"
+                   "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
+    blocks = page_blocks([page])
+    assert [(b.section, b.page) for b in blocks] == [("1. Diagnóstico regional", 4), ("Sectores prioritarios", 4)]
