@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
@@ -19,6 +20,9 @@ SUPPORTED_SUFFIXES = PDF_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 
 # pypdf logs every recoverable oddity of a broken file; the ingestion report says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+# A page with fewer letters than this and an image on it is a scan (its text layer, if any, is a stray word).
+MIN_PAGE_LETTERS = 20
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 
@@ -54,7 +58,8 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def extract(path: Path, data: bytes, *, password: str = "") -> Extracted:
+def extract(path: Path, data: bytes, *, password: str | Sequence[str] = "") -> Extracted:
+    """Pages and metadata of one file; ``password`` may be several candidates (tried in order)."""
     suffix = path.suffix.lower()
     kind = sniff(data)
     if kind == "empty":
@@ -119,11 +124,11 @@ def meta_from_mapping(m: dict) -> DocumentMeta:
     )
 
 
-def extract_pdf(data: bytes, *, password: str = "") -> Extracted:
+def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -136,51 +141,64 @@ def extract_pdf(data: bytes, *, password: str = "") -> Extracted:
         raise IngestError("encrypted: password required") from None
     except DependencyError as exc:
         raise IngestError(f"encrypted with a cipher that needs an extra package ({exc})", skip=False) from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, IndexError, OSError) as exc:
+    except Exception as exc:  # PdfReadError, PdfStreamError, ValueError, KeyError, RecursionError, zlib.error …
         raise IngestError(f"truncated or corrupt PDF ({_brief(exc)})", skip=False) from None
     if n_pages == 0:
         raise IngestError("truncated or corrupt PDF (no pages)", skip=False)
 
     pages: list[Page] = []
-    empty = 0
+    blank: list[int] = []
+    scanned: list[int] = []
     failed: list[int] = []
-    images = 0
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
-        except RecursionError:
-            text, _ = "", failed.append(number)
-        except Exception:  # pypdf raises many types on odd content streams; keep the other pages
-            text, _ = "", failed.append(number)
-        if not text.strip():
-            empty += 1
-            images += _has_images(page)
+        except Exception:  # pypdf raises many types (and RecursionError) on odd content streams; keep the others
+            text = ""
+            failed.append(number)
+        letters = sum(ch.isalnum() for ch in text)
+        if letters < MIN_PAGE_LETTERS and _has_images(page):
+            # A scan: the few characters there are ("Background", a stamp) are not the page's content.
+            scanned.append(number)
+            text = ""
+        elif not letters:
+            blank.append(number)
         pages.append(Page(number, text))
 
     warnings = []
     if failed:
         warnings.append(f"text of {len(failed)} page(s) could not be read: {_ranges(failed)}")
-    if empty == n_pages:
-        if images:
-            raise IngestError("no text layer: needs OCR (scanned or image-only PDF)")
-        raise IngestError("no text: every page is blank")
-    if empty:
-        warnings.append(f"{empty} of {n_pages} page(s) have no text")
-    return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=empty, warnings=warnings)
+    textless = sorted(blank + scanned)
+    if len(textless) == n_pages:
+        if scanned:
+            raise IngestError(f"no text layer: needs OCR ({len(scanned)} of {n_pages} page(s) are images only; "
+                              "run OCR, e.g. ocrmypdf, and ingest the result)")
+        raise IngestError(f"no text: every page is blank ({n_pages} page(s))")
+    if textless:
+        ocr = f"; {len(scanned)} of them are images only (needs OCR): {_ranges(scanned)}" if scanned else ""
+        warnings.append(f"{len(textless)} of {n_pages} page(s) have no text: {_ranges(textless)}{ocr}")
+    if b"%%EOF" not in data[-2048:]:
+        warnings.append("the file has no end-of-file marker (an incomplete download?); "
+                        f"{n_pages - len(failed)} page(s) were read")
+    return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=len(textless),
+                     warnings=warnings)
 
 
-def _decrypt(reader, password: str) -> None:
+def _decrypt(reader, password: str | Sequence[str]) -> None:
     from pypdf.errors import FileNotDecryptedError
 
-    for candidate in dict.fromkeys(["", password]):
+    given = [password] if isinstance(password, str) else list(password)
+    password = next((p for p in given if p), "")
+    for candidate in dict.fromkeys(["", *given]):
         try:
             if reader.decrypt(candidate):
                 return
         except FileNotDecryptedError:
             continue
     if password:
-        raise IngestError("encrypted: the password given is wrong")
-    raise IngestError("encrypted: password required (give it with --password or the catalog's password column)")
+        raise IngestError("encrypted: password required, and the password given does not open it")
+    raise IngestError("encrypted: password required (give it with `kb ingest --password`, or in a password "
+                      "column of catalog.csv or a sidecar file)")
 
 
 def _has_images(page) -> int:
@@ -216,4 +234,12 @@ def _brief(exc: BaseException) -> str:
 
 
 def _ranges(numbers: list[int]) -> str:
-    return ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
+    """1, 3-5, 9 (at most ten runs shown)."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:10])
+    return text + (" …" if len(runs) > 10 else "")

@@ -9,21 +9,24 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from ingest.chunk import ChunkSettings, chunk_blocks
 from ingest.clean import clean_pages, join_hyphenated, normalise
 from ingest.errors import IngestError
-from ingest.extract import SUPPORTED_SUFFIXES, extract
+from ingest.extract import SUPPORTED_SUFFIXES, Extracted, extract
 from ingest.language import detect_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
+from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
+from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
+from kb.store import StoreLocked
 
 PIPELINE_VERSION = "1"  # bump when extraction/cleaning changes what a document turns into
+MAIN_LANGUAGES = ("es", "en")
 
 
-class IngestLocked(RuntimeError):
+class IngestLocked(StoreLocked):
     """Another ingestion holds the store's lock."""
 
 
@@ -66,10 +69,13 @@ def settings_key(kb, chunking: ChunkSettings) -> str:
     return f"{kb.store.embedder.identity}|{chunking.key()}|pipeline:{PIPELINE_VERSION}"
 
 
-def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str = "",
-            min_lang_words: int = 12) -> Prepared:
-    """Everything but embedding and storing; raises IngestError with the reason a file cannot be used."""
-    extracted = extract(path, data, password=password)
+def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str | Sequence[str] = "",
+            min_lang_words: int = 12, extractor: Callable[..., Extracted] = extract,
+            version: str = "") -> Prepared:
+    """Everything but embedding and storing; raises IngestError with the reason a file cannot be used.
+    ``version`` (a short hash of the settings) goes into chunk ids, so that re-chunking a document never
+    overwrites the vectors of the version readers are still using."""
+    extracted = extractor(path, data, password=password)
     meta, _ = resolve_metadata(path, extracted.meta)
     warnings = list(extracted.warnings)
     if extracted.kind == "markdown":
@@ -77,28 +83,46 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
         blocks = markdown_blocks(text)
     else:
         pages, removed = clean_pages(extracted.pages)
+        blocks = page_blocks(pages)
+        if removed and not any(b.text.strip() for b in blocks):
+            # Every line repeats on every page (a one-line leaflet, a rotated label): that is the content,
+            # not a running header. Keep it rather than lose the document.
+            pages, removed = clean_pages(extracted.pages, strip_edges=False)
+            blocks = page_blocks(pages)
         if removed:
             warnings.append(f"removed {len(removed)} repeated header/footer line(s)")
-        blocks = page_blocks(pages)
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError("no text: the document is empty after cleaning")
     doc_language = meta.language or detect_language(full_text[:20000], fallback="", min_words=5)
     meta.language = doc_language
+    if not doc_language:
+        warnings.append("language: unknown (too little text to tell)")
+    elif doc_language not in MAIN_LANGUAGES:
+        # Kept and searchable (the "other languages" leg), never dropped: the user decides what it is worth.
+        warnings.append(f"language: {doc_language} (neither Spanish nor English)")
     passages = chunk_blocks(blocks, chunking, language=doc_language)
     chunks: list[Chunk] = []
     texts: list[str] = []
     for ordinal, p in enumerate(passages):
         lang = detect_language(p.text, fallback=doc_language, min_words=min_lang_words)
         chunks.append(Chunk(
-            chunk_id=f"{doc_id}:{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
+            chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
             page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
             title=meta.title, publisher=meta.publisher, year=meta.year, jurisdiction=meta.jurisdiction,
             level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url,
         ))
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)
+    others = sorted({c.language for c in chunks if c.language and c.language not in MAIN_LANGUAGES}
+                    - {doc_language})
+    if others and doc_language in MAIN_LANGUAGES:
+        warnings.append(f"language: some passages are in {', '.join(others)} (neither Spanish nor English)")
     return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings)
+
+
+def version_tag(settings: str) -> str:
+    return hashlib.sha256(settings.encode()).hexdigest()[:6] + "-"
 
 
 def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, int]:
@@ -113,15 +137,19 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, 
         fresh = {keys[i]: v for i, v in zip(idx, vecs)}
         kb.store.manifest.cache_vectors(fresh)
         cached.update(fresh)
+        testhooks.reach(kb.config.test_hook, "embed.batch", kb.config.store)
     dim = kb.store.embedder.identity.dim
     out = np.stack([cached[key] for key in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
     return out, len(missing)
 
 
 def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, password: str = "",
-                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None) -> IngestReport:
+                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
-    replaced as a unit; every file ends in the report with its outcome and reason."""
+    replaced as a unit; every file ends in the report with its outcome and reason. One ingestion writes to a store
+    at a time: another one waits (``on_wait`` hears why; default: a line on stderr) up to KB_LOCK_TIMEOUT_S, then
+    IngestLocked is raised."""
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     settings = settings_key(kb, chunking)
@@ -129,32 +157,35 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
     files = discover(roots)
-    lock = FileLock(str(cfg.store / "ingest.lock"))
     try:
-        lock.acquire(timeout=cfg.lock_timeout_s)
-    except Timeout:
-        raise IngestLocked(f"another ingestion is running on {cfg.store} (waited {cfg.lock_timeout_s:.0f} s); "
-                           "try again when it has finished") from None
-    try:
-        kb.store.repair()
-        bar = _progress(len(files), progress)
-        for n, path in enumerate(files, start=1):
-            fr = ingest_file(kb, path, chunking, settings, password=password, report=report)
-            report.files.append(fr)
+        with kb.store.writing(on_wait=on_wait or _say), Extractor(cfg.file_timeout_s) as extractor:
+            kb.store.repair()
+            bar = _progress(len(files), progress)
+            for n, path in enumerate(files, start=1):
+                fr = ingest_file(kb, path, chunking, settings, password=password, report=report,
+                                 extractor=extractor.extract)
+                report.files.append(fr)
+                if bar is not None:
+                    bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
+                    bar.update(1)
+                if on_file:
+                    on_file(n, len(files), fr)
             if bar is not None:
-                bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
-                bar.update(1)
-            if on_file:
-                on_file(n, len(files), fr)
-        if bar is not None:
-            bar.close()
-        if prune:
-            report.pruned = prune_missing(kb, roots)
-        kb.after_ingest()
-    finally:
-        lock.release()
+                bar.close()
+            if prune:
+                report.pruned = prune_missing(kb, roots)
+            testhooks.reach(cfg.test_hook, "batch.indexed", cfg.store)
+            kb.after_ingest()
+    except StoreLocked as exc:
+        raise IngestLocked(str(exc)) from None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _say(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
 
 
 def _progress(total: int, enabled: bool):
@@ -166,7 +197,7 @@ def _progress(total: int, enabled: bool):
 
 
 def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
-                report: IngestReport) -> FileReport:
+                report: IngestReport, extractor: Callable[..., Extracted] = extract) -> FileReport:
     t0 = time.perf_counter()
     fr = FileReport(path=str(path), outcome=Outcome.FAILED)
     try:
@@ -178,7 +209,11 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         size = path.stat().st_size
         if size > kb.config.max_file_mb * 1024 * 1024:
             raise IngestError(f"too large ({size / 1e6:.0f} MB > KB_MAX_FILE_MB={kb.config.max_file_mb:g})")
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"cannot read the file ({exc.__class__.__name__}: {exc.strerror or exc})",
+                              skip=False) from None
         doc_id = content_hash(data)
         current = kb.store.manifest.document_by_source(str(path))
         if current and current["doc_id"] == doc_id and current["settings"] == settings:
@@ -187,8 +222,10 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         twin = kb.store.manifest.document(doc_id)
         if twin and twin["source"] != str(path) and Path(twin["source"]).exists():
             raise IngestError(f"duplicate of {twin['source']} (same content)")
-        pw = password or _catalog_password(path)
-        prepared = prepare(path, data, doc_id, chunking, password=pw, min_lang_words=kb.config.min_lang_words)
+        # The file's own password (catalog or sidecar) first, then the one given for the batch.
+        pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
+        prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
+                           extractor=extractor, version=version_tag(settings))
         vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch)
         report.embedded += embedded
         report.reused += len(prepared.chunks) - embedded

@@ -42,6 +42,7 @@ class Config:
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0
     lock_timeout_s: float = 600.0
+    test_hook: str = ""  # tests only: "kill:<point>[:<n>]" or "pause:<point>[:<n>]" (see kb/testhooks.py)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Config":

@@ -87,6 +87,10 @@ class Manifest:
             if old_id:
                 db.execute("DELETE FROM chunks WHERE doc_id=?", (old_id,))
                 db.execute("DELETE FROM documents WHERE doc_id=?", (old_id,))
+                # Journalled in the same transaction: a crash right after the commit still finds the old
+                # version's vectors to delete.
+                db.execute("INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, 'replaced', ?)",
+                           (old_id, time.time()))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             db.execute(
@@ -135,6 +139,12 @@ class Manifest:
 
     def pending(self) -> list[tuple[str, str]]:
         return [(r["doc_id"], r["action"]) for r in self._db.execute("SELECT doc_id, action FROM pending")]
+
+    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
+        """Committed chunk ids, of one document or of all."""
+        if doc_id is None:
+            return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+        return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))}
 
     # --- chunks -------------------------------------------------------------------------------------
     def chunks_by_id(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:

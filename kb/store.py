@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
+from filelock import FileLock, Timeout
 
+from kb import testhooks
 from kb.config import Config
 from kb.embedding import Embedder
 from kb.manifest import Manifest
 from kb.records import Chunk, DocumentMeta
 from kb.vectors import VectorIndex
+
+
+class StoreLocked(RuntimeError):
+    """Another process is writing to the store (an ingestion or a deletion) and did not finish in time."""
 
 
 @dataclass
@@ -27,10 +37,12 @@ class StoreStats:
 class Store:
     """One knowledge base on disk (or on a Chroma server, with the manifest on disk).
 
-    Writing a document: (1) journal it as pending, (2) write its vectors under new ids, (3) commit it in the
-    manifest in one transaction, which also drops the old version's rows, (4) delete the old version's vectors,
-    (5) clear the journal. Search reads only committed chunks, so a reader sees the old or the new version, and
-    ``repair`` finishes or undoes whatever a crash interrupted.
+    Writing a document: (1) journal it as pending, (2) write its vectors under new chunk ids, (3) commit it in the
+    manifest in one transaction, which also drops the old version's rows and journals the old version, (4) delete
+    the vectors the manifest no longer names, (5) clear the journal. Search reads only committed chunks, so a
+    reader sees the old or the new version, and ``repair`` finishes whatever a crash interrupted: for every
+    journalled document it deletes the vectors that the manifest does not name. One writer at a time holds
+    ``<store>/ingest.lock`` (an OS lock, released by the kernel even when the writer is killed).
     """
 
     def __init__(self, config: Config, embedder: Embedder) -> None:
@@ -39,51 +51,108 @@ class Store:
         config.store.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(config.manifest_path)
         self.vectors = VectorIndex(path=config.chroma_path, url=config.chroma_url, name=config.collection,
-                                   identity=embedder.identity)
+                                   identity=embedder.identity, generation=self.manifest.generation)
         self.manifest.set_meta("embedder", str(embedder.identity))
+        self._lock = FileLock(str(config.store / "ingest.lock"))
+        self._owner = config.store / "ingest.lock.owner"
 
+    # --- the writer lock ------------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, timeout: float | None = None,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's writer lock (re-entrant within a thread). Waits up to ``timeout`` seconds (default
+        ``KB_LOCK_TIMEOUT_S``), telling ``on_wait`` who holds it, then raises StoreLocked."""
+        timeout = self.config.lock_timeout_s if timeout is None else timeout
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            holder = self.lock_holder()
+            if on_wait:
+                on_wait(f"waiting for another ingestion ({holder}) to finish on {self.config.store} …")
+            try:
+                self._lock.acquire(timeout=timeout)
+            except Timeout:
+                raise StoreLocked(f"another ingestion ({holder}) is writing to {self.config.store} "
+                                  f"(waited {timeout:.0f} s); try again when it has finished") from None
+        try:
+            if self._lock.lock_counter == 1:
+                self._owner.write_text(f"pid {os.getpid()} on {socket.gethostname()}, "
+                                       f"since {time.strftime('%H:%M:%S')}")
+            yield
+        finally:
+            self._lock.release()
+
+    def lock_holder(self) -> str:
+        try:
+            return self._owner.read_text().strip() or "unknown process"
+        except OSError:
+            return "unknown process"
+
+    def _hook(self, point: str) -> None:
+        testhooks.reach(self.config.test_hook, point, self.config.store)
+
+    # --- writes -----------------------------------------------------------------------------------------
     def put_document(self, *, doc_id: str, source: str, meta: DocumentMeta, chunks: Sequence[Chunk],
                      vectors: np.ndarray, page_count: int, empty_pages: int, file_size: int, settings: str) -> str | None:
         """Store a document's new version as a unit; returns the doc_id it replaced, if any."""
-        self.manifest.mark_pending(doc_id, "put")
-        if chunks:
-            self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-                                [c.metadata() for c in chunks])
-        old = self.manifest.commit_document(doc_id, source, meta, page_count=page_count, empty_pages=empty_pages,
-                                            file_size=file_size, settings=settings, chunks=chunks)
-        if old:
-            self.manifest.mark_pending(old, "delete")
-            self.vectors.delete_doc(old)
-            self.manifest.clear_pending(old)
-        self.manifest.clear_pending(doc_id)
-        return old
+        with self.writing():
+            self.manifest.mark_pending(doc_id, "put")
+            self._hook("put.pending")
+            if chunks:
+                self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+                                    [c.metadata() for c in chunks])
+            self._hook("put.upserted")
+            old = self.manifest.commit_document(doc_id, source, meta, page_count=page_count,
+                                                empty_pages=empty_pages, file_size=file_size, settings=settings,
+                                                chunks=chunks)
+            self.vectors.saw(self.manifest.generation())
+            self._hook("put.committed")
+            for stale in ([old] if old else []) + [doc_id]:
+                self._reconcile(stale)
+            self._hook("put.cleaned")
+            for done in ([old] if old else []) + [doc_id]:
+                self.manifest.clear_pending(done)
+            return old
 
     def delete_document(self, doc_id: str) -> bool:
-        self.manifest.mark_pending(doc_id, "delete")
-        existed = self.manifest.remove_document(doc_id)
-        self.vectors.delete_doc(doc_id)
-        self.manifest.clear_pending(doc_id)
-        return existed
+        with self.writing():
+            self.manifest.mark_pending(doc_id, "delete")
+            self._hook("delete.pending")
+            existed = self.manifest.remove_document(doc_id)
+            self.vectors.saw(self.manifest.generation())
+            self._hook("delete.committed")
+            self._reconcile(doc_id)
+            self.manifest.clear_pending(doc_id)
+            return existed
+
+    def _reconcile(self, doc_id: str) -> int:
+        """Delete the vectors of ``doc_id`` that the manifest does not name (all of them if it is not committed)."""
+        stale = sorted(set(self.vectors.ids_for_doc(doc_id)) - self.manifest.chunk_ids(doc_id))
+        if stale:
+            self.vectors.delete_ids(stale)
+        return len(stale)
 
     def repair(self) -> list[str]:
-        """Finish or undo writes that a crash interrupted; returns the doc_ids whose vectors were removed."""
-        committed = self.manifest.doc_ids()
+        """Finish writes that a crash interrupted; returns the doc_ids whose stray vectors were removed.
+
+        The manifest decides: a journalled document that is committed keeps exactly its committed chunks' vectors
+        (its write finished, or a delete never reached the manifest); one that is not loses all its vectors."""
         cleaned = []
-        for doc_id, action in self.manifest.pending():
-            if action == "delete" or doc_id not in committed:
-                self.vectors.delete_doc(doc_id)
-                cleaned.append(doc_id)
-            self.manifest.clear_pending(doc_id)
+        with self.writing():
+            for doc_id, _action in self.manifest.pending():
+                if self._reconcile(doc_id):
+                    cleaned.append(doc_id)
+                self.manifest.clear_pending(doc_id)
         return cleaned
 
     def verify(self) -> dict[str, list[str]]:
-        """A full consistency check (slow on big stores): documents whose chunks and vectors disagree."""
-        committed = self.manifest.doc_ids()
-        with_vectors = self.vectors.doc_ids()
+        """A full consistency check (slow on big stores): chunk ids with a vector but not committed (orphans),
+        and committed chunk ids without a vector (missing)."""
+        committed = self.manifest.chunk_ids()
+        with_vectors = set(self.vectors.all_ids())
         return {
             "orphan_vectors": sorted(with_vectors - committed),
-            "missing_vectors": sorted(d for d in committed - with_vectors
-                                      if (self.manifest.document(d) or {}).get("chunk_count")),
+            "missing_vectors": sorted(committed - with_vectors),
         }
 
     def stats(self) -> StoreStats:

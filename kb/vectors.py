@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -43,24 +43,61 @@ def chroma_client(path: str = "", url: str = ""):
     return chromadb.PersistentClient(path=path, settings=settings)
 
 
+def reopen_local_client(path: str):
+    """A fresh embedded client for ``path``. An embedded client loads the vector index once and never sees what
+    another process writes later (measured with chromadb 1.5.9), so a reader reopens it when the manifest says
+    another process committed. Only this path's cached system is dropped; other stores in the process keep theirs."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    chroma_client.cache_clear()  # lru_cache cannot drop one key; the other entries are rebuilt cheaply on demand
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(path, None)  # not stopped: another thread may be querying it
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+    return chroma_client(path, "")
+
+
 class VectorIndex:
     """Chunk vectors + filterable metadata in one cosine-space collection."""
 
-    def __init__(self, *, path: Path, url: str, name: str, identity: EmbedderIdentity) -> None:
-        self._client = chroma_client(str(path) if not url else "", url)
+    def __init__(self, *, path: Path, url: str, name: str, identity: EmbedderIdentity,
+                 generation: Callable[[], int] | None = None) -> None:
+        self._path = str(path) if not url else ""
+        self._url = url
+        self._name = name
         self.identity = identity
+        # A reader in another process than the writer reopens the embedded index when this number changes.
+        self._generation = generation if not url else None
+        self._seen = generation() if self._generation else 0
+        self._client = chroma_client(self._path, url)
+        self._col = self._collection()
+        self._check_identity()
+
+    def _collection(self):
         # embedding_function=None: chromadb must never embed (its default model would be downloaded).
         try:
-            self._col = self._client.get_collection(name=name, embedding_function=None)
+            return self._client.get_collection(name=self._name, embedding_function=None)
         except Exception:  # chromadb raises NotFoundError (a ValueError in some versions) for a new store
-            self._col = self._client.create_collection(
-                name=name,
+            return self._client.create_collection(
+                name=self._name,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": identity.name, "embedder_version": identity.version, "dim": identity.dim},
+                metadata={"embedder": self.identity.name, "embedder_version": self.identity.version,
+                          "dim": self.identity.dim},
                 get_or_create=True,
             )
-        self._check_identity()
+
+    def saw(self, generation: int) -> None:
+        """This process wrote ``generation`` itself: its client already holds those vectors."""
+        self._seen = generation
+
+    def _refresh(self) -> None:
+        if self._generation is None:
+            return
+        now = self._generation()
+        if now != self._seen:
+            self._client = reopen_local_client(self._path)
+            self._col = self._collection()
+            self._seen = now
 
     def _check_identity(self) -> None:
         md = self._col.metadata or {}
@@ -85,6 +122,18 @@ class VectorIndex:
     def delete_doc(self, doc_id: str) -> None:
         self._col.delete(where={"doc_id": doc_id})
 
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self._col.delete(ids=list(ids[start:start + 1000]))
+
+    def all_ids(self) -> list[str]:
+        """Every chunk id with a vector (duplicates are impossible: ids are the collection's primary key)."""
+        out: list[str] = []
+        total = self._col.count()
+        for offset in range(0, total, 5000):
+            out.extend(self._col.get(include=[], limit=5000, offset=offset)["ids"])
+        return out
+
     def doc_ids(self) -> set[str]:
         """Every doc_id that has vectors (used to find orphans after a crash)."""
         seen: set[str] = set()
@@ -100,6 +149,7 @@ class VectorIndex:
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None, with_embeddings: bool = True) -> list[DenseHit]:
         if n <= 0:
             return []
+        self._refresh()
         include = ["distances", "embeddings"] if with_embeddings else ["distances"]
         res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
                               include=include)
