@@ -2,7 +2,8 @@
 
 The crash and concurrency tests need to stop an ingestion at an exact step of the write protocol (after the
 vectors are written but before the manifest commits, say), in a real process. ``KB_TEST_HOOK`` is
-``kill:<point>[:<n>]`` or ``pause:<point>[:<n>]``: act the n-th time (default 1st) the process reaches ``<point>``.
+``kill:<point>[:<n>]`` or ``pause:<point>[:<n>]`` (several, comma-separated): act the n-th time (default 1st)
+the process reaches ``<point>``.
 A pause writes ``<store>/hook.paused`` (the point's name) and waits until a test deletes that file.
 Unset, every call is a dictionary lookup and nothing else.
 """
@@ -32,20 +33,22 @@ PAUSE_LIMIT_S = 300.0  # a forgotten pause must not hang CI forever
 
 
 def reach(hook: str, point: str, store: Path) -> None:
-    """Called at ``point``; acts when ``hook`` (the config's ``test_hook``) names it."""
-    if not hook:
-        return
-    action, _, rest = hook.partition(":")
-    name, _, nth = rest.partition(":")
-    if name != point:
+    """Called at ``point``; acts when ``hook`` (the config's ``test_hook``, comma-separated actions) names it."""
+    if not hook or point not in hook:
         return
     _reached[point] += 1
-    if _reached[point] != int(nth or 1):
-        return
+    for spec in hook.split(","):
+        action, _, rest = spec.strip().partition(":")
+        name, _, nth = rest.partition(":")
+        if name == point and _reached[point] == int(nth or 1):
+            _act(action, point, Path(store))
+
+
+def _act(action: str, point: str, store: Path) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "pause":
-        flag = Path(store) / PAUSE_FILE
+        flag = store / PAUSE_FILE
         flag.write_text(point)
         deadline = time.monotonic() + PAUSE_LIMIT_S
         while flag.exists() and time.monotonic() < deadline:

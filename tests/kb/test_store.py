@@ -1,0 +1,135 @@
+"""The store's write protocol: every state a crash can leave is repaired, re-chunking never overwrites live vectors,
+one writer at a time, and a reader in another process sees what the writer committed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from ingest import ingest_paths
+from kb import Config, KnowledgeBase
+from kb.config import PROJECT_ROOT
+from kb.records import Chunk, DocumentMeta
+from kb.store import StoreLocked
+from tests.fixtures import EN_PARKS, ES_PORT, write_md
+
+
+@pytest.fixture(scope="module")
+def embedder(kb_small):
+    return kb_small.embedder
+
+
+@pytest.fixture
+def store(tmp_path, embedder):
+    return KnowledgeBase(Config.from_env(store=tmp_path / "store"), embedder=embedder).store
+
+
+def _chunks(doc_id: str, texts: list[str], tag: str = "v1-") -> list[Chunk]:
+    return [Chunk(chunk_id=f"{doc_id}:{tag}{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
+                  section="", language="en", source=f"/docs/{doc_id}.md") for i, t in enumerate(texts)]
+
+
+def _put(store, doc_id: str, texts: list[str], source: str | None = None, tag: str = "v1-") -> list[Chunk]:
+    chunks = _chunks(doc_id, texts, tag)
+    store.put_document(doc_id=doc_id, source=source or f"/docs/{doc_id}.md", meta=DocumentMeta(title=doc_id),
+                       chunks=chunks, vectors=store.embedder.embed_passages(texts), page_count=0, empty_pages=0,
+                       file_size=1, settings="s")
+    return chunks
+
+
+def _consistent(store) -> bool:
+    return store.verify() == {"orphan_vectors": [], "missing_vectors": []} and store.manifest.pending() == []
+
+
+def test_crash_after_vectors_before_commit_is_undone(store):
+    _put(store, "keep", [EN_PARKS])
+    chunks = _chunks("ghost", [ES_PORT])
+    store.manifest.mark_pending("ghost", "put")  # what put_document did before the crash …
+    store.vectors.upsert([c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]), [ES_PORT],
+                         [c.metadata() for c in chunks])
+    assert store.verify()["orphan_vectors"] == [chunks[0].chunk_id]
+    assert store.repair() == ["ghost"]
+    assert _consistent(store) and store.manifest.doc_ids() == {"keep"}
+
+
+def test_crash_after_commit_before_old_vectors_are_deleted_is_finished(store):
+    old = _put(store, "old", [EN_PARKS], source="/docs/plan.md")
+    new = _chunks("new", [ES_PORT])
+    store.manifest.mark_pending("new", "put")
+    store.vectors.upsert([c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]), [ES_PORT],
+                         [c.metadata() for c in new])
+    store.manifest.commit_document("new", "/docs/plan.md", DocumentMeta(), page_count=0, empty_pages=0,
+                                   file_size=1, settings="s", chunks=new)
+    # The commit journalled the replaced version in the same transaction, so the crash loses nothing.
+    assert ("old", "replaced") in store.manifest.pending()
+    assert store.verify()["orphan_vectors"] == [old[0].chunk_id]
+    store.repair()
+    assert _consistent(store) and store.manifest.doc_ids() == {"new"}
+
+
+def test_interrupted_delete_keeps_a_committed_document(store):
+    _put(store, "doc", [EN_PARKS])
+    store.manifest.mark_pending("doc", "delete")  # crashed before the manifest changed: the delete never happened
+    store.repair()
+    assert _consistent(store) and store.manifest.doc_ids() == {"doc"}
+    assert store.vectors.ids_for_doc("doc")
+
+
+def test_rechunking_the_same_content_leaves_no_stale_vectors(store):
+    _put(store, "same", [EN_PARKS, ES_PORT, EN_PARKS + " Again."], tag="aaaaaa-")
+    _put(store, "same", [EN_PARKS + " " + ES_PORT], tag="bbbbbb-")  # same doc_id, new settings: fewer chunks
+    assert _consistent(store)
+    assert store.vectors.ids_for_doc("same") == ["same:bbbbbb-00000"]
+
+
+def test_pipeline_chunk_ids_carry_the_settings(tmp_path, embedder):
+    doc = write_md(tmp_path / "docs" / "n.md", {"title": "N"}, EN_PARKS)
+    kb = KnowledgeBase(Config.from_env(store=tmp_path / "s"), embedder=embedder)
+    first = ingest_paths(kb, [doc]).files[0]
+    ids1 = kb.store.manifest.chunk_ids()
+    kb2 = KnowledgeBase(Config.from_env(store=tmp_path / "s", chunk_words=60, chunk_max_words=80), embedder=embedder)
+    second = ingest_paths(kb2, [doc]).files[0]
+    assert first.doc_id == second.doc_id and second.outcome.value == "updated"
+    assert ids1.isdisjoint(kb2.store.manifest.chunk_ids())
+    assert kb2.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
+
+
+def test_second_writer_waits_then_refuses_with_the_holder(store, tmp_path, embedder):
+    other = KnowledgeBase(Config.from_env(store=store.config.store, lock_timeout_s=0.3), embedder=embedder).store
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.writing():
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    heard: list[str] = []
+    with pytest.raises(StoreLocked, match=r"another ingestion \(pid \d+ on .*\) is writing to"):
+        with other.writing(on_wait=heard.append):
+            pass
+    assert heard and heard[0].startswith("waiting for another ingestion")
+    release.set()
+    t.join()
+    with other.writing():  # free again
+        pass
+
+
+def test_reader_in_another_process_sees_new_vectors(store, tmp_path):
+    _put(store, "first", [EN_PARKS])
+    q = store.embedder.embed_query("eco-industrial parks")
+    assert [h.chunk_id for h in store.vectors.query(q, 5, None)] == ["first:v1-00000"]
+    writer = (
+        "import sys; from kb import Config, KnowledgeBase; from tests.kb.test_store import _put;"
+        f"kb = KnowledgeBase(Config.from_env(store={str(store.config.store)!r}));"
+        f"_put(kb.store, 'second', [{EN_PARKS + ' Second edition.'!r}])"
+    )
+    subprocess.run([sys.executable, "-c", writer], cwd=PROJECT_ROOT, check=True, timeout=120)
+    found = {h.chunk_id for h in store.vectors.query(q, 5, None)}
+    # An embedded chromadb client never sees another process's writes by itself; the store reopens it.
+    assert found == {"first:v1-00000", "second:v1-00000"}
