@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,8 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kb.embedding import EmbedderIdentity
+
+READ_RETRIES = 3  # reloads of an embedded index that another process is writing to, before giving up
 
 # chromadb reads this at import time; telemetry would try the network.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -90,11 +93,11 @@ class VectorIndex:
         """This process wrote ``generation`` itself: its client already holds those vectors."""
         self._seen = generation
 
-    def _refresh(self) -> None:
+    def _refresh(self, force: bool = False) -> None:
         if self._generation is None:
             return
         now = self._generation()
-        if now != self._seen:
+        if force or now != self._seen:
             self._client = reopen_local_client(self._path)
             self._col = self._collection()
             self._seen = now
@@ -151,8 +154,18 @@ class VectorIndex:
             return []
         self._refresh()
         include = ["distances", "embeddings"] if with_embeddings else ["distances"]
-        res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
-                              include=include)
+        for attempt in range(READ_RETRIES + 1):
+            try:
+                res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+                                      where=where, include=include)
+                break
+            except Exception:
+                # Another process wrote vectors since this one loaded the index: the metadata it filters on (shared
+                # SQLite) names ids its in-memory index lacks ("Error finding id"). Reload and ask again.
+                if self._generation is None or attempt == READ_RETRIES:
+                    raise
+                time.sleep(0.05 * attempt)
+                self._refresh(force=True)
         ids = res["ids"][0]
         dists = res["distances"][0]
         embs = res.get("embeddings")
