@@ -41,9 +41,14 @@ def cite_text(c: Citation) -> str:
     return " ".join(parts)
 
 
-def _bib_escape(value: str) -> str:
-    value = re.sub(r"[\x00-\x1f]", " ", value)
-    return "".join("\\" + ch if ch in "{}\\%&$#_^~" else ch for ch in value)
+def _bib_escape(value: str, *, verbatim: bool = False) -> str:
+    """A field value that cannot end its braces early or run TeX: controls, braces and backslashes replaced,
+    TeX specials escaped (except in a URL, which BibTeX tools read verbatim)."""
+    value = re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()
+    value = value.replace("\\", " ").replace("{", "(").replace("}", ")")
+    if verbatim:
+        return value.replace(" ", "%20")
+    return re.sub(r"([%&$#_^~])", r"\\\1", value).replace("\\^", "\\^{}").replace("\\~", "\\~{}")
 
 
 def _key(c: Citation, n: int) -> str:
@@ -52,26 +57,35 @@ def _key(c: Citation, n: int) -> str:
 
 
 def to_bibtex(hits: Sequence[Hit]) -> str:
+    """@misc entries; the publisher is a corporate author (double braces, so BibTeX never splits it at "and"),
+    the title keeps its capitals, and the passage goes in ``annote``."""
     out = []
     for n, h in enumerate(hits, start=1):
         c = h.citation
-        fields = {"title": c.title, "author": c.publisher, "publisher": c.publisher,
-                  "year": str(c.year or ""), "url": c.url, "pages": c.pages.replace("pp. ", "").replace("p. ", "")
-                  .replace("–", "--"), "note": f"Section: {c.section}" if c.section else "", "language": c.language}
-        body = ",\n".join(f"  {k} = {{{_bib_escape(v)}}}" for k, v in fields.items() if v)
+        pages = c.pages.replace("pp. ", "").replace("p. ", "").replace("–", "--")
+        fields = [("author", c.publisher, True), ("title", c.title, True), ("publisher", c.publisher, False),
+                  ("year", str(c.year or ""), False), ("pages", pages, False), ("url", c.url, False),
+                  ("note", f"Section: {c.section}" if c.section else "", False), ("language", c.language, False),
+                  ("annote", h.chunk.text, False)]
+        body = ",\n".join(f"  {k} = {{{{{_bib_escape(v)}}}}}" if protect
+                          else f"  {k} = {{{_bib_escape(v, verbatim=k == 'url')}}}" for k, v, protect in fields if v)
         out.append(f"@misc{{{_key(c, n)},\n{body}\n}}")
     return "\n\n".join(out) + ("\n" if out else "")
 
 
 def to_ris(hits: Sequence[Hit]) -> str:
+    """RIS as Zotero reads it: ``TY`` first, ``ER`` last, one tag per line, the passage and section in a note."""
     out = []
     for h in hits:
         c = h.citation
+        note = " ".join(x for x in (f"Section: {c.section}." if c.section else "",
+                                    f"Passage ({c.pages}):" if c.pages else "Passage:", h.chunk.text) if x)
         rows = [("TY", "RPRT"), ("TI", c.title), ("AU", c.publisher), ("PB", c.publisher), ("PY", str(c.year or "")),
                 ("SP", str(c.page_start or "")), ("EP", str(c.page_end or "")), ("UR", c.url), ("LA", c.language),
-                ("N1", f"Section: {c.section}" if c.section else ""), ("AB", h.chunk.text), ("ER", "")]
-        out.append("\n".join(f"{tag}  - {_one_line(val)}".rstrip() for tag, val in rows if val or tag == "ER"))
-    return "\n".join(out) + ("\n" if out else "")
+                ("KW", c.jurisdiction), ("N1", note), ("DB", "policy-kb")]
+        lines = [f"{tag}  - {_one_line(val)}" for tag, val in rows if _one_line(val)]
+        out.append("\n".join(lines + ["ER  - "]))
+    return "\n\n".join(out) + ("\n" if out else "")
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,71 @@
+"""Untrusted text made safe for ``st.markdown(..., unsafe_allow_html=True)``, with the query's terms highlighted.
+
+Order matters: match spans are found on the raw text, then every segment is escaped on its own, then the marks are
+added around escaped segments. Nothing from a document is ever inserted unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+# Characters that Streamlit's Markdown would still read as syntax inside HTML (links, emphasis, LaTeX with $,
+# emoji and colour directives with :, tables with |): written as numeric entities they render as themselves.
+_MARKDOWN_CHARS = "[]()*_`~\\!#|$:{}<>&\"'"
+_ENTITY = {ord(ch): f"&#{ord(ch)};" for ch in _MARKDOWN_CHARS}
+
+# Words too common to be worth a highlight.
+STOPWORDS = frozenset("""
+a al and are as at be by con de del el en for from how in is la las los of on or para por que the to un una
+what which with y o u e qué cómo cuál cuáles son es se su sus this that these those does do
+""".split())
+
+
+def safe_html(text: str) -> str:
+    """Text as inert HTML: escaped, Markdown syntax neutralised, newlines as <br> (a blank line would end the
+    HTML block and let Markdown parse what follows)."""
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
+    out = text.translate(_ENTITY)
+    return re.sub(r"\s*\n\s*", "<br>", out)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character out per character in (so positions line up with the raw text)."""
+    return "".join((unicodedata.normalize("NFD", ch)[:1] or ch).lower()[:1] or ch for ch in text)
+
+
+def _stem(word: str) -> str:
+    # A light, language-neutral stem so "proveedor" marks "proveedores" and "cluster" marks "clusters".
+    for suffix in ("es", "s"):
+        if len(word) > 4 + len(suffix) and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def query_terms(query: str, extra: Iterable[str] = ()) -> list[str]:
+    """Folded words to highlight, longest first: the query's words, plus ``extra`` phrases (e.g. the glossary's
+    translations of the query's terms, so an English query marks the Spanish words that answer it)."""
+    words = [w for w in re.findall(r"\w+", fold(query)) if len(w) > 2 and w not in STOPWORDS]
+    terms = {_stem(w) for w in words} | {fold(p).strip() for p in extra if len(p.strip()) > 2}
+    return sorted(terms, key=len, reverse=True)
+
+
+def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of ``terms`` in ``text``: each term starts a word and may run on to the
+    end of that word (a prefix match), compared without case or accents."""
+    if not terms or not text:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\w*")
+    return [(m.start(), m.end()) for m in pattern.finditer(fold(text))]
+
+
+def highlight(text: str, query: str, extra: Iterable[str] = ()) -> str:
+    """``text`` as safe HTML with the query's terms inside <mark>."""
+    out, last = [], 0
+    for start, end in spans(text, query_terms(query, extra)):
+        out.append(safe_html(text[last:start]))
+        out.append(f"<mark>{safe_html(text[start:end])}</mark>")
+        last = end
+    out.append(safe_html(text[last:]))
+    return "".join(out)

@@ -1,0 +1,174 @@
+"""Interface labels in Spanish and English. Content (titles, passages) stays in its own language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = ("es", "en")
+
+# key → (Spanish, English). Placeholders in braces are filled by ``t(key, lang, **values)``.
+LABELS: dict[str, tuple[str, str]] = {
+    "page.search": ("Buscar", "Search"),
+    "page.compare": ("Comparar", "Compare"),
+    "page.library": ("Biblioteca", "Library"),
+    "page.about": ("Acerca de", "About"),
+    "any": ("Cualquiera", "Any"),
+    # search
+    "search.title": ("Buscar en la colección", "Search the collection"),
+    "search.box": ("Pregunta o palabras clave (español o inglés)", "Question or keywords (Spanish or English)"),
+    "search.placeholder": ("desarrollo de proveedores · supplier development",
+                           "supplier development · desarrollo de proveedores"),
+    "search.empty": ("{docs} documentos en la colección. Pregunte en español o en inglés: los pasajes de ambos "
+                     "idiomas aparecen juntos, cada uno con su cita.",
+                     "{docs} documents in the collection. Ask in Spanish or English: passages in both languages "
+                     "come back together, each with its citation."),
+    "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
+    "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
+    "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",
+               "Extractive answer (sentences from the cited passages)"),
+    "filters": ("Filtros", "Filters"),
+    "filter.language": ("Idioma del pasaje", "Passage language"),
+    "filter.states": ("Estados de México", "Mexican states"),
+    "filter.countries": ("Países y organismos", "Countries and international"),
+    "filter.level": ("Nivel", "Level"),
+    "filter.type": ("Tipo de documento", "Document type"),
+    "filter.years": ("Años", "Years"),
+    "filter.k": ("Número de pasajes", "Number of passages"),
+    "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
+    "card.open_file": ("Abrir el documento", "Open the document"),
+    "card.select": ("Elegir", "Select"),
+    "export.title": ("Exportar", "Export"),
+    "export.all": ("Exporta los {n} pasajes de la lista (marque «Elegir» para exportar solo algunos).",
+                   "Exports all {n} passages listed (tick “Select” to export only some)."),
+    "export.selected": ("Exporta los {n} pasajes elegidos.", "Exports the {n} selected passages."),
+    "export.help": ("{n} pasajes con sus citas", "{n} passages with their citations"),
+    # compare
+    "compare.title": ("Comparar estrategias", "Compare strategies"),
+    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra el pasaje más "
+                      "pertinente de esa jurisdicción, con su cita, o dice que la colección no tiene nada al respecto.",
+                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows that jurisdiction's most "
+                      "relevant passage, with its citation, or says that the collection has nothing on it."),
+    "compare.jurisdictions": ("Jurisdicciones (2 a 4)", "Jurisdictions (2 to 4)"),
+    "compare.pick": ("Elija jurisdicciones", "Choose jurisdictions"),
+    "compare.themes": ("Temas (pilares del plan de Tabasco)", "Themes (pillars of the Tabasco plan)"),
+    "compare.none": ("Ningún tema predefinido", "No preset theme"),
+    "compare.topic": ("Tema libre", "Your own topic"),
+    "compare.topic_hint": ("p. ej. zonas económicas especiales", "e.g. special economic zones"),
+    "compare.need_two": ("Elija al menos dos jurisdicciones.", "Choose at least two jurisdictions."),
+    "compare.need_topic": ("Elija un tema o escriba uno.", "Choose a theme or type one."),
+    "compare.running": ("Buscando {n} combinaciones de tema y jurisdicción…",
+                        "Searching {n} theme × jurisdiction pairs…"),
+    "compare.matrix": ("Matriz temas × jurisdicciones", "Themes × jurisdictions matrix"),
+    "compare.columns": ("Por jurisdicción", "By jurisdiction"),
+    "compare.theme": ("Tema", "Theme"),
+    "compare.nothing": ("La colección no tiene pasajes sobre este tema para esta jurisdicción.",
+                        "The collection has nothing on this for this jurisdiction."),
+    "compare.nothing_at_all": ("Ningún pasaje sobre estos temas.", "No passage on these themes."),
+    # library
+    "lib.title": ("Biblioteca", "Library"),
+    "lib.filter": ("Filtrar documentos", "Filter documents"),
+    "lib.filter_hint": ("título, jurisdicción, tipo, año…", "title, jurisdiction, type, year…"),
+    "lib.count": ("{shown} de {total} documentos (haga clic en un encabezado para ordenar).",
+                  "{shown} of {total} documents (click a column header to sort)."),
+    "lib.report": ("Última ingesta", "Last ingestion"),
+    "lib.no_report": ("Aún no hay un informe de ingesta para este acervo.", "No ingestion report for this store yet."),
+    "lib.report_summary": ("{when}: {n} archivos ({counts}), {seconds} s.", "{when}: {n} files ({counts}), {seconds} s."),
+    "lib.no_problems": ("Ningún archivo tuvo problemas.", "No file had a problem."),
+    "col.title": ("Título", "Title"),
+    "col.jurisdiction": ("Jurisdicción", "Jurisdiction"),
+    "col.type": ("Tipo", "Type"),
+    "col.year": ("Año", "Year"),
+    "col.language": ("Idioma", "Language"),
+    "col.pages": ("Páginas", "Pages"),
+    "col.chunks": ("Pasajes", "Passages"),
+    "col.ingested": ("Ingresado", "Ingested"),
+    "col.file": ("Archivo", "File"),
+    "col.outcome": ("Resultado", "Outcome"),
+    "col.reason": ("Motivo", "Reason"),
+    "outcome.ingested": ("ingresados", "ingested"),
+    "outcome.updated": ("actualizados", "updated"),
+    "outcome.unchanged": ("sin cambios", "unchanged"),
+    "outcome.skipped": ("omitidos", "skipped"),
+    "outcome.failed": ("con error", "failed"),
+    "upload.heading": ("Subir documentos", "Upload documents"),
+    "upload.files": ("PDF o Markdown", "PDF or Markdown"),
+    "upload.title": ("Título", "Title"),
+    "upload.title_help": ("Solo si sube un archivo; si no, se usa el del documento.",
+                          "Only when uploading one file; otherwise the document's own title is used."),
+    "upload.publisher": ("Autor o institución", "Author or publisher"),
+    "upload.jurisdiction_help": ("Código ISO 3166: MX, MX-TAB, MX-QUE, SG, CL…",
+                                 "ISO 3166 code: MX, MX-TAB, MX-QUE, SG, CL…"),
+    "upload.submit": ("Subir e ingresar", "Upload and ingest"),
+    "upload.none": ("Elija al menos un archivo.", "Choose at least one file."),
+    "upload.rejected": ("«{name}» no se guardó: {reason}.", "“{name}” was not stored: {reason}."),
+    "upload.busy": ("Se está ingresando otra carga; puede seguir buscando mientras tanto.",
+                    "Another upload is being ingested; you can keep searching meanwhile."),
+    "upload.progress": ("Ingresando {done}/{total} archivos… {current} ({seconds} s)",
+                        "Ingesting {done}/{total} files… {current} ({seconds} s)"),
+    "upload.failed": ("La ingesta no se completó: {reason}", "Ingestion did not complete: {reason}"),
+    "upload.file_failed": ("«{name}»: {reason}", "“{name}”: {reason}"),
+    "upload.file_done": ("«{name}»: {outcome}, {chunks} pasajes.", "“{name}”: {outcome}, {chunks} passages."),
+    "delete.heading": ("Eliminar un documento", "Delete a document"),
+    "delete.pick": ("Documento", "Document"),
+    "delete.placeholder": ("Elija un documento", "Choose a document"),
+    "delete.button": ("Eliminar…", "Delete…"),
+    "delete.confirm": ("¿Eliminar «{title}» y sus {chunks} pasajes de la colección?",
+                       "Delete “{title}” and its {chunks} passages from the collection?"),
+    "delete.upload_file": ("Su archivo subido también se borra.", "Its uploaded file is removed too."),
+    "delete.corpus_file": ("El archivo original no se toca: si sigue en la carpeta del corpus, volverá con la "
+                           "próxima ingesta.", "The original file is left alone: if it stays in the corpus folder, "
+                           "the next ingestion brings it back."),
+    "delete.yes": ("Sí, eliminar", "Yes, delete"),
+    "delete.no": ("Cancelar", "Cancel"),
+    "delete.done": ("Se eliminó «{title}».", "Deleted “{title}”."),
+    # about
+    "about.title": ("Acerca de policy-kb", "About policy-kb"),
+    "about.intro": ("Base de conocimiento bilingüe de documentos de política industrial y de innovación. "
+                    "Cada resultado es un pasaje con su cita (documento, página y sección).",
+                    "A bilingual knowledge base of industrial and innovation policy documents. Every result is a "
+                    "passage with its citation (document, page and section)."),
+    "about.documents": ("Documentos", "Documents"),
+    "about.passages": ("Pasajes", "Passages"),
+    "about.languages": ("Idiomas", "Languages"),
+    "about.by_language": ("Por idioma", "By language"),
+    "about.by_jurisdiction": ("Por jurisdicción", "By jurisdiction"),
+    "about.by_type": ("Por tipo de documento", "By document type"),
+    "about.system": ("Sistema", "System"),
+    "about.model": ("Modelo de embeddings", "Embedding model"),
+    "about.store": ("Acervo", "Store"),
+    "about.vectors": ("Vectores", "Vectors"),
+    "about.cite": ("Cómo citar esta herramienta", "How to cite this tool"),
+    "about.unknown": ("(sin dato)", "(not given)"),
+    "lang.es": ("español", "Spanish"),
+    "lang.en": ("inglés", "English"),
+    # metadata values shown by name
+    "level.international": ("internacional", "international"),
+    "level.national": ("nacional", "national"),
+    "level.state": ("estatal", "state"),
+    "level.municipal": ("municipal", "municipal"),
+    "type.plan": ("plan", "plan"),
+    "type.policy brief": ("nota de política", "policy brief"),
+    "type.case study": ("estudio de caso", "case study"),
+    "type.diagnosis": ("diagnóstico", "diagnosis"),
+    "type.roadmap": ("hoja de ruta", "roadmap"),
+    "type.law": ("ley", "law"),
+    "type.report": ("informe", "report"),
+    "type.note": ("nota", "note"),
+}
+
+
+def t(key: str, lang: str, default: str | None = None, **values) -> str:
+    """The label for ``key`` in ``lang``; ``default`` (e.g. a raw metadata value) when there is none."""
+    pair = LABELS.get(key)
+    if pair is None:
+        if default is not None:
+            return default
+        raise KeyError(f"no label {key!r}")
+    text = pair[0 if lang == "es" else 1]
+    return text.format(**values) if values else text
+
+
+def ui_lang() -> str:
+    """The interface language chosen in the sidebar (English until one is chosen)."""
+    lang = st.session_state.get("ui_lang")
+    return lang if lang in LANGS else "en"

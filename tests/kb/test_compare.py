@@ -1,0 +1,46 @@
+"""Compare logic on the session store: filtered searches per cell, an honest "nothing", Markdown and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from kb.compare import THEMES, THEMES_BY_KEY, compare, free_topic, to_csv, to_markdown
+
+
+def test_themes_are_the_tabasco_pillars_in_both_languages():
+    assert len(THEMES) == 8 and len({t.key for t in THEMES}) == 8
+    for t in THEMES:
+        assert t.label_es and t.label_en and t.label_es != t.label_en
+        assert ";" in t.query  # English wording; Spanish wording
+
+
+def test_cells_hold_only_their_jurisdiction(kb_small):
+    comp = compare(kb_small, [THEMES_BY_KEY["clusters"], THEMES_BY_KEY["investment"]], ["MX", "INT"])
+    for (topic, jur), cell in comp.cells.items():
+        assert all(h.chunk.jurisdiction == jur for h in cell.hits)
+    parks_mx = comp.cell(THEMES_BY_KEY["clusters"], "MX").best
+    assert parks_mx is not None and "ecoindustriales" in parks_mx.chunk.text
+    ipa = comp.cell(THEMES_BY_KEY["investment"], "INT").best
+    assert ipa is not None and "Investment promotion" in ipa.citation.title
+
+
+def test_nothing_on_a_topic_is_said_plainly(kb_small):
+    # The collection has nothing on gender for these jurisdictions: a filter alone would still return a passage.
+    comp = compare(kb_small, [THEMES_BY_KEY["inclusion"]], ["MX", "INT"])
+    print({k: c.similarity for k, c in comp.cells.items()})
+    assert all(not c.hits for c in comp.cells.values())
+    md = to_markdown(comp, lang="en")
+    assert md.count("Nothing in the collection on this.") == 2
+
+
+def test_exports(kb_small):
+    topic = free_topic("aftercare for investors [x](javascript:alert(1))")
+    comp = compare(kb_small, [topic, THEMES_BY_KEY["clusters"]], ["INT", "MX"])
+    rows = list(csv.DictReader(io.StringIO(to_csv(comp))))
+    assert len(rows) == 4 and {r["jurisdiction"] for r in rows} == {"INT", "MX"}
+    found = [r for r in rows if r["found"] == "yes"]
+    assert found and all(r["citation"] and r["text"] for r in found)
+    md = to_markdown(comp, lang="es", name=lambda c: {"MX": "México", "INT": "Internacional"}[c])
+    assert "## Parques" not in md and "## Clústeres y parques ecoindustriales" in md
+    assert "**México**" in md and "](" not in md  # the free topic's Markdown is escaped
