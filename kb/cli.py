@@ -156,6 +156,36 @@ def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
         typer.echo(f"{key:>14}: {value}")
 
 
+@app.command()
+def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
+           fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
+           k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
+           lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
+           jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
+           level: Optional[str] = typer.Option(None, help="international, national, state, municipal."),
+           doc_type: Optional[str] = typer.Option(None, "--type", help="plan, policy brief, case study, …"),
+           year_min: Optional[int] = typer.Option(None, "--from", help="Earliest year."),
+           year_max: Optional[int] = typer.Option(None, "--to", help="Latest year."),
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
+    from kb.api import make_filters
+    from kb.citations import EXPORTERS
+
+    if fmt.lower() not in EXPORTERS:
+        typer.secho(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}", fg="red", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url)
+    hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
+                                                    doc_type=doc_type, year=(year_min, year_max)))
+    text = EXPORTERS[fmt.lower()](hits)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(hits)} passages written to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
 @app.command("app")
 def run_app(port: int = typer.Option(8501), host: str = typer.Option("127.0.0.1"),
             store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:

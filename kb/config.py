@@ -39,6 +39,7 @@ class Config:
     dedup_similarity: float = 0.97
     lexical: bool = True
     glossary: bool = True
+    compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0
     lock_timeout_s: float = 600.0
