@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -15,11 +16,19 @@ class UploadRejected(ValueError):
     """An upload that is not stored, with the reason to show the user."""
 
 
+MAX_NAME_BYTES = 150  # file systems allow 255 bytes; room is left for "-<n>" and the extension
+
+
 def safe_filename(name: str) -> str:
-    """A plain file name: no folders, no control or shell-special characters, no leading dots."""
+    """A plain file name: no folders, no control or shell-special characters, no leading dots, at most
+    MAX_NAME_BYTES of UTF-8 (120 Chinese characters are 360 bytes: too long for most file systems)."""
     name = unicodedata.normalize("NFKC", name).replace("\\", "/").split("/")[-1]
     name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .")
-    return name[:120] or "upload"
+    stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+    ext = ext[:10] if dot else ""
+    room = MAX_NAME_BYTES - len(ext.encode()) - len(dot)
+    stem = stem.encode()[:room].decode("utf-8", errors="ignore").strip(" .")
+    return (stem + dot + ext if stem else "") or "upload"
 
 
 def detect_kind(data: bytes) -> str:
@@ -46,12 +55,18 @@ def save_upload(config: Config, filename: str, data: bytes) -> Path:
         kind = "markdown"
     folder = config.files_path.resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    target = (folder / f"{stem}{ALLOWED[kind]}").resolve()
-    if folder not in target.parents:
-        raise UploadRejected("invalid file name")
-    n = 1
-    while target.exists() and target.read_bytes() != data:
-        target = folder / f"{stem}-{n}{ALLOWED[kind]}"
-        n += 1
-    target.write_bytes(data)
-    return target
+    for n in range(10_000):
+        target = folder / f"{stem}{f'-{n}' if n else ''}{ALLOWED[kind]}"
+        if target.resolve().parent != folder:  # a symlink planted in the folder, or a name that escaped
+            raise UploadRejected("invalid file name")
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+            return target  # the same upload again
+        try:
+            # O_EXCL: never overwrite; O_NOFOLLOW: never write through a symlink.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return target
+    raise UploadRejected("too many files with this name")
