@@ -8,14 +8,19 @@ and replaced, and the batch goes on. Markdown and text are read in-process: deco
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Sequence
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
+
+STARTUP_TIMEOUT_S = 120.0
+log = logging.getLogger(__name__)
 
 
 def _serve(conn_in: Connection, conn_out: Connection) -> None:
@@ -43,7 +48,9 @@ def main() -> None:
     # The channel is the original stdin/stdout; anything a library prints goes to stderr instead.
     out_fd = os.dup(1)
     os.dup2(2, 1)
-    _serve(Connection(os.dup(0), writable=False), Connection(out_fd, readable=False))
+    conn_out = Connection(out_fd, readable=False)
+    conn_out.send(("ready",))  # imports done: the parent starts the clock only now
+    _serve(Connection(os.dup(0), writable=False), conn_out)
 
 
 class Extractor:
@@ -62,11 +69,17 @@ class Extractor:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def extract(self, path: Path, data: bytes, *, password: str = "") -> Extracted:
+    def extract(self, path: Path, data: bytes, *, password: str | Sequence[str] = "") -> Extracted:
         if self.timeout_s <= 0 or not _needs_worker(path, data):
             return extract(path, data, password=password)
         if self._proc is None or self._proc.poll() is not None:
-            self._start()
+            try:
+                self._start()
+            except (OSError, RuntimeError) as exc:
+                # No worker (a locked-down host): read in-process, without the time limit, rather than not at all.
+                log.warning("PDF reader process unavailable (%s); reading in-process without a time limit", exc)
+                self.timeout_s = 0
+                return extract(path, data, password=password)
         try:
             self._send.send((str(path), data, password))
         except OSError:  # the worker died between files; one fresh start
@@ -100,6 +113,10 @@ class Extractor:
         self._recv = Connection(os.dup(self._proc.stdout.fileno()), writable=False)
         self._proc.stdin.close()
         self._proc.stdout.close()
+        # A loaded machine can take seconds to start Python; that must not count against a file's time limit.
+        if not self._recv.poll(STARTUP_TIMEOUT_S) or self._recv.recv() != ("ready",):
+            self._stop(kill=True)
+            raise RuntimeError(f"the PDF reader process did not start within {STARTUP_TIMEOUT_S:g} s")
 
     def _stop(self, *, kill: bool) -> None:
         if self._proc is None:

@@ -161,7 +161,7 @@ def _zip_bytes() -> bytes:
 
 @pytest.fixture(scope="module")
 def self_made(tmp_path_factory):
-    """One folder of bad and good files, ingested in one batch with a short per-file time limit."""
+    """One folder of bad and good files, ingested in one batch."""
     root = tmp_path_factory.mktemp("bad_files")
     docs = root / "docs"
     good = make_pdf(docs / "good.pdf", [["# Puertos", ES_PORT]], title="Plan portuario")
@@ -179,11 +179,10 @@ def self_made(tmp_path_factory):
     make_image_only_pdf(docs / "scan.pdf")
     make_pdf(docs / "blank_3000.pdf", [[] for _ in range(3000)], footer=False)
     make_pdf(docs / "gaps.pdf", [["# Parques", ES_SUPPLIERS], [], [], ["# Puertos", ES_PORT]], footer=False)
-    make_slow_pdf(docs / "pathological.pdf", 400_000)  # ~30 s of pypdf work
     (docs / "notiz_de.md").write_text(
         "# Industriepolitik\n\nDie regionale Wirtschaftsförderung unterstützt kleine und mittlere Unternehmen bei "
         "der Zusammenarbeit mit Hochschulen und bei der Entwicklung neuer Produkte für den Export.\n")
-    kb = KnowledgeBase.open(root / "store", file_timeout_s=3)
+    kb = KnowledgeBase.open(root / "store")
     report = ingest_paths(kb, [docs])
     return kb, {Path(f.path).name: f for f in report.files}, good
 
@@ -197,7 +196,6 @@ def self_made(tmp_path_factory):
     ("secret.pdf", Outcome.SKIPPED, "encrypted: password required (give it with `kb ingest --password`"),
     ("scan.pdf", Outcome.SKIPPED, "no text layer: needs OCR (2 of 2 page(s) are images only"),
     ("blank_3000.pdf", Outcome.SKIPPED, "no text: every page is blank (3000 page(s))"),
-    ("pathological.pdf", Outcome.FAILED, "timed out: reading it took longer than 3 s (KB_FILE_TIMEOUT_S)"),
 ])
 def test_bad_file_outcome(self_made, name, outcome, reason):
     _, files, _ = self_made
@@ -207,8 +205,6 @@ def test_bad_file_outcome(self_made, name, outcome, reason):
 def test_the_batch_goes_on_after_bad_files(self_made):
     kb, files, good = self_made
     assert files["good.pdf"].outcome is Outcome.INGESTED
-    # The timed-out file did not hold up the batch: its worker was killed at the limit.
-    assert files["pathological.pdf"].seconds < 20
     assert {Path(d["source"]).name for d in kb.documents()} == {
         "good.pdf", "catalogued_secret.pdf", "sidecar_secret.pdf", "gaps.pdf", "notiz_de.md"}
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
@@ -249,3 +245,17 @@ def test_too_large_is_refused_before_reading(tmp_path):
     f = ingest_paths(kb, [big]).files[0]
     assert f.outcome is Outcome.SKIPPED and f.reason.startswith("too large (")
     assert "KB_MAX_FILE_MB=0.001" in f.reason
+
+
+def test_a_pathological_file_times_out_and_the_batch_goes_on(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_slow_pdf(docs / "a_pathological.pdf", 400_000)  # ~30 s of pypdf work
+    make_pdf(docs / "b_good.pdf", [["# Puertos", ES_PORT]])
+    kb = KnowledgeBase.open(tmp_path / "store", file_timeout_s=2)
+    files = {Path(f.path).name: f for f in ingest_paths(kb, [docs]).files}
+    slow = files["a_pathological.pdf"]
+    assert slow.outcome is Outcome.FAILED
+    assert slow.reason.startswith("timed out: reading it took longer than 2 s (KB_FILE_TIMEOUT_S)")
+    assert slow.seconds < 15  # the worker was killed at the limit, not left to finish
+    assert files["b_good.pdf"].outcome is Outcome.INGESTED  # served by a fresh worker
