@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -51,6 +52,10 @@ THEMES: tuple[Topic, ...] = (
 )
 THEMES_BY_KEY = {t.key: t for t in THEMES}
 
+# A list of references matches every topic's words and says nothing about any: never the "best passage" of a cell.
+REFERENCE_SECTIONS = re.compile(r"^\s*(references|referencias|bibliograf[ií]a|bibliography|sources|fuentes|"
+                                r"works cited)\s*[:.]?\s*$", re.I)
+
 
 def free_topic(text: str) -> Topic:
     """A user's own topic, searched as written."""
@@ -96,7 +101,8 @@ def compare(kb, topics: Sequence[Topic], jurisdictions: Sequence[str], *, per_ce
     for topic in topics:
         qvec = kb.embedder.embed_query(topic.query)
         for jur in jurisdictions:
-            hits = kb.search(topic.query, per_cell, jurisdiction=[jur], language=list(language) or None)
+            hits = [h for h in kb.search(topic.query, per_cell + 2, jurisdiction=[jur], language=list(language) or None)
+                    if not REFERENCE_SECTIONS.match(h.chunk.section or "")][:per_cell]
             sims = _similarities(kb, qvec, hits)
             kept = [h for h in hits if sims.get(h.chunk.chunk_id, 0.0) >= min_similarity]
             cells[(topic.key, jur)] = Cell(topic, jur, kept, max(sims.values()) if sims else None)

@@ -69,3 +69,23 @@ def highlight(text: str, query: str, extra: Iterable[str] = ()) -> str:
         last = end
     out.append(safe_html(text[last:]))
     return "".join(out)
+
+
+def excerpt(text: str, query: str, extra: Iterable[str] = (), width: int = 360) -> str:
+    """The ``width``-character window of ``text`` with the most query terms in it, cut at word boundaries, with
+    "…" where text was left out (raw text: escape it with ``highlight``)."""
+    if len(text) <= width:
+        return text
+    starts = [a for a, _ in spans(text, query_terms(query, extra))]
+    best = 0
+    if starts:
+        # Windows begin a little before a match, so the first marked word has some context.
+        best = max((max(0, a - 60) for a in starts), key=lambda b: sum(b <= a < b + width for a in starts))
+    if best:
+        cut = text.rfind(" ", 0, best)
+        best = cut + 1 if cut > best - 40 else best
+    end = best + width
+    if end < len(text):
+        cut = text.rfind(" ", best, end)
+        end = cut if cut > best + width // 2 else end
+    return ("… " if best else "") + text[best:end].strip() + (" …" if end < len(text) else "")

@@ -6,6 +6,7 @@ module, not in a session: a reader who reloads the page still sees the job that 
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Job:
     files: list[FileReport] = field(default_factory=list)
     report: IngestReport | None = None
     error: str = ""
+    waiting: str = ""  # why the job waits (another ingestion holds the store), shown beside the progress bar
     finished: bool = False
 
     @property
@@ -62,12 +64,17 @@ def _work(kb, job: Job) -> None:
     from kb import ingest_log
 
     def on_file(n: int, total: int, report: FileReport) -> None:
+        job.waiting = ""
         job.done, job.total = n, total
         job.files.append(report)
         job.current = Path(job.paths[n]).name if n < len(job.paths) else ""
 
+    def on_wait(reason: str) -> None:
+        job.waiting = reason
+
+    kwargs = {"on_wait": on_wait} if "on_wait" in inspect.signature(ingest_paths).parameters else {}
     try:
-        job.report = ingest_paths(kb, job.paths, on_file=on_file)
+        job.report = ingest_paths(kb, job.paths, on_file=on_file, **kwargs)
         ingest_log.save(kb.config, job.report, origin="upload")
     except IngestLocked as exc:
         job.error = str(exc)

@@ -24,6 +24,8 @@ CSS = """
 .kb-answer {border-left: 4px solid #1f4e96; padding: .4rem .8rem; background: #f5f8fd; margin-bottom: .8rem;}
 .kb-answer sup a, .kb-ref {text-decoration: none; font-weight: 600;}
 .kb-nothing {color: #777; font-style: italic;}
+.kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
+           border-top: 1px solid #e6e6e6;}
 </style>
 """
 

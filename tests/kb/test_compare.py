@@ -44,3 +44,10 @@ def test_exports(kb_small):
     md = to_markdown(comp, lang="es", name=lambda c: {"MX": "México", "INT": "Internacional"}[c])
     assert "## Parques" not in md and "## Clústeres y parques ecoindustriales" in md
     assert "**México**" in md and "](" not in md  # the free topic's Markdown is escaped
+
+
+def test_reference_lists_are_never_a_cells_passage():
+    from kb.compare import REFERENCE_SECTIONS
+
+    assert all(REFERENCE_SECTIONS.match(s) for s in ("References", "Referencias", "Bibliografía", " Sources"))
+    assert not any(REFERENCE_SECTIONS.match(s) for s in ("Supplier development", "Gobernanza", "", "Fuentes de financiamiento"))

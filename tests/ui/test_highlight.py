@@ -37,3 +37,14 @@ def test_stopwords_and_short_words_are_not_marked():
 def test_fold_keeps_positions():
     text = "Ñandú İstanbul ﬁnanzas Straße"
     assert len(fold(text)) == len(text)
+
+
+def test_excerpt_keeps_the_window_with_the_query_terms():
+    from kb.ui.highlight import excerpt
+
+    text = " ".join(f"a{i}" for i in range(300)) + " supplier development programme " + " ".join(
+        f"b{i}" for i in range(300))
+    out = excerpt(text, "supplier development", width=150)
+    assert "supplier development" in out and out.startswith("… ") and out.endswith(" …")
+    assert len(out) <= 160 and not out[2:].startswith(" ")
+    assert excerpt("short", "x") == "short"

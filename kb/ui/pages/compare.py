@@ -8,12 +8,13 @@ import streamlit as st
 from kb.citations import cite_text
 from kb.compare import THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
 from kb.ui import jurisdictions, state
-from kb.ui.highlight import highlight, safe_html
+from kb.ui.highlight import excerpt, highlight, safe_html
 from kb.ui.i18n import t, ui_lang
 from kb.ui.pages.params import COMPARE
 from kb.ui.resources import knowledge_base
 
 MAX_JURISDICTIONS = 4
+EXCERPT = 380  # characters of a passage shown in a cell: four columns of full passages are unreadable
 # Pre-selected when the collection has them: the plan's home state, two peer states and an international benchmark.
 SUGGESTED = ("MX-TAB", "MX-QUE", "MX-NLE", "SG")
 
@@ -40,7 +41,7 @@ def cell_html(cell, lang: str, query: str) -> str:
     best = cell.best
     if best is None:
         return f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div>'
-    text = best.chunk.text if len(best.chunk.text) <= 600 else best.chunk.text[:600].rsplit(" ", 1)[0] + " …"
+    text = excerpt(best.chunk.text, query, width=EXCERPT)
     return (f'<div class="kb-passage">{highlight(text, query)}</div>'
             f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
             f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>')
@@ -93,15 +94,14 @@ def render() -> None:
 
 
 def render_matrix(comp: Comparison, lang: str) -> None:
-    widths = [2] + [3] * len(comp.jurisdictions)
-    head = st.columns(widths)
-    head[0].markdown(f"**{safe_html(t('compare.theme', lang))}**", unsafe_allow_html=True)
-    for col, jur in zip(head[1:], comp.jurisdictions):
+    """One band per theme (its name across the page), one column per jurisdiction under it."""
+    head = st.columns(len(comp.jurisdictions))
+    for col, jur in zip(head, comp.jurisdictions):
         col.markdown(f"**{safe_html(jurisdictions.label(jur, lang))}**", unsafe_allow_html=True)
     for topic in comp.topics:
-        row = st.columns(widths, border=True)
-        row[0].markdown(f"**{safe_html(topic.label(lang))}**", unsafe_allow_html=True)
-        for col, jur in zip(row[1:], comp.jurisdictions):
+        st.markdown(f'<div class="kb-theme">{safe_html(topic.label(lang))}</div>', unsafe_allow_html=True)
+        row = st.columns(len(comp.jurisdictions), border=True)
+        for col, jur in zip(row, comp.jurisdictions):
             col.markdown(cell_html(comp.cell(topic, jur), lang, topic.query), unsafe_allow_html=True)
 
 

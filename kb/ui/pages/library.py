@@ -141,6 +141,8 @@ def poll_progress(kb, lang: str) -> None:
         st.rerun(scope="app")
     st.progress(job.fraction, text=t("upload.progress", lang, done=job.done, total=job.total, current=job.current,
                                       seconds=time_since(job.started)))
+    if job.waiting:
+        st.caption(t("upload.waiting", lang, reason=job.waiting))
 
 
 def render_job(kb, lang: str) -> None:
