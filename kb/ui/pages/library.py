@@ -53,7 +53,8 @@ def render_documents(kb, lang: str) -> None:
     st.caption(t("lib.count", lang, shown=len(shown), total=len(docs)))
     if shown:
         st.dataframe(table(shown, lang), hide_index=True, width="stretch", key="lib_table",
-                     column_config={t("col.year", lang): st.column_config.NumberColumn(format="%d"),
+                     column_config={t("col.title", lang): st.column_config.TextColumn(width=380),
+                                    t("col.year", lang): st.column_config.NumberColumn(format="%d"),
                                     t("col.ingested", lang): st.column_config.DatetimeColumn(
                                         format="YYYY-MM-DD HH:mm")})
 
