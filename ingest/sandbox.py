@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def _serve(conn_in: Connection, conn_out: Connection) -> None:
-    """The worker's loop: (path, bytes, password) in, ("ok", Extracted) or ("error", reason, skip) out."""
+    """The worker's loop: (job, path, bytes, password) in, (job, "ok", Extracted) or (job, "error", reason, skip) out."""
     while True:
         try:
             job = conn_in.recv()
@@ -32,7 +32,7 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
             return
         if job is None:
             return
-        path, data, password = job
+        job_id, path, data, password = job
         try:
             reply = ("ok", extract(Path(path), data, password=password))
         except IngestError as exc:
@@ -41,7 +41,7 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
             reply = ("error", "truncated or corrupt PDF (its structure refers to itself without end)", False)
         except Exception as exc:  # report, and keep serving the batch
             reply = ("error", f"unexpected error while reading: {exc.__class__.__name__}: {str(exc)[:200]}", False)
-        conn_out.send(reply)
+        conn_out.send((job_id, *reply))
 
 
 def main() -> None:
@@ -62,6 +62,7 @@ class Extractor:
         self._send: Connection | None = None
         self._recv: Connection | None = None
         self.restarts = 0
+        self._jobs = 0
 
     def __enter__(self) -> "Extractor":
         return self
@@ -80,12 +81,16 @@ class Extractor:
                 log.warning("PDF reader process unavailable (%s); reading in-process without a time limit", exc)
                 self.timeout_s = 0
                 return extract(path, data, password=password)
+        # Every reply names its job: a reply to another file (a stray message, a desynchronised pipe) must never
+        # be taken for this one, or a document would be stored with another document's text.
+        self._jobs += 1
+        job = (self._jobs, str(path), data, password)
         try:
-            self._send.send((str(path), data, password))
+            self._send.send(job)
         except OSError:  # the worker died between files; one fresh start
             self._stop(kill=True)
             self._start()
-            self._send.send((str(path), data, password))
+            self._send.send(job)
         if not self._recv.poll(self.timeout_s):
             self._stop(kill=True)
             raise IngestError(f"timed out: reading it took longer than {self.timeout_s:g} s (KB_FILE_TIMEOUT_S); "
@@ -97,9 +102,13 @@ class Extractor:
             self._stop(kill=True)
             raise IngestError(f"truncated or corrupt PDF (the reader crashed on it, exit code {code})",
                               skip=False) from None
-        if reply[0] == "ok":
-            return reply[1]
-        raise IngestError(reply[1], skip=reply[2])
+        if not isinstance(reply, tuple) or len(reply) < 3 or reply[0] != self._jobs:
+            self._stop(kill=True)
+            raise IngestError("unexpected error: the PDF reader answered out of turn; the file was not stored "
+                              "(run the ingestion again)", skip=False)
+        if reply[1] == "ok":
+            return reply[2]
+        raise IngestError(reply[2], skip=reply[3])
 
     def _start(self) -> None:
         # A plain interpreter running this module, not multiprocessing's spawn: spawn re-imports the parent's main

@@ -84,3 +84,20 @@ def test_discover_skips_underscore_folders_and_readmes(tmp_path):
     (tmp_path / "catalog.csv").write_text("file\n")
     (tmp_path / "note.md").write_text("x")
     assert [p.name for p in discover([tmp_path])] == ["note.md"]
+
+
+def test_each_pdf_in_a_batch_keeps_its_own_text(tmp_path):
+    """PDFs are read by a worker process; a reply must never be matched to the wrong file."""
+    kb = KnowledgeBase.open(tmp_path / "store")
+    words = ["aeroespacial", "agroindustria", "semiconductores", "farmacéutica", "electromovilidad"]
+    folder = tmp_path / "docs"
+    for i, word in enumerate(words):
+        make_pdf(folder / f"doc{i}.pdf", [[f"# Sector {word}", f"Este documento trata solo del sector {word} y de "
+                                           f"las políticas de apoyo al sector {word} en la región."]], title=word)
+    (folder / "doc_bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")  # an error reply in the middle of the batch
+    report = ingest_paths(kb, [folder])
+    assert sum(f.outcome is Outcome.INGESTED for f in report.files) == len(words)
+    for doc in kb.documents():
+        chunks = [c for c in kb.store.manifest.iter_chunks() if c.doc_id == doc["doc_id"]]
+        assert chunks and all(doc["title"] in c.text for c in chunks), doc["source"]
+        assert not any(w in c.text for c in chunks for w in words if w != doc["title"])
