@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -18,6 +19,8 @@ _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:p[áa]gina|page|p\.|pág\.)\s*)?\d{1,4}(?:\s*(?:de|of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I
 )
 EDGE_LINES = 5  # headers and footers live in the first/last few lines of a page
+REPEATED_SHARE = 0.4  # of the pages with text
+RUN_PAGES = 3  # consecutive pages
 
 
 def normalise(text: str) -> str:
@@ -47,19 +50,30 @@ def _line_key(line: str) -> str:
 
 
 def remove_repeated_edges(pages: list[Page]) -> tuple[list[Page], list[str]]:
-    """Drop running headers/footers: lines found near the top or bottom of at least half the pages.
+    """Drop running headers/footers: lines found near the top or bottom of many pages (40 % of them, so that
+    headers alternating between left and right pages count), or of a run of ``RUN_PAGES`` consecutive pages
+    (a chapter title repeated as the header of that chapter's pages).
 
     Returns the cleaned pages and the distinct lines removed (for the ingestion report).
     """
     texted = [p for p in pages if p.text.strip()]
     per_page_lines = {p.number: [l for l in p.text.split("\n") if l.strip()] for p in pages}
     counts: Counter[str] = Counter()
+    run: dict[str, int] = {}  # key → length of its current run of consecutive pages
+    longest: Counter[str] = Counter()
     for p in texted:
         lines = per_page_lines[p.number]
-        edge = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
-        counts.update({_line_key(l) for l in edge})
-    threshold = max(3, (len(texted) + 1) // 2)
-    repeated = {k for k, n in counts.items() if n >= threshold and k} if len(texted) >= 3 else set()
+        keys = {_line_key(l) for l in lines[:EDGE_LINES] + lines[-EDGE_LINES:]} - {""}
+        counts.update(keys)
+        run = {k: run.get(k, 0) + 1 for k in keys}
+        for k, n in run.items():
+            longest[k] = max(longest[k], n)
+    threshold = max(3, math.ceil(len(texted) * REPEATED_SHARE))
+    repeated: set[str] = set()
+    if len(texted) >= 3:
+        repeated = {k for k, n in counts.items() if n >= threshold}
+        # A run only counts for short lines: a long body sentence never repeats on consecutive pages by design.
+        repeated |= {k for k, n in longest.items() if n >= RUN_PAGES and len(k.split()) <= 12}
 
     removed: set[str] = set()
     out: list[Page] = []

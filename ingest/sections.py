@@ -14,6 +14,9 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+\S")
 _BULLET = re.compile(r"^\s*[-•▪◦·*]\s")
 _TERMINAL = (".", ",", ";", ":", "!", "?")
+# Amendment notes of Mexican laws ("Fracción reformada DOF 13-07-2018", "Última reforma publicada DOF ..."): short,
+# unpunctuated and capitalised like a heading, but they annotate the text above them.
+_LEGAL_NOTE = re.compile(r"\b(?:DOF|D\.O\.F\.|P\.O\.)\s+\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b")
 
 
 def markdown_blocks(text: str) -> list[Block]:
@@ -72,6 +75,10 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
         prev = ""
         for i, line in enumerate(lines):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if _LEGAL_NOTE.search(line):
+                buf.append(_as_sentence(line.strip()))
+                prev = buf[-1]
+                continue
             if is_heading(line, prev, nxt, typical):
                 if buf:
                     blocks.append(Block(page.number, section, " ".join(buf)))

@@ -56,15 +56,43 @@ class KnowledgeBase:
         return Searcher(self.store, extra_legs=self._extra_legs())
 
     def _extra_legs(self) -> list:
-        return []
+        return [self.lexical] if self.config.lexical else []
+
+    @cached_property
+    def glossary(self):
+        """The ES↔EN glossary of policy terms (None when KB_GLOSSARY is off)."""
+        if not self.config.glossary:
+            return None
+        from kb.glossary import Glossary
+
+        return Glossary.load(self.config.glossary_path or None)
+
+    @cached_property
+    def lexical(self):
+        """The BM25 leg, stored beside the vectors and reloaded when the manifest's generation changes."""
+        from kb.lexical import LexicalIndex
+
+        return LexicalIndex(self.config.lexical_path, self.store.manifest, glossary=self.glossary,
+                            expansion_weight=self.config.glossary_weight)
 
     def after_ingest(self) -> None:
         """Called by ingestion when a batch is done (indexes derived from the manifest are refreshed here)."""
+        self.lexical.rebuild()
 
     def search(self, query: str, k: int | None = None, *, filters: Filters | None = None,
                trace: SearchTrace | None = None, **filter_args: Any) -> list[Hit]:
         """Cited passages for ``query``; filter by language, jurisdiction, level, doc_type, year=(min, max)."""
         return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
+
+    def answer(self, query: str, k: int | None = None, *, method: str | None = None, sentences: int | None = None,
+               filters: Filters | None = None, **filter_args: Any):
+        """An extractive answer: the best sentences of the top hits, each with its [n] (the hit's rank)."""
+        from kb.answer import extract_answer
+
+        hits = self.search(query, k, filters=filters, **filter_args)
+        return extract_answer(query, hits, glossary=self.glossary, embedder=self.embedder,
+                              method=method or self.config.answer_method,
+                              max_sentences=sentences or self.config.answer_sentences)
 
     def documents(self) -> list[dict]:
         return self.store.manifest.documents()

@@ -109,6 +109,7 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
            year_max: Optional[int] = typer.Option(None, "--to", help="Latest year."),
            queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
            as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
+           answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
     """Search in either language; hits are cited passages."""
     from kb.api import make_filters
@@ -129,15 +130,104 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
             typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
         return
     hits = kb.search(query, k, filters=filters)
+    found = _answer_for(kb, query, hits) if answer else None
     if as_json:
-        typer.echo(json.dumps({"query": query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False, indent=1))
+        out = {"query": query, "hits": [hit_json(h) for h in hits]}
+        if found is not None:
+            out["answer"] = found.to_json()
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     if not hits:
         typer.echo("no passages found")
+    if found is not None:
+        _print_answer(found)
     for h in hits:
         typer.secho(f"[{h.rank}] {cite_text(h.citation)}  ({h.chunk.language}; {'+'.join(h.legs)})", bold=True)
         typer.echo("    " + h.chunk.text[:400].replace("\n", " ") + ("…" if len(h.chunk.text) > 400 else ""))
         typer.echo(f"    {h.citation.source}")
+
+
+def _answer_for(kb, query: str, hits):
+    from kb.answer import extract_answer
+
+    return extract_answer(query, hits, glossary=kb.glossary, embedder=kb.embedder, method=kb.config.answer_method,
+                          max_sentences=kb.config.answer_sentences)
+
+
+def _print_answer(found) -> None:
+    if found.sentences:
+        typer.secho("Answer (sentences quoted from the passages below):", bold=True)
+        typer.echo("    " + found.text())
+    else:
+        typer.echo("no sentence of the top passages matches the question closely; read the passages below")
+    typer.echo("")
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
+        k: int = typer.Option(5, "--k", "-k", help="Passages to draw the answer from."),
+        sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
+        method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
+        lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
+        jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
+        as_json: bool = typer.Option(False, "--json"),
+        store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
+    from kb.citations import cite_text
+
+    kb = _open(store, chroma_url)
+    try:
+        found = kb.answer(question, k, method=method, sentences=sentences, language=lang, jurisdiction=jurisdiction)
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps({**found.to_json(), "hits": [hit_json(h) for h in found.hits]}, ensure_ascii=False,
+                              indent=1))
+        return
+    if not found.hits:
+        typer.echo("no passages found")
+        return
+    _print_answer(found)
+    for h in found.hits:
+        typer.echo(f"[{h.rank}] {cite_text(h.citation)}  {h.citation.source}")
+
+
+@app.command("eval")
+def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", help="JSON-lines query files "
+                                                          "(default: corpus/_eval/*.jsonl)."),
+             mode: str = typer.Option("all", "--mode", help="dense, lexical, hybrid or all (side by side)."),
+             no_glossary: bool = typer.Option(False, "--no-glossary", help="Ablation: no glossary expansion."),
+             corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder the judged paths are relative to "
+                                                   "(default: the folder above the query file's _eval/)."),
+             worst: int = typer.Option(10, "--worst", help="How many of the worst queries to list."),
+             as_json: bool = typer.Option(False, "--json", help="Full results as JSON."),
+             store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode."""
+    from kb.eval import MODES, QueryFileError, format_report, load_queries, run
+
+    files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("*.jsonl"))
+    if not files:
+        typer.secho("error: no query files: give --queries FILE (JSON lines with id, text, lang, relevant)", err=True)
+        raise typer.Exit(2)
+    if mode not in (*MODES, "all"):
+        typer.secho(f"error: --mode must be one of {', '.join(MODES)} or all, not {mode!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        items = [q for f in files for q in load_queries(f, corpus)]
+    except (OSError, QueryFileError) as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url, glossary=False if no_glossary else None)
+    if not kb.documents():
+        typer.secho(f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)",
+                    err=True)
+        raise typer.Exit(2)
+    report = run(kb, items, MODES if mode == "all" else (mode,))
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    typer.echo(format_report(report, worst))
 
 
 @app.command()

@@ -38,7 +38,12 @@ class Config:
     max_per_doc: int = 3
     dedup_similarity: float = 0.97
     lexical: bool = True
-    glossary: bool = True
+    lexical_weight: float = 0.3  # RRF weight of the BM25 leg (each dense leg weighs 1); measured, see README
+    glossary: bool = True  # expand lexical queries with the ES↔EN glossary of policy terms
+    glossary_path: str = ""  # default: kb/data/glossary.tsv
+    glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words
+    answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
+    answer_sentences: int = 3
     compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0

@@ -91,7 +91,8 @@ class Searcher:
                 ranked[leg.name] = leg.search(query, n, filters)
                 t = trace.add(leg.name, t)
         # Equal fused scores are common (rank 1 of the Spanish leg vs rank 1 of the English leg): the closer vector wins.
-        fused = sorted(reciprocal_rank_fusion(ranked, k=self.config.rrf_k),
+        weights = {leg.name: self.config.lexical_weight for leg in self.extra_legs}
+        fused = sorted(reciprocal_rank_fusion(ranked, k=self.config.rrf_k, weights=weights),
                        key=lambda t: (-round(t[1], 12), -similarity.get(t[0], 0.0)))
         t = trace.add("fusion", t)
         chunks = self.store.manifest.chunks_by_id([cid for cid, _, _ in fused])  # committed versions only
@@ -105,12 +106,26 @@ def _fingerprint(text: str) -> str:
     return re.sub(r"[\W\d_]+", " ", text).strip()
 
 
+def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:
+    """Word ``size``-grams of a fingerprint: the unit of the near-duplicate test for hits without a vector."""
+    ws = fingerprint.split()
+    return frozenset(tuple(ws[i:i + size]) for i in range(max(1, len(ws) - size + 1)))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+NEAR_DUPLICATE_JACCARD = 0.8  # the same paragraph re-issued with a changed word or two (a law's amended copy)
+
+
 def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], embeddings: dict[str, np.ndarray],
            *, k: int, max_per_doc: int, similarity: float) -> list[Hit]:
     """The top ``k`` committed chunks, skipping near-duplicates and more than ``max_per_doc`` per document."""
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}
     seen_text: set[str] = set()
+    kept_shingles: list[frozenset] = []
     kept_vectors: list[np.ndarray] = []
     for chunk_id, score, legs in fused:
         chunk = chunks.get(chunk_id)
@@ -124,6 +139,11 @@ def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], 
         vec = embeddings.get(chunk_id)
         if vec is not None and kept_vectors and float(np.max(np.stack(kept_vectors) @ vec)) >= similarity:
             continue
+        # Lexical-only hits carry no vector: compare their words instead.
+        sh = shingles(fp)
+        if any(jaccard(sh, other) >= NEAR_DUPLICATE_JACCARD for other in kept_shingles):
+            continue
+        kept_shingles.append(sh)
         seen_text.add(fp)
         if vec is not None:
             kept_vectors.append(vec)

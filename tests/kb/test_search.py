@@ -45,3 +45,60 @@ def test_cap_per_document(kb_small):
     hits = kb_small.searcher.search("desarrollo de proveedores", 10, max_per_doc=1)
     docs = [h.chunk.doc_id for h in hits]
     assert len(docs) == len(set(docs))
+
+
+# --- hybrid retrieval (lexical leg, fusion, de-duplication) -----------------------------------------------------
+import pytest  # noqa: E402
+from kb.records import Chunk, Filters  # noqa: E402
+from kb.search import select  # noqa: E402
+
+
+def test_hits_say_which_legs_found_them(kb_small):
+    top = kb_small.search("consejo consultivo industrial", k=1)[0]
+    assert {"dense:es", "lexical"} <= set(top.legs)
+
+
+def test_each_leg_alone_and_filters_in_the_lexical_leg(kb_small):
+    lexical = kb_small.searcher.search("eco-industrial parks", 5, Filters(languages=("es",)), dense=False)
+    assert lexical and all(h.legs == ["lexical"] and h.chunk.language == "es" for h in lexical)
+    dense = kb_small.searcher.search("eco-industrial parks", 5, extra=False)
+    assert dense and all(not leg.startswith("lexical") for h in dense for leg in h.legs)
+
+
+def test_lexical_leg_finds_an_exact_name_the_embedding_blurs(kb_small):
+    hits = kb_small.search("Economic Development Board", k=1)
+    assert "Economic Development Board" in hits[0].chunk.text and "lexical" in hits[0].legs
+
+
+def _chunk(i: int, doc: str, text: str) -> Chunk:
+    return Chunk(chunk_id=f"{doc}:{i}", doc_id=doc, ordinal=i, text=text, page_start=1, page_end=1, section="",
+                 language="es", source=f"/x/{doc}.pdf")
+
+
+def test_near_duplicate_passages_collapse_even_without_vectors():
+    body = ("Artículo 5. La Secretaría promoverá el desarrollo de proveedores locales y la integración de las "
+            "pequeñas empresas en las cadenas de valor de la región, con apoyo técnico y financiero.")
+    chunks = {"a:0": _chunk(0, "a", body), "b:0": _chunk(0, "b", body.replace("técnico", "técnico y")),
+              "c:0": _chunk(0, "c", "Otro texto sobre parques industriales y energía renovable en el sur.")}
+    fused = [("a:0", 0.3, ["lexical"]), ("b:0", 0.2, ["lexical"]), ("c:0", 0.1, ["lexical"])]
+    hits = select(fused, chunks, {}, k=10, max_per_doc=0, similarity=0.97)
+    assert [h.chunk.chunk_id for h in hits] == ["a:0", "c:0"]
+
+
+def test_per_document_cap_is_configurable():
+    topics = ["agroindustria y cacao", "energía renovable", "industria química", "sector automotriz", "turismo"]
+    chunks = {f"a:{i}": _chunk(i, "a", f"Este pasaje trata de {t} en el estado.") for i, t in enumerate(topics)}
+    fused = [(cid, 1.0 / (i + 1), ["dense:es"]) for i, cid in enumerate(chunks)]
+    assert len(select(fused, chunks, {}, k=10, max_per_doc=2, similarity=0.97)) == 2
+    assert len(select(fused, chunks, {}, k=10, max_per_doc=0, similarity=0.97)) == 5
+
+
+def test_rrf_weights_by_hand():
+    from kb.fusion import reciprocal_rank_fusion
+
+    fused = reciprocal_rank_fusion({"dense:es": ["a", "b"], "lexical": ["b", "c"]}, k=10, weights={"lexical": 0.5})
+    scores = {i: s for i, s, _ in fused}
+    assert scores["a"] == pytest.approx(1 / 11)
+    assert scores["b"] == pytest.approx(1 / 12 + 0.5 / 11)
+    assert scores["c"] == pytest.approx(0.5 / 12)
+    assert [i for i, _, _ in fused] == ["b", "a", "c"] and dict((i, l) for i, _, l in fused)["b"] == ["dense:es", "lexical"]

@@ -1,0 +1,104 @@
+"""The BM25 leg: language-aware stems, filters, glossary expansion, persistence and reload on manifest changes."""
+
+from pathlib import Path
+
+import pytest
+
+from kb.glossary import Glossary, parse
+from kb.lexical import LexicalIndex, chunk_tokens, guess_language, query_tokens, stems
+from kb.manifest import Manifest
+from kb.records import Chunk, DocumentMeta, Filters
+
+GLOSSARY = Glossary(parse("es\ten\tdomain\ndesarrollo de proveedores\tsupplier development\tindustry\n"))
+
+
+def test_stems_are_by_language_and_accent_free():
+    assert stems("Políticas de desarrollo", "es") == stems("politicas desarrollos", "es") == ["polit", "desarroll"]
+    assert stems("supplier development programmes", "en") == ["supplier", "develop", "programm"]
+    assert chunk_tokens("Las políticas", "es") == ["es:polit"]
+    assert chunk_tokens("the policies", "en") == ["en:polici"]
+    assert chunk_tokens("le politique", "fr") == ["xx:le", "xx:politique"]  # other languages: words, unstemmed
+
+
+def test_hyphenated_names_match_written_either_way():
+    assert {"es:mec", "es:tmec"} <= set(chunk_tokens("el T-MEC", "es"))
+    assert "es:tmec" in query_tokens("TMEC")
+
+
+def test_query_is_tokenized_for_every_language():
+    toks = query_tokens("desarrollo de proveedores")
+    assert "es:desarroll" in toks and any(t.startswith("en:") for t in toks) and "es:de" not in toks
+
+
+def test_guess_language():
+    assert guess_language("¿Qué programas tiene Querétaro?") == "es"
+    assert guess_language("How does Singapore train workers for investors?") == "en"
+
+
+def _chunk(doc: str, n: int, text: str, lang: str, **fields) -> Chunk:
+    return Chunk(chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="",
+                 language=lang, source=f"/x/{doc}", **fields)
+
+
+def _commit(m: Manifest, doc: str, chunks: list[Chunk], jurisdiction: str = "") -> None:
+    m.commit_document(doc, f"/x/{doc}", DocumentMeta(title=doc, jurisdiction=jurisdiction), page_count=1,
+                      empty_pages=0, file_size=1, settings="s", chunks=chunks)
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    m = Manifest(tmp_path / "manifest.sqlite")
+    _commit(m, "mx", [_chunk("mx", 0, "El programa de desarrollo de proveedores de Querétaro apoya a pymes.", "es"),
+                      _chunk("mx", 1, "La agroindustria de Tabasco exporta cacao.", "es")], "MX-QUE")
+    _commit(m, "sg", [_chunk("sg", 0, "Singapore's EDB links investment promotion with skills training.", "en")], "SG")
+    return m
+
+
+def test_bm25_ranks_by_words_and_applies_filters(tmp_path, manifest):
+    lex = LexicalIndex(tmp_path / "lexical", manifest)
+    assert lex.rebuild() == 3
+    assert lex.search("cacao Tabasco", 5)[0] == "mx:1"
+    assert lex.search("EDB skills", 5) == ["sg:0"]
+    assert lex.search("EDB skills", 5, Filters(languages=("es",))) == []
+    assert lex.search("EDB skills", 5, Filters(jurisdictions=("SG",))) == ["sg:0"]
+    assert lex.search("quantum chromodynamics", 5) == []  # no shared word, no hit
+    assert lex.search("?! %", 5) == []  # no word at all (bm25s itself raises on an empty query)
+
+
+def test_glossary_expansion_bridges_languages(tmp_path, manifest):
+    plain = LexicalIndex(tmp_path / "lexical", manifest)
+    bridged = LexicalIndex(tmp_path / "lexical", manifest, glossary=GLOSSARY)
+    assert "mx:0" not in plain.search("supplier development for small firms", 5)
+    assert bridged.search("supplier development for small firms", 5)[0] == "mx:0"
+    assert "mx:0" not in bridged.search("supplier development for small firms", 5, expand=False)
+
+
+def test_index_is_persisted_and_reloaded_when_the_manifest_changes(tmp_path, manifest):
+    writer = LexicalIndex(tmp_path / "lexical", manifest)
+    writer.rebuild()
+    assert (tmp_path / "lexical" / "CURRENT").exists()
+    reader = LexicalIndex(tmp_path / "lexical", Manifest(manifest.path))
+    assert reader.current().generation == manifest.generation()
+    assert reader._load_disk() is not None  # the reader used the files on disk
+    # A new document: the reader sees it after the writer rebuilds...
+    _commit(manifest, "nl", [_chunk("nl", 0, "Brainport Eindhoven high-tech cluster.", "en")])
+    writer.rebuild()
+    assert reader.search("Brainport", 5) == ["nl:0"]
+    # ...and even before (a stale index on disk is rebuilt in memory rather than trusted).
+    manifest.remove_document("nl")
+    assert reader.search("Brainport", 5) == []
+    # Only the newest version stays on disk.
+    writer.rebuild()
+    assert len([p for p in Path(tmp_path / "lexical").iterdir() if p.is_dir()]) == 1
+
+
+def test_empty_store(tmp_path):
+    lex = LexicalIndex(tmp_path / "lexical", Manifest(tmp_path / "m.sqlite"))
+    assert lex.rebuild() == 0 and lex.search("anything", 5) == []
+
+
+def test_kb_search_has_a_lexical_leg_kept_in_step(kb_small):
+    hits = kb_small.search("consejo consultivo industrial", k=3)
+    assert "lexical" in hits[0].legs and "consejo consultivo" in hits[0].chunk.text
+    assert kb_small.lexical.current().generation == kb_small.store.manifest.generation()
+    assert len(kb_small.lexical.current().ids) == kb_small.store.manifest.chunk_count()
