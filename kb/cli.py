@@ -61,6 +61,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
     except IngestLocked as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(3)
+    from kb import ingest_log
+
+    ingest_log.save(kb.config, report, origin="cli")  # the app's Library page shows the last report
     for f in report.files:
         colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
         detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")

@@ -35,6 +35,8 @@ def test_ingest_exit_code_and_report(tmp_path):
     res = runner.invoke(app, ["ingest", str(tmp_path / "docs"), "-q", "--store", str(tmp_path / "s")])
     assert res.exit_code == 1
     assert "failed" in res.output and "broken.pdf" in res.output and "corrupt" in res.output
+    saved = json.loads((tmp_path / "s" / "last_ingest.json").read_text())  # what the Library page shows
+    assert saved["origin"] == "cli" and saved["files"][0]["outcome"] == "failed"
 
 
 def test_stats(kb_small):
