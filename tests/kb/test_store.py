@@ -163,8 +163,6 @@ def test_hostile_text_is_stored_and_returned_verbatim(store):
     assert [h.chunk_id for h in hits] == [chunks[0].chunk_id]
 
 
-@pytest.mark.xfail(reason="kb/lexical.py: bm25s.get_scores raises IndexError on a query with no tokens "
-                          "(reported to the lexical index's owner)", strict=False)
 @pytest.mark.parametrize("text", NO_WORDS)
 def test_a_query_without_words_returns_without_error(kb_small, text):
     assert isinstance(kb_small.search(text, 3), list)
