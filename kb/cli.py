@@ -18,6 +18,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 StoreOpt = typer.Option(None, "--store", help="Store directory (default: KB_STORE or ./store in the project).")
 UrlOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (KB_CHROMA_URL).")
+# The search filters, shared by search, ask and export.
+LangOpt = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated).")
+JurisdictionOpt = typer.Option(None, "--jurisdiction", help="ISO 3166 codes, e.g. MX-TAB,SG.")
+LevelOpt = typer.Option(None, "--level", help="international, national, state, municipal.")
+TypeOpt = typer.Option(None, "--type", help="plan, policy brief, case study, …")
+FromOpt = typer.Option(None, "--from", help="Earliest year.")
+ToOpt = typer.Option(None, "--to", help="Latest year.")
 
 
 def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
@@ -104,12 +111,12 @@ def _short(path: str) -> str:
 @app.command()
 def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
            k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
-           lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
-           jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
-           level: Optional[str] = typer.Option(None, help="international, national, state, municipal."),
-           doc_type: Optional[str] = typer.Option(None, "--type", help="plan, policy brief, case study, …"),
-           year_min: Optional[int] = typer.Option(None, "--from", help="Earliest year."),
-           year_max: Optional[int] = typer.Option(None, "--to", help="Latest year."),
+           lang: Optional[str] = LangOpt,
+           jurisdiction: Optional[str] = JurisdictionOpt,
+           level: Optional[str] = LevelOpt,
+           doc_type: Optional[str] = TypeOpt,
+           year_min: Optional[int] = FromOpt,
+           year_max: Optional[int] = ToOpt,
            queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
            as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
            answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
@@ -171,8 +178,8 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
         k: int = typer.Option(5, "--k", "-k", help="Passages to draw the answer from."),
         sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
         method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
-        lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
-        jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
+        lang: Optional[str] = LangOpt,
+        jurisdiction: Optional[str] = JurisdictionOpt,
         as_json: bool = typer.Option(False, "--json"),
         store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
@@ -254,12 +261,12 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
            fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
            k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
-           lang: Optional[str] = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated)."),
-           jurisdiction: Optional[str] = typer.Option(None, help="ISO 3166 codes, e.g. MX-TAB,SG."),
-           level: Optional[str] = typer.Option(None, help="international, national, state, municipal."),
-           doc_type: Optional[str] = typer.Option(None, "--type", help="plan, policy brief, case study, …"),
-           year_min: Optional[int] = typer.Option(None, "--from", help="Earliest year."),
-           year_max: Optional[int] = typer.Option(None, "--to", help="Latest year."),
+           lang: Optional[str] = LangOpt,
+           jurisdiction: Optional[str] = JurisdictionOpt,
+           level: Optional[str] = LevelOpt,
+           doc_type: Optional[str] = TypeOpt,
+           year_min: Optional[int] = FromOpt,
+           year_max: Optional[int] = ToOpt,
            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
     from kb.api import make_filters
