@@ -155,9 +155,15 @@ class LexicalIndex:
         self._lock = threading.Lock()
 
     # --- writing ------------------------------------------------------------------------------------
-    def rebuild(self) -> int:
-        """Rebuild from the committed chunks and persist it; returns the number of passages indexed."""
+    def rebuild(self, *, force: bool = False) -> int:
+        """Rebuild from the committed chunks and persist it; returns the number of passages indexed (0 if skipped).
+
+        Skipped when the index on disk already belongs to the manifest's generation (a re-ingest that changed
+        nothing): tokenising every passage again costs minutes at 100k passages.
+        """
         generation = self.manifest.generation()
+        if not force and self._disk_generation() == generation:
+            return 0
         loaded = build(self.manifest.iter_chunks(), generation)
         self._persist(loaded)
         with self._lock:
@@ -180,6 +186,19 @@ class LexicalIndex:
         for old in self.path.iterdir():
             if old.is_dir() and old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
+
+    def _disk_generation(self) -> int | None:
+        """The generation of the index the pointer names (its folder is ``g<generation>-<id>``), if it is complete."""
+        try:
+            name = (self.path / _POINTER).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not name.startswith("g") or not (self.path / name / _META).is_file():
+            return None
+        try:
+            return int(name[1:].split("-", 1)[0])
+        except ValueError:
+            return None
 
     # --- reading ------------------------------------------------------------------------------------
     def _load_disk(self) -> _Loaded | None:

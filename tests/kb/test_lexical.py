@@ -92,6 +92,16 @@ def test_index_is_persisted_and_reloaded_when_the_manifest_changes(tmp_path, man
     assert len([p for p in Path(tmp_path / "lexical").iterdir() if p.is_dir()]) == 1
 
 
+def test_rebuild_is_skipped_when_nothing_changed(tmp_path, manifest):
+    lex = LexicalIndex(tmp_path / "lexical", manifest)
+    assert lex.rebuild() == 3
+    pointer = (tmp_path / "lexical" / "CURRENT").read_text()
+    assert lex.rebuild() == 0 and (tmp_path / "lexical" / "CURRENT").read_text() == pointer
+    _commit(manifest, "nl", [_chunk("nl", 0, "Brainport Eindhoven high-tech cluster.", "en")])
+    assert lex.rebuild() == 4 and (tmp_path / "lexical" / "CURRENT").read_text() != pointer
+    assert lex.rebuild(force=True) == 4
+
+
 def test_empty_store(tmp_path):
     lex = LexicalIndex(tmp_path / "lexical", Manifest(tmp_path / "m.sqlite"))
     assert lex.rebuild() == 0 and lex.search("anything", 5) == []
