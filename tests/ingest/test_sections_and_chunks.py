@@ -53,6 +53,11 @@ def test_markdown_headings_become_sections_and_syntax_goes():
     assert [b.text for b in blocks[1:]] == ["primer punto.", "segundo punto."]
 
 
+def test_markdown_links_with_parentheses_leave_no_residue():
+    blocks = markdown_blocks("Vea [el plan](https://es.wikipedia.org/wiki/Plan_(México)) y ![mapa](m.png \"Mapa\").\n")
+    assert blocks[0].text == "Vea el plan y mapa."
+
+
 def test_pdf_headings_found_by_shape():
     page = Page(4, "1. Diagnóstico regional\nLa región concentra la producción agrícola y petrolera del estado, con\n"
                    "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
