@@ -1,0 +1,131 @@
+"""The vector index keeps one collection per language group: chunks land in their group, a language leg never
+returns another language, only filter fields reach chromadb, and a store from before the split is migrated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kb import Config, KnowledgeBase
+from kb.records import Chunk, DocumentMeta, Filters
+from kb.vectors import FILTER_KEYS, EmbedderMismatch, chroma_client
+from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
+
+FR_TEXT = "Les parcs éco-industriels partagent l'énergie, l'eau et les déchets entre les entreprises voisines."
+
+
+@pytest.fixture(scope="module")
+def embedder(kb_small):
+    return kb_small.embedder
+
+
+def _client(config: Config):
+    return chroma_client(str(config.chroma_path), "")
+
+
+def _put(store, doc_id: str, language: str, texts: list[str]) -> list[Chunk]:
+    chunks = [Chunk(chunk_id=f"{doc_id}:v1-{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
+                    section="Intro", language=language, title=f"Title {doc_id}", publisher="Pub", year=2020,
+                    jurisdiction="MX", source=f"/docs/{doc_id}.md") for i, t in enumerate(texts)]
+    store.put_document(doc_id=doc_id, source=f"/docs/{doc_id}.md", meta=DocumentMeta(title=doc_id), chunks=chunks,
+                       vectors=store.embedder.embed_passages(texts), page_count=1, empty_pages=0, file_size=1,
+                       settings="s")
+    return chunks
+
+
+def test_vectors_go_to_their_language_collection_with_filter_fields_only(tmp_path, embedder):
+    kb = KnowledgeBase(Config.from_env(store=tmp_path / "store"), embedder=embedder)
+    _put(kb.store, "es1", "es", [ES_PORT, ES_SUPPLIERS])
+    _put(kb.store, "en1", "en", [EN_PARKS])
+    _put(kb.store, "fr1", "fr", [FR_TEXT])
+    name = kb.config.collection
+    client = _client(kb.config)
+    got = {g: client.get_collection(f"{name}_{g}", embedding_function=None).get(include=["metadatas", "documents"])
+           for g in ("es", "en", "other")}
+    assert sorted(got["es"]["ids"]) == ["es1:v1-00000", "es1:v1-00001"]
+    assert got["en"]["ids"] == ["en1:v1-00000"] and got["other"]["ids"] == ["fr1:v1-00000"]
+    for res in got.values():
+        assert all(doc is None for doc in res["documents"])  # the text lives in the manifest
+        assert all(set(md) <= set(FILTER_KEYS) and md["doc_id"] for md in res["metadatas"])
+    assert got["es"]["metadatas"][0] == {"doc_id": "es1", "language": "es", "jurisdiction": "MX", "year": 2020}
+    assert kb.store.vectors.count() == 4 and sorted(kb.store.vectors.doc_ids()) == ["en1", "es1", "fr1"]
+    assert name not in {c.name for c in client.list_collections()}
+    # Search still shows the citation fields, read from the manifest.
+    hit = kb.search("eco-industrial parks", 1, filters=Filters(languages=("en",)))[0]
+    assert hit.chunk.section == "Intro" and hit.chunk.title == "en1" and hit.chunk.text == EN_PARKS
+    # Deleting a document clears it from its group only.
+    kb.store.delete_document("es1")
+    assert kb.store.vectors.ids_for_doc("es1") == [] and kb.store.vectors.count() == 2
+
+
+def test_language_legs_never_return_another_language(kb_small):
+    searcher = kb_small.searcher
+    legs = searcher.dense_legs(Filters())
+    assert [(n, g) for n, g, _ in legs] == [("dense:es", "es"), ("dense:en", "en")]
+    assert all(where is None for _, _, where in legs)  # no language pre-filter: the collection is the language
+    lang = {cid: c.language for cid, c in kb_small.store.manifest.chunks_by_id(kb_small.store.vectors.all_ids()).items()}
+    assert set(lang.values()) == {"es", "en"}
+    qvec = kb_small.embedder.embed_query("desarrollo de proveedores supplier development")
+    for group in ("es", "en"):
+        found = kb_small.store.vectors.query(qvec, 1000, None, group=group)
+        assert found and {lang[h.chunk_id] for h in found} == {group}
+    # Without a group the query spans every collection, merged by distance.
+    merged = kb_small.store.vectors.query(qvec, 1000, None)
+    assert len(merged) == len(lang) and [h.distance for h in merged] == sorted(h.distance for h in merged)
+    for wanted in ("es", "en"):
+        hits = kb_small.search("supplier development", 20, filters=Filters(languages=(wanted,)), extra=False)
+        assert hits and {h.chunk.language for h in hits} == {wanted}
+
+
+def test_other_leg_filters_languages_only_when_asked(kb_small):
+    searcher = kb_small.searcher
+    searcher._languages = (kb_small.store.manifest.generation(), ["en", "es", "fr", "pt"])  # as if present
+    try:
+        asked = dict((n, w) for n, _, w in searcher.dense_legs(Filters(languages=("fr", "es"), jurisdictions=("MX",))))
+        assert asked == {"dense:es": {"jurisdiction": {"$in": ["MX"]}},
+                         "dense:other": {"$and": [{"jurisdiction": {"$in": ["MX"]}}, {"language": {"$in": ["fr"]}}]}}
+        assert dict((n, w) for n, _, w in searcher.dense_legs(Filters()))["dense:other"] is None
+    finally:
+        searcher._languages = (-1, [])
+
+
+def _old_style_store(config: Config, embedder, rows: list[tuple[str, str, str]], identity=None):
+    """A store as written before the split: one collection named ``config.collection`` with full metadata."""
+    ident = identity or embedder.identity
+    col = _client(config).create_collection(
+        name=config.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedder": ident.name, "embedder_version": ident.version, "dim": ident.dim})
+    vecs = embedder.embed_passages([t for _, _, t in rows])
+    col.add(ids=[cid for cid, _, _ in rows], embeddings=np.asarray(vecs, dtype=np.float32),
+            documents=[t for _, _, t in rows],
+            metadatas=[{"doc_id": cid.split(":")[0], "language": lang, "title": "T", "page_start": 1}
+                       for cid, lang, _ in rows])
+
+
+def test_single_collection_store_is_migrated_on_open(tmp_path, embedder):
+    config = Config.from_env(store=tmp_path / "old")
+    rows = [("a:1", "es", ES_PORT), ("a:2", "es", ES_SUPPLIERS), ("b:1", "en", EN_SKILLS), ("c:1", "fr", FR_TEXT)]
+    _old_style_store(config, embedder, rows)
+    kb = KnowledgeBase(config, embedder=embedder)
+    vectors = kb.store.vectors
+    assert sorted(vectors.all_ids()) == sorted(cid for cid, _, _ in rows)
+    assert config.collection not in {c.name for c in _client(config).list_collections()}
+    qvec = embedder.embed_query("skills")
+    assert [h.chunk_id for h in vectors.query(qvec, 5, None, group="en")] == ["b:1"]
+    assert [h.chunk_id for h in vectors.query(qvec, 5, None, group="other")] == ["c:1"]
+    es = _client(config).get_collection(f"{config.collection}_es", embedding_function=None).get(include=["metadatas"])
+    assert sorted(es["ids"]) == ["a:1", "a:2"] and all(set(md) == {"doc_id", "language"} for md in es["metadatas"])
+    # Opening again finds nothing to migrate and loses nothing.
+    assert sorted(KnowledgeBase(config, embedder=embedder).store.vectors.all_ids()) == sorted(vectors.all_ids())
+
+
+def test_single_collection_store_of_another_embedder_is_refused_untouched(tmp_path, embedder):
+    from kb.embedding import EmbedderIdentity
+
+    config = Config.from_env(store=tmp_path / "other-model")
+    _old_style_store(config, embedder, [("a:1", "en", EN_PARKS)],
+                     identity=EmbedderIdentity(name="some-other-model", version="1", dim=embedder.identity.dim))
+    with pytest.raises(EmbedderMismatch, match="re-index"):
+        KnowledgeBase(config, embedder=embedder)
+    names = {c.name for c in _client(config).list_collections()}
+    assert names == {config.collection}  # nothing created, nothing copied
