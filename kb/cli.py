@@ -291,9 +291,6 @@ def run_app(port: int = typer.Option(8501), host: str = typer.Option("127.0.0.1"
             store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
     """Start the Streamlit front end."""
     env = dict(os.environ)
-    # The app shares the cores with uploads being embedded: spinning OpenMP threads made a query embedding 20x
-    # slower beside another encoder (bench.encoder_threads: 991 ms vs 121 ms passive, 49 vs 55 ms alone).
-    env.setdefault("OMP_WAIT_POLICY", "passive")
     if store:
         env["KB_STORE"] = str(store)
     if chroma_url:
