@@ -99,8 +99,15 @@ class Searcher:
         fused = sorted(reciprocal_rank_fusion(ranked, k=self.config.rrf_k, weights=weights),
                        key=lambda t: (-round(t[1], 12), -similarity.get(t[0], 0.0)))
         t = trace.add("fusion", t)
-        chunks = self.store.manifest.chunks_by_id([cid for cid, _, _ in fused])  # committed versions only
-        hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
+        # Committed versions only. Most lists fill from their head: read 3k rows first, the rest only if needed
+        # (turning 120 rows into Chunk records was a third of this stage at 100k passages).
+        ids = [cid for cid, _, _ in fused]
+        head = max(3 * k, 20)
+        chunks = self.store.manifest.chunks_by_id(ids[:head])
+        hits = select(fused[:head], chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
+        if len(hits) < k and len(ids) > head:
+            chunks.update(self.store.manifest.chunks_by_id(ids[head:]))
+            hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         trace.add("citations", t)
         return hits
 
