@@ -22,7 +22,7 @@ from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 
-PIPELINE_VERSION = "3"  # bump when extraction/cleaning changes what a document turns into
+PIPELINE_VERSION = "4"  # bump when extraction/cleaning changes what a document turns into
 MAIN_LANGUAGES = ("es", "en")
 
 

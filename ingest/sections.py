@@ -73,6 +73,7 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
         typical = statistics.median(long_lines) if long_lines else 80
         buf: list[str] = []
         prev = ""
+        in_item = False
         for i, line in enumerate(lines):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             if _LEGAL_NOTE.search(line):
@@ -81,12 +82,22 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
                 continue
             if is_heading(line, prev, nxt, typical):
                 if buf:
+                    if in_item:
+                        buf[-1] = _as_sentence(buf[-1])
                     blocks.append(Block(page.number, section, " ".join(buf)))
                     buf = []
                 section = line.strip().rstrip(":")
-                prev = ""
+                prev, in_item = "", False
                 continue
-            buf.append(_as_sentence(line[2:].strip()) if _BULLET.match(line) else line)
+            if _BULLET.match(line):
+                # A list item may wrap onto more lines: it ends where the next item (or a heading) starts, not at
+                # the end of its first line ("the Industrial. Development Authority" was the result of that).
+                if buf and in_item:
+                    buf[-1] = _as_sentence(buf[-1])
+                buf.append(line.strip()[1:].strip())
+                in_item = True
+            else:
+                buf.append(line)
             prev = line
         if buf:
             blocks.append(Block(page.number, section, " ".join(buf)))

@@ -58,6 +58,14 @@ def test_markdown_links_with_parentheses_leave_no_residue():
     assert blocks[0].text == "Vea el plan y mapa."
 
 
+def test_wrapped_pdf_list_items_stay_whole():
+    page = Page(2, "Casos documentados:\n• Irlanda: la agencia de desarrollo, entonces la Industrial\nDevelopment Authority, "
+                   "creó un programa de enlaces\n• Costa Rica: PROCOMER opera Costa\nRica Provee.\nOtro párrafo.")
+    text = page_blocks([page])[0].text
+    assert "Industrial Development Authority, creó un programa de enlaces." in text
+    assert "opera Costa Rica Provee." in text
+
+
 def test_pdf_headings_found_by_shape():
     page = Page(4, "1. Diagnóstico regional\nLa región concentra la producción agrícola y petrolera del estado, con\n"
                    "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
