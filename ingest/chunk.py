@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kb.records import Block
+from kb.sentences import split_sentences
 
 
 @dataclass(frozen=True)
@@ -35,17 +35,6 @@ class _Sentence:
     @property
     def words(self) -> int:
         return len(self.text.split())
-
-
-@lru_cache(maxsize=4)
-def _segmenter(language: str):
-    import pysbd
-
-    return pysbd.Segmenter(language=language if language in ("es", "en") else "en", clean=False)
-
-
-def split_sentences(text: str, language: str = "en") -> list[str]:
-    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
 
 
 def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sentence]:

@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from kb.lexical import STEMMED_LANGUAGES, stopwords_for, is_useful, fold, guess_language, stems, words
+from kb import sentences
 from kb.records import Hit
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
@@ -53,17 +54,10 @@ class Answer:
                 "sentences": [{"text": s.text, "ref": s.ref, "score": round(s.score, 4)} for s in self.sentences]}
 
 
-@lru_cache(maxsize=4)
-def _segmenter(language: str):
-    import pysbd
-
-    return pysbd.Segmenter(language=language if language in STEMMED_LANGUAGES else "en", clean=False)
-
-
 @lru_cache(maxsize=8192)
 def split_sentences(text: str, language: str = "en") -> tuple[str, ...]:
     # pysbd takes ~30 ms a passage and the same passages recur across queries: measured 155-165 ms of every answer.
-    return tuple(s.strip() for s in _segmenter(language).segment(text) if s.strip())
+    return tuple(sentences.split_sentences(text, language))
 
 
 def _fingerprint(text: str) -> str:

@@ -131,16 +131,14 @@ class Filters:
             return False
         return True
 
-    def where(self, language: str | None = None) -> dict[str, Any] | None:
+    def where(self) -> dict[str, Any] | None:
         """A chromadb ``where`` clause; values are passed as data, never interpolated."""
         clauses: list[dict[str, Any]] = []
         for key, allowed in (("jurisdiction", self.jurisdictions), ("level", self.levels),
                              ("doc_type", self.doc_types), ("doc_id", self.doc_ids)):
             if allowed:
                 clauses.append({key: {"$in": list(allowed)}})
-        if language is not None:
-            clauses.append({"language": language})
-        elif self.languages:
+        if self.languages:
             clauses.append({"language": {"$in": list(self.languages)}})
         if self.year_min is not None:
             clauses.append({"year": {"$gte": int(self.year_min)}})
