@@ -5,7 +5,7 @@ KB      := $(VENV)/bin/kb
 STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 
-.PHONY: run test install index serve browser eval bench clean
+.PHONY: run test install index serve browser eval bench vectors clean
 
 run: index serve
 
@@ -34,6 +34,10 @@ test: install browser
 
 eval: index
 	$(KB) eval
+
+# After changing corpus/: ship the passage vectors with it (a fresh clone's `make run` then embeds nothing).
+vectors: index
+	$(PY) scripts/ship_vectors.py corpus/
 
 bench: install
 	$(PY) -m bench.run_all

@@ -18,6 +18,7 @@ from ingest.language import detect_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
+from ingest import shipped_vectors
 from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
@@ -128,7 +129,7 @@ def version_tag(settings: str) -> str:
 def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``; only passages this model has never embedded reach it. Returns (vectors, n embedded)."""
     ident = str(kb.store.embedder.identity)
-    keys = [hashlib.sha256(f"{ident}\x00{t}".encode()).hexdigest() for t in texts]
+    keys = [shipped_vectors.cache_key(ident, t) for t in texts]
     cached = kb.store.manifest.cached_vectors(keys)
     missing = [i for i, key in enumerate(keys) if key not in cached]
     for start in range(0, len(missing), batch):
@@ -160,6 +161,11 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     try:
         with kb.store.writing(on_wait=on_wait or _say), Extractor(cfg.file_timeout_s) as extractor:
             kb.store.repair()
+            # Vectors shipped with a collection (corpus/_vectors/) seed the cache: a fresh store then embeds only
+            # passages whose text is new (the starter corpus: 0 of its passages on a fresh clone).
+            identity = kb.store.embedder.identity
+            report.seeded = shipped_vectors.seed(kb.store.manifest, identity,
+                                                 shipped_vectors.find_files(roots, identity))
             bar = _progress(len(files), progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(kb, path, chunking, settings, password=password, report=report,

@@ -209,6 +209,7 @@ class IngestReport:
     pruned: list[str] = field(default_factory=list)
     embedded: int = 0  # passages actually sent to the model (cache misses)
     reused: int = 0  # passages whose vectors came from the cache
+    seeded: int = 0  # vectors added to the cache from files shipped with the collection (``_vectors/``)
     seconds: float = 0.0
 
     def count(self, outcome: Outcome) -> int:

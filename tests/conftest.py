@@ -33,6 +33,21 @@ def kb_small(tmp_path_factory, small_corpus):
     return kb
 
 
+@pytest.fixture(scope="session")
+def kb_starter(tmp_path_factory):
+    """The starter corpus (corpus/) in a store of its own, built once. Its vectors ship in corpus/_vectors/, so this
+    takes seconds, not the minutes embedding ~600 passages would."""
+    from ingest import ingest_paths
+    from kb import KnowledgeBase
+    from kb.config import PROJECT_ROOT
+
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("starter"))
+    report = ingest_paths(kb, [PROJECT_ROOT / "corpus"])
+    assert report.ok, [(f.path, f.reason) for f in report.files if f.reason]
+    kb.first_report = report
+    return kb
+
+
 @pytest.fixture
 def shared_pdfs() -> Path:
     if not SHARED_PDFS.is_dir():
