@@ -46,6 +46,7 @@ class KnowledgeBase:
         self.embedder = embedder or load_embedder(self.config.embedder, self.config.query_prompt,
                                                   self.config.passage_prompt)
         self.store = Store(self.config, self.embedder)
+        self.store.repair_if_idle()
 
     @classmethod
     def open(cls, store: str | Path | None = None, **overrides: Any) -> "KnowledgeBase":

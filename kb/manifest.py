@@ -146,6 +146,16 @@ class Manifest:
             return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
         return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))}
 
+    def committed(self, chunk_ids: Sequence[str]) -> set[str]:
+        """The ids among ``chunk_ids`` that are committed (a primary-key lookup: cheap for a leg's candidates)."""
+        ids = list(chunk_ids)
+        out: set[str] = set()
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            out.update(r[0] for r in self._db.execute(
+                f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({', '.join('?' * len(part))})", part))
+        return out
+
     # --- chunks -------------------------------------------------------------------------------------
     def chunks_by_id(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         """Committed chunks with their document's fields; ids of uncommitted or removed chunks are absent."""

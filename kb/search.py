@@ -17,6 +17,7 @@ from kb.records import Chunk, Filters, Hit
 from kb.store import Store
 
 MAIN_LANGUAGES = ("es", "en")
+MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
 
 
 class Leg(Protocol):
@@ -71,6 +72,20 @@ class Searcher:
                          replace(filters, languages=tuple(others)).where() if filters.languages else rest))
         return legs
 
+    def committed_neighbours(self, qvec: np.ndarray, n: int, where: dict | None, group: str) -> list:
+        """The ``n`` nearest committed vectors of a language group. After a crash (or while an ingestion is
+        writing) the index holds vectors the manifest does not name; they are dropped here and the index is asked
+        for more, so that orphans never take a leg's candidate slots (issue 14: 12 orphans made an English search
+        return nothing although 11 English passages were committed)."""
+        asked = n
+        while True:
+            found = self.store.vectors.query(qvec, asked, where, group=group)
+            committed = self.store.manifest.committed([h.chunk_id for h in found])
+            kept = [h for h in found if h.chunk_id in committed]
+            if len(kept) >= n or len(found) < asked or asked >= MAX_ASKED:
+                return kept[:n]
+            asked = min(MAX_ASKED, asked * 4)
+
     def search(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
                extra: bool = True, trace: SearchTrace | None = None, max_per_doc: int | None = None) -> list[Hit]:
         k = k or self.config.k
@@ -85,7 +100,7 @@ class Searcher:
             qvec = self.store.embedder.embed_query(query)
             t = trace.add("embed_query", t)
             for name, group, where in self.dense_legs(filters):
-                found = self.store.vectors.query(qvec, n, where, group=group)
+                found = self.committed_neighbours(qvec, n, where, group)
                 ranked[name] = [h.chunk_id for h in found]
                 embeddings.update({h.chunk_id: h.embedding for h in found if h.embedding is not None})
                 similarity.update({h.chunk_id: 1.0 - h.distance for h in found})

@@ -145,6 +145,20 @@ class Store:
                 self.manifest.clear_pending(doc_id)
         return cleaned
 
+    def repair_if_idle(self) -> list[str]:
+        """``repair`` when a crash left work in the journal and no writer holds the lock; else nothing. Cheap (one
+        SELECT) when there is nothing to do, so every open calls it: the next ``kb ingest`` is not the only repair."""
+        if not self.manifest.pending():
+            return []
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return []  # a running ingestion's journal is not a crash
+        try:
+            return self.repair()
+        finally:
+            self._lock.release()
+
     def verify(self) -> dict[str, list[str]]:
         """A full consistency check (slow on big stores): chunk ids with a vector but not committed (orphans),
         and committed chunk ids without a vector (missing)."""

@@ -37,7 +37,7 @@ def assert_searchable(kb, corpus) -> None:
 
 def recover_and_check(workspace, store, prune: bool) -> None:
     kb = workspace.open(store)
-    assert_searchable(kb, workspace.corpus)  # right after the crash, before any repair
+    assert_searchable(kb, workspace.corpus)  # right after the crash (opening repaired the journal, if idle)
     report = ingest_paths(kb, [workspace.corpus], prune=prune)
     assert report.ok, [(f.path, f.reason) for f in report.files]
     assert_consistent(kb, workspace.corpus)
