@@ -98,6 +98,17 @@ class KnowledgeBase:
     def documents(self) -> list[dict]:
         return self.store.manifest.documents()
 
+    def documents_for(self, hits) -> dict[str, dict]:
+        """The manifest rows of the documents behind ``hits`` (what exports cite: URL, language, primary source)."""
+        rows = {d: self.store.manifest.document(d) for d in {h.chunk.doc_id for h in hits}}
+        return {d: row for d, row in rows.items() if row}
+
+    def export(self, hits, fmt: str) -> str:
+        """``hits`` as BibTeX, RIS, CSV or Markdown (one entry per document, its cited passages inside)."""
+        from kb.citations import EXPORTERS
+
+        return EXPORTERS[fmt](hits, self.documents_for(hits))
+
     def delete(self, doc_id: str) -> bool:
         gone = self.store.delete_document(doc_id)
         self.after_ingest()

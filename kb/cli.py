@@ -279,7 +279,7 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
     kb = _open(store, chroma_url)
     hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
                                                     doc_type=doc_type, year=(year_min, year_max)))
-    text = EXPORTERS[fmt.lower()](hits)
+    text = kb.export(hits, fmt.lower())
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"{len(hits)} passages written to {output}", err=True)

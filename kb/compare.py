@@ -143,7 +143,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["topic", "jurisdiction", "found", "title", "publisher", "year", "pages", "section", "language",
-                "citation", "text", "source"])
+                "citation", "text", "url"])
     for topic in comp.topics:
         for jur in comp.jurisdictions:
             h = comp.cell(topic, jur).best
@@ -151,5 +151,5 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
             w.writerow([_csv_safe(v) for v in (
                 topic.label(lang), jur, "yes" if h else "no", c.title if c else "", c.publisher if c else "",
                 (c.year or "") if c else "", c.pages if c else "", c.section if c else "",
-                c.language if c else "", cite_text(c) if c else "", h.chunk.text if h else "", c.source if c else "")])
+                c.language if c else "", cite_text(c) if c else "", h.chunk.text if h else "", c.url if c else "")])
     return buf.getvalue()

@@ -6,7 +6,6 @@ from typing import Sequence
 
 import streamlit as st
 
-from kb.citations import EXPORTERS
 from kb.records import Hit
 from kb.ui.i18n import t
 
@@ -18,10 +17,10 @@ FORMATS = {  # format → (file extension, MIME type, button label)
 }
 
 
-def download_buttons(hits: Sequence[Hit], *, stem: str, key: str, lang: str) -> None:
+def download_buttons(kb, hits: Sequence[Hit], *, stem: str, key: str, lang: str) -> None:
     cols = st.columns(len(FORMATS))
     for col, (fmt, (ext, mime, label)) in zip(cols, FORMATS.items()):
         with col:
-            st.download_button(label, EXPORTERS[fmt](hits), file_name=f"{stem}.{ext}", mime=mime,
+            st.download_button(label, kb.export(hits, fmt), file_name=f"{stem}.{ext}", mime=mime,
                                key=f"{key}_{fmt}", icon=":material/download:", disabled=not hits,
                                help=t("export.help", lang, n=len(hits)), on_click="ignore")

@@ -129,7 +129,7 @@ def render() -> None:
     selected = [h for h in hits if st.session_state.get(f"sel_{h.chunk.chunk_id}")]
     st.subheader(t("export.title", lang))
     st.caption(t("export.selected", lang, n=len(selected)) if selected else t("export.all", lang, n=len(hits)))
-    download_buttons(selected or hits, stem="policy-kb-search", key="search_export", lang=lang)
+    download_buttons(kb, selected or hits, stem="policy-kb-search", key="search_export", lang=lang)
 
 
 if __name__ == "__main__":
