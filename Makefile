@@ -5,9 +5,9 @@ KB      := $(VENV)/bin/kb
 STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 
-.PHONY: run test install index serve browser eval bench vectors clean
+.PHONY: run test install index serve browser ocr eval bench vectors clean
 
-run: index serve
+run: ocr index serve
 
 # A fresh machine: create the venv, take the CPU build of torch first (so nothing resolves a CUDA build), install.
 $(STAMP): pyproject.toml
@@ -29,7 +29,15 @@ serve: install
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+# Debian's Tesseract with the Spanish and English models, for `kb ingest --ocr` (scanned PDFs). Without root the
+# run goes on and a scanned file is skipped with a reason that names these packages.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -q '^spa$$' || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng >/dev/null || \
+	    echo "note: OCR needs: apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng (as root)"; }
+
+test: install browser ocr
 	$(PY) -m pytest
 
 eval: index

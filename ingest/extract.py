@@ -35,6 +35,7 @@ class Extracted:
     page_count: int  # 0 for formats without pages
     empty_pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    scanned: list[int] = field(default_factory=list)  # pages that are images only: OCR can read them
 
 
 def sniff(data: bytes) -> str:
@@ -169,19 +170,22 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     if failed:
         warnings.append(f"text of {len(failed)} page(s) could not be read: {_ranges(failed)}")
     textless = sorted(blank + scanned)
-    if len(textless) == n_pages:
-        if scanned:
-            raise IngestError(f"no text layer: needs OCR ({len(scanned)} of {n_pages} page(s) are images only; "
-                              "run OCR, e.g. ocrmypdf, and ingest the result)")
+    if len(textless) == n_pages and not scanned:
         raise IngestError(f"no text: every page is blank ({n_pages} page(s))")
-    if textless:
-        ocr = f"; {len(scanned)} of them are images only (needs OCR): {_ranges(scanned)}" if scanned else ""
-        warnings.append(f"{len(textless)} of {n_pages} page(s) have no text: {_ranges(textless)}{ocr}")
+    # Scanned pages are returned textless with their numbers: the pipeline reads them by OCR when asked to, and
+    # otherwise skips a document that has nothing else (ingest.pipeline.apply_ocr).
+    if textless and len(textless) < n_pages:
+        warnings.append(textless_warning(textless, scanned, n_pages))
     if b"%%EOF" not in data[-2048:]:
         warnings.append("the file has no end-of-file marker (an incomplete download?); "
                         f"{n_pages - len(failed)} page(s) were read")
     return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=len(textless),
-                     warnings=warnings)
+                     warnings=warnings, scanned=scanned)
+
+
+def textless_warning(textless: list[int], scanned: list[int], n_pages: int) -> str:
+    ocr = f"; {len(scanned)} of them are images only (needs OCR): {_ranges(scanned)}" if scanned else ""
+    return f"{len(textless)} of {n_pages} page(s) have no text: {_ranges(textless)}{ocr}"
 
 
 def _decrypt(reader, password: str | Sequence[str]) -> None:

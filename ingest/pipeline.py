@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -16,6 +16,7 @@ from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, extract
 from ingest.language import detect_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
+from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
 from ingest import shipped_vectors
@@ -42,6 +43,8 @@ class Prepared:
     page_count: int
     empty_pages: int
     warnings: list[str]
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
+    unread_images: int = 0  # image-only pages left unread (OCR off or unavailable)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -72,11 +75,12 @@ def settings_key(kb, chunking: ChunkSettings) -> str:
 
 def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str | Sequence[str] = "",
             min_lang_words: int = 12, extractor: Callable[..., Extracted] = extract,
-            version: str = "") -> Prepared:
+            version: str = "", ocr: OcrSettings | None = None) -> Prepared:
     """Everything but embedding and storing; raises IngestError with the reason a file cannot be used.
     ``version`` (a short hash of the settings) goes into chunk ids, so that re-chunking a document never
     overwrites the vectors of the version readers are still using."""
     extracted = extractor(path, data, password=password)
+    extracted = apply_ocr(extracted, data, ocr, passwords=[password] if isinstance(password, str) else password)
     meta, _ = resolve_metadata(path, extracted.meta)
     warnings = list(extracted.warnings)
     if extracted.kind == "markdown":
@@ -119,7 +123,23 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
                     - {doc_language})
     if others and doc_language in MAIN_LANGUAGES:
         warnings.append(f"language: some passages are in {', '.join(others)} (neither Spanish nor English)")
-    return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings)
+    return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
+                    ocr_page_numbers(extracted.pages), len(extracted.scanned))
+
+
+def stored_settings(base: str, prepared: Prepared, ocr: OcrSettings | None) -> str:
+    """The settings recorded with a document: the base key, plus whether image-only pages were read by OCR or left
+    unread, so that turning OCR on re-reads exactly the documents that have unread images (and nothing else)."""
+    if prepared.ocr_pages and ocr is not None:
+        return f"{base}|ocr:{ocr.languages}"
+    return f"{base}|images-unread" if prepared.unread_images else base
+
+
+def is_current(stored: str, base: str, ocr: OcrSettings | None) -> bool:
+    """Whether a stored document's settings make re-ingesting it pointless."""
+    if stored == base or stored.startswith(f"{base}|ocr:"):
+        return True  # an OCR'd document stays as it is when OCR is off: its text is still the best we have
+    return stored == f"{base}|images-unread" and ocr is None
 
 
 def version_tag(settings: str) -> str:
@@ -145,7 +165,7 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, 
 
 
 def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, password: str = "",
-                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
+                 ocr: bool | None = None, progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
                  on_wait: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
     replaced as a unit; every file ends in the report with its outcome and reason. One ingestion writes to a store
@@ -154,6 +174,8 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     settings = settings_key(kb, chunking)
+    ocr_settings = OcrSettings(cfg.ocr_languages, cfg.ocr_page_timeout_s) if (cfg.ocr if ocr is None else ocr) \
+        else None
     report = IngestReport()
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
@@ -169,7 +191,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
             bar = _progress(len(files), progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(kb, path, chunking, settings, password=password, report=report,
-                                 extractor=extractor.extract)
+                                 extractor=extractor.extract, ocr=ocr_settings)
                 report.files.append(fr)
                 if bar is not None:
                     bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
@@ -203,7 +225,8 @@ def _progress(total: int, enabled: bool):
 
 
 def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
-                report: IngestReport, extractor: Callable[..., Extracted] = extract) -> FileReport:
+                report: IngestReport, extractor: Callable[..., Extracted] = extract,
+                ocr: OcrSettings | None = None) -> FileReport:
     t0 = time.perf_counter()
     fr = FileReport(path=str(path), outcome=Outcome.FAILED)
     try:
@@ -222,7 +245,7 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
                               skip=False) from None
         doc_id = content_hash(data)
         current = kb.store.manifest.document_by_source(str(path))
-        if current and current["doc_id"] == doc_id and current["settings"] == settings:
+        if current and current["doc_id"] == doc_id and is_current(current["settings"], settings, ocr):
             fr.outcome, fr.doc_id, fr.chunks = Outcome.UNCHANGED, doc_id, current["chunk_count"]
             return fr
         twin = kb.store.manifest.document(doc_id)
@@ -231,16 +254,17 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         # The file's own password (catalog or sidecar) first, then the one given for the batch.
         pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
         prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
-                           extractor=extractor, version=version_tag(settings))
+                           extractor=extractor, version=version_tag(settings), ocr=ocr)
         vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch)
         report.embedded += embedded
         report.reused += len(prepared.chunks) - embedded
         kb.store.put_document(doc_id=doc_id, source=str(path), meta=prepared.meta, chunks=prepared.chunks,
                               vectors=vectors, page_count=prepared.page_count, empty_pages=prepared.empty_pages,
-                              file_size=size, settings=settings)
+                              file_size=size, settings=stored_settings(settings, prepared, ocr))
         fr.outcome = Outcome.UPDATED if current else Outcome.INGESTED
         fr.doc_id, fr.chunks, fr.pages = doc_id, len(prepared.chunks), prepared.page_count
         fr.empty_pages, fr.language, fr.warnings = prepared.empty_pages, prepared.meta.language, prepared.warnings
+        fr.ocr_pages = prepared.ocr_pages
         if not prepared.chunks:
             fr.warnings.append("no passages: the document has no usable text")
     except IngestError as exc:

@@ -55,6 +55,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
            prune: bool = typer.Option(False, help="Remove documents whose files are gone from the folders given."),
            reindex: bool = typer.Option(False, help="Start a fresh store (after changing the embedding model)."),
            password: str = typer.Option("", help="Password for encrypted PDFs in this batch."),
+           ocr: Optional[bool] = typer.Option(None, "--ocr/--no-ocr", help="Read image-only PDF pages with Tesseract "
+                                              "(default: KB_OCR)."),
            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Ingest documents; unchanged ones are skipped. Exit code 1 if any file failed."""
     from ingest.pipeline import IngestLocked, ingest_paths
@@ -64,7 +66,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
         _wipe_store(Config.from_env(store=store, chroma_url=chroma_url))
     kb = _open(store, chroma_url)
     try:
-        report = ingest_paths(kb, paths, prune=prune, password=password, progress=not quiet)
+        report = ingest_paths(kb, paths, prune=prune, password=password, ocr=ocr, progress=not quiet)
     except IngestLocked as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(3)
@@ -76,6 +78,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
         detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")
                               + (f", {f.language}" if f.language else ""))
         typer.secho(f"{f.outcome.value:>9}  {_short(f.path)}  {detail}", fg=colour)
+        if f.ocr_pages:
+            from ingest.ocr import describe
+
+            typer.echo(f"{'':>11}ocr: {describe(f.ocr_pages, kb.config.ocr_languages)}")
         for w in f.warnings:
             typer.echo(f"{'':>11}warning: {w}")
     for src in report.pruned:

@@ -45,6 +45,9 @@ class Config:
     answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
     answer_sentences: int = 3
     compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
+    ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
+    ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
+    ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0
     lock_timeout_s: float = 600.0

@@ -40,6 +40,7 @@ class Page:
 
     number: int
     text: str
+    ocr: bool = False  # the text was read by OCR from the page's image, not taken from a text layer
 
 
 @dataclass
@@ -201,6 +202,7 @@ class FileReport:
     language: str = ""
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
 
 
 @dataclass

@@ -114,3 +114,25 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
             """),
     }
     return files
+
+
+def make_scanned_pdf(path: Path, pages: list[list[str]], *, dpi: int = 200) -> Path:
+    """An image-only PDF, as a scanner makes it: each page of a text PDF rendered to a greyscale picture (pypdfium2)
+    and placed full-page in a new PDF that has no text layer at all."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    text_pdf = make_pdf(path.with_suffix(".text.pdf"), pages, footer=False)
+    doc = pdfium.PdfDocument(text_pdf.read_bytes())
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+    for page in doc:
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        c.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+        c.showPage()
+    doc.close()
+    c.save()
+    text_pdf.unlink()
+    return path
