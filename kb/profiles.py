@@ -11,7 +11,8 @@ plus a ``profile`` block::
           es: Plan Estatal de Desarrollo 2021-2027
           en: State Development Plan 2021-2027
           sources: [{title: …, publisher: …, year: 2022, url: https://…}]
-          as_of: 2022-02           # the date the source states the fact (YYYY, YYYY-MM or YYYY-MM-DD)
+          as_of: 2022-02           # the date the source states the fact (YYYY, YYYY-MM or YYYY-MM-DD;
+                                   # n.d. when every source of the field is undated, i.e. has year: n.d.)
         vision:
           status: not confirmed    # an empty field: no value is better than a guess
           note: {es: …, en: …}
@@ -67,16 +68,16 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
-    """A document a researcher can open: title, publisher, year and a URL (a deep link where one exists)."""
+    """A document a researcher can open: title, publisher, year (or n.d.) and a URL (a deep link where one exists)."""
 
     title: str
     publisher: str
-    year: int
+    year: int | None  # None: the source carries no date ("n.d." in the file), never a guessed year
     url: str
     note: str = ""  # e.g. "news report of the plan's presentation; the plan's own PDF was not found"
 
     def cite(self) -> str:
-        return f"{self.title}. {self.publisher}, {self.year}. {self.url}"
+        return f"{self.title}. {self.publisher}, {f'{self.year}.' if self.year else 'n.d.'} {self.url}"
 
 
 @dataclass(frozen=True)
@@ -287,9 +288,12 @@ def _parse_field(name: str, raw: Any, checked: str) -> tuple[ProfileField, list[
     sources, source_problems = _sources(raw.get("sources"))
     problems += source_problems
     as_of = _date(raw.get("as_of"))
+    if str(raw.get("as_of")).strip() == "n.d." and sources and all(s.year is None for s in sources):
+        as_of = "n.d."  # undated sources only: say so rather than guess a date
     if not as_of:
-        problems.append("'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD): when the source states the fact")
-    elif checked and as_of > checked:
+        problems.append("'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD): when the source states the fact "
+                        "(n.d. only when every source of the field is undated)")
+    elif checked and as_of != "n.d." and as_of > checked:
         problems.append(f"'as_of' {as_of} is later than profile.checked {checked}")
     return ProfileField(name, values, tuple(sources), as_of, tuple(quoted), note), problems
 
@@ -327,9 +331,10 @@ def _sources(raw: Any) -> tuple[list[Source], list[str]]:
         if not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
             problems.append(f"source {n}: url must be an http(s) address a researcher can open (found {url!r})")
         year = str(s["year"]).strip()
-        if not re.fullmatch(r"(19|20)\d\d", year):
-            problems.append(f"source {n}: year must be a four-digit year (found {year!r})")
+        if not re.fullmatch(r"(19|20)\d\d|n\.d\.", year):
+            problems.append(f"source {n}: year must be a four-digit year, or n.d. for an undated source "
+                            f"(found {year!r})")
             continue
-        out.append(Source(str(s["title"]).strip(), str(s["publisher"]).strip(), int(year), url,
-                          str(s.get("note") or "").strip()))
+        out.append(Source(str(s["title"]).strip(), str(s["publisher"]).strip(),
+                          None if year == "n.d." else int(year), url, str(s.get("note") or "").strip()))
     return out, problems

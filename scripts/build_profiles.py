@@ -65,7 +65,8 @@ def render_body(profile: Profile) -> str:
                 out.append(f"- **{label}:** {w['empty']}.{note}")
                 continue
             refs = ", ".join(f"[{numbers[s]}]" for s in f.sources)
-            where = f"({w['sources'] if len(f.sources) > 1 else w['source']} {refs}; {w['as_of']} {f.as_of})"
+            as_of = ("s. f." if lang == "es" else "n.d.") if f.as_of == "n.d." else f.as_of
+            where = f"({w['sources'] if len(f.sources) > 1 else w['source']} {refs}; {w['as_of']} {as_of})"
             remarks = []
             if f.quoted and lang not in f.quoted:
                 remarks.append(w["translation"])
@@ -86,7 +87,7 @@ def render_body(profile: Profile) -> str:
     out += ["## Fuentes · Sources", ""]
     for s, n in numbers.items():
         note = f" ({s.note})" if s.note else ""
-        out.append(f"{n}. {s.title}. {s.publisher}, {s.year}. <{s.url}>{note}")
+        out.append(f"{n}. {s.title}. {s.publisher}, {f'{s.year}.' if s.year else 's. f. · n.d.'} <{s.url}>{note}")
     return "\n".join(out) + "\n"
 
 

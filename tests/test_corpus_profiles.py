@@ -19,7 +19,7 @@ import build_profiles  # noqa: E402
 
 # Tabasco and the comparators of its plan's Annex B (Cambridge Industrial Innovation Policy, 2024).
 ANNEX_B = {"MX-TAB", "MX-MEX", "MX-GUA", "MX-NLE", "MX-QUE", "MX-SLP", "MX-SIN", "CL", "CO", "DO", "NL", "SG"}
-MIN_PROFILES = 3  # raised as profiles land; the issue asks for 18
+MIN_PROFILES = 8  # raised as profiles land; the issue asks for 18
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_sources_are_documents_not_homepages(profiles):
         for s in p.sources():
             url = urlparse(s.url)
             assert url.scheme == "https" or url.scheme == "http", s
-            assert url.path.strip("/"), f"{p.path}: {s.url} is a homepage, not a document"
+            assert url.path.strip("/") or url.query, f"{p.path}: {s.url} is a homepage, not a document"
 
 
 def test_tabasco_is_stated_as_its_source_states_it(profiles):

@@ -149,3 +149,17 @@ def test_ingested_profiles_are_found_and_their_passages_keep_their_language(tmp_
 def test_load_profile_names_the_file(tmp_path):
     with pytest.raises(ProfileError, match="missing.md: cannot be read"):
         load_profile(tmp_path / "missing.md")
+
+
+def test_an_undated_source_says_so_and_only_then_the_date_may_be_unknown():
+    undated = {**SOURCE, "year": "n.d."}
+    p = parse_profile(profile_text({"plan": {"es": "P", "en": "P", "sources": [undated], "as_of": "n.d."}}))
+    assert p.fields["plan"].as_of == "n.d." and p.fields["plan"].sources[0].year is None
+    assert p.fields["plan"].sources[0].cite() == "A plan. A government, n.d. https://example.org/plan.pdf"
+    problems = problems_of(profile_text({
+        "plan": {"es": "P", "en": "P", "sources": [undated, SOURCE], "as_of": "n.d."},
+        "period": {"es": "P", "en": "P", "sources": [{**SOURCE, "year": "circa 2020"}], "as_of": "2020"},
+    }))
+    text = "\n".join(problems)
+    assert "field 'plan': 'as_of' must be a date" in text and "n.d. only when every source" in text
+    assert "field 'period': source 1: year must be a four-digit year, or n.d." in text
