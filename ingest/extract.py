@@ -131,11 +131,26 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+    def open_reader(candidate: bytes):
+        reader = PdfReader(io.BytesIO(candidate), strict=False)
         if reader.is_encrypted:
             _decrypt(reader, password)
-        n_pages = len(reader.pages)
+        return reader, len(reader.pages)
+
+    recovered = False
+    try:
+        try:
+            reader, n_pages = open_reader(data)
+        except (IngestError, FileNotDecryptedError, DependencyError):
+            raise
+        except Exception:
+            if b"%%EOF" in data[-1024:]:
+                raise
+            # An interrupted download: the objects are there, the cross-reference table and end marker are not.
+            # An end marker whose table pointer is 0 makes pypdf rebuild the table by scanning the objects (the
+            # 262-page Colombian plan cut anywhere in its last 100 KB reads all 262 pages again this way).
+            reader, n_pages = open_reader(data + b"\nstartxref\n0\n%%EOF\n")
+            recovered = True
     except IngestError:
         raise
     except FileNotDecryptedError:
@@ -176,7 +191,10 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     # otherwise skips a document that has nothing else (ingest.pipeline.apply_ocr).
     if textless and len(textless) < n_pages:
         warnings.append(textless_warning(textless, scanned, n_pages))
-    if b"%%EOF" not in data[-2048:]:
+    if recovered:
+        warnings.append("recovered truncated PDF: its end (cross-reference table, end-of-file marker) is missing, "
+                        f"an incomplete download?; {n_pages - len(failed)} of {n_pages} page(s) were read")
+    elif b"%%EOF" not in data[-2048:]:
         warnings.append("the file has no end-of-file marker (an incomplete download?); "
                         f"{n_pages - len(failed)} page(s) were read")
     return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=len(textless),

@@ -55,3 +55,14 @@ def test_encrypted_pdf_needs_its_password(tmp_path):
 
 def test_sniff_recognises_pdf_under_any_name():
     assert sniff(b"%PDF-1.7\n...") == "pdf"
+
+
+def test_a_pdf_missing_only_its_end_is_recovered(tmp_path):
+    """An interrupted download keeps every object but loses the cross-reference table and the end marker: pypdf
+    alone refuses it ("startxref not found"); it is read again, with a warning that says so."""
+    pdf = make_pdf(tmp_path / "a.pdf", [["Primera página del plan."], ["Segunda página del plan."]])
+    data = pdf.read_bytes()
+    cut = data[: data.rindex(b"xref")]  # the objects, without the table, the trailer and %%EOF
+    ex = extract(pdf, cut)
+    assert ex.page_count == 2 and "Segunda" in ex.pages[1].text
+    assert any(w.startswith("recovered truncated PDF") for w in ex.warnings), ex.warnings
