@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,19 +48,28 @@ class Prepared:
     unread_images: int = 0  # image-only pages left unread (OCR off or unavailable)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
+def discover(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Files to ingest: named files as given; folders searched recursively, leaving out hidden and ``_`` folders,
-    README files and the catalog (they describe the collection, they are not part of it)."""
+    README files and the catalog (they describe the collection, they are not part of it). A folder that cannot
+    be listed goes into ``unreadable`` as (folder, reason) instead of being passed over in silence."""
     found: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path).parts
-                if any(p.startswith((".", "_")) for p in rel[:-1]) or f.name.startswith("."):
-                    continue
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.lower().startswith("readme"):
-                    found.append(f)
+            def failed(exc: OSError) -> None:
+                if unreadable is not None:
+                    unreadable.append((Path(exc.filename or path), exc.strerror or exc.__class__.__name__))
+
+            inside: list[Path] = []
+            for folder, dirs, names in os.walk(path, onerror=failed):
+                dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+                for name in names:
+                    f = Path(folder) / name
+                    if name.startswith(".") or not f.is_file():
+                        continue
+                    if f.suffix.lower() in SUPPORTED_SUFFIXES and not name.lower().startswith("readme"):
+                        inside.append(f)
+            found.extend(sorted(inside))
         else:
             found.append(path)
     return list(dict.fromkeys(p.resolve() for p in found if p.name != CATALOG_NAME))
@@ -179,7 +189,11 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     report = IngestReport()
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
-    files = discover(roots)
+    unreadable: list[tuple[Path, str]] = []
+    files = discover(roots, unreadable)
+    for folder, why in unreadable:
+        report.files.append(FileReport(path=str(folder), outcome=Outcome.FAILED,
+                                       reason=f"cannot read the folder ({why}); the files in it were not ingested"))
     try:
         with kb.store.writing(on_wait=on_wait or _say), Extractor(cfg.file_timeout_s) as extractor:
             kb.store.repair()

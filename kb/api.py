@@ -33,7 +33,8 @@ def make_filters(*, language: Any = None, jurisdiction: Any = None, level: Any =
                  year: tuple[int | None, int | None] | None = None, doc_id: Any = None) -> Filters:
     """Filters from friendly arguments: a value, a comma-separated string, or a list for each field."""
     year_min, year_max = year if year else (None, None)
-    return Filters(languages=_tuple(language), jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
+    # Language codes are lower-case ISO 639-1 ("ES" and " es" mean "es").
+    return Filters(languages=tuple(l.lower() for l in _tuple(language)), jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
                    levels=_tuple(level), doc_types=_tuple(doc_type), year_min=year_min, year_max=year_max,
                    doc_ids=_tuple(doc_id))
 

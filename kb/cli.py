@@ -117,7 +117,7 @@ def _short(path: str) -> str:
 
 @app.command()
 def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
-           k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
+           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,
@@ -131,6 +131,7 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
     """Search in either language; hits are cited passages."""
     from kb.api import make_filters
     from kb.citations import cite_text
+    from kb.search import QueryError
 
     if not query and not queries:
         typer.secho("error: give a query or --queries FILE", err=True)
@@ -138,15 +139,14 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
     kb = _open(store, chroma_url)
     filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
                            year=(year_min, year_max))
-    if queries:
-        for line in queries.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            hits = kb.search(item["text"], k, filters=filters)
-            typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
-        return
-    hits = kb.search(query, k, filters=filters)
+    try:
+        kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
+        if queries:
+            raise typer.Exit(_batch_search(kb, queries, k, filters))
+        hits = kb.search(query, k, filters=filters)
+    except QueryError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
     found = _answer_for(kb, query, hits) if answer else None
     if as_json:
         out = {"query": query, "hits": [hit_json(h) for h in hits]}
@@ -162,6 +162,38 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
         typer.secho(f"[{h.rank}] {cite_text(h.citation)}  ({h.chunk.language}; {'+'.join(h.legs)})", bold=True)
         typer.echo("    " + h.chunk.text[:400].replace("\n", " ") + ("…" if len(h.chunk.text) > 400 else ""))
         typer.echo(f"    {h.citation.source}")
+
+
+def _batch_search(kb, queries: Path, k: int, filters) -> int:
+    """One JSON line out per query line in. A bad line gets {"line", "id", "error"} (and a message on stderr) and
+    the other lines go on; exit code 1 if any line failed, 2 if the file cannot be read."""
+    from kb.search import QueryError
+
+    try:
+        lines = queries.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.secho(f"error: cannot read {queries}: {getattr(exc, 'strerror', None) or exc}", fg="red", err=True)
+        return 2
+    failed = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item: object = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise QueryError('no "text" field: each line must be a JSON object such as '
+                                 '{"id": "q1", "text": "supplier development"}')
+            hits = kb.search(item["text"], k, filters=filters)
+        except (json.JSONDecodeError, QueryError) as exc:
+            reason = f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            qid = item.get("id") if isinstance(item, dict) else None
+            typer.secho(f"error: {queries}:{number}: {reason}", fg="red", err=True)
+            typer.echo(json.dumps({"line": number, "id": qid, "error": reason}, ensure_ascii=False))
+            failed += 1
+            continue
+        typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+    return 1 if failed else 0
 
 
 def _answer_for(kb, query: str, hits):
@@ -182,7 +214,7 @@ def _print_answer(found) -> None:
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
-        k: int = typer.Option(5, "--k", "-k", help="Passages to draw the answer from."),
+        k: int = typer.Option(5, "--k", "-k", min=1, help="Passages to draw the answer from."),
         sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
         method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
         lang: Optional[str] = LangOpt,
@@ -267,7 +299,7 @@ def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
 def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
            fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
-           k: int = typer.Option(10, "--k", "-k", help="Number of passages."),
+           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,
@@ -283,8 +315,14 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
         typer.secho(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}", fg="red", err=True)
         raise typer.Exit(2)
     kb = _open(store, chroma_url)
-    hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
-                                                    doc_type=doc_type, year=(year_min, year_max)))
+    from kb.search import QueryError
+
+    try:
+        hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
+                                                        doc_type=doc_type, year=(year_min, year_max)))
+    except QueryError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
     text = kb.export(hits, fmt.lower())
     if output:
         output.write_text(text, encoding="utf-8")

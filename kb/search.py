@@ -20,6 +20,26 @@ MAIN_LANGUAGES = ("es", "en")
 MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
 
 
+class QueryError(ValueError):
+    """A query that cannot be searched (empty, too long, a k below 1); the message says why, for a person."""
+
+
+def check_query(query: str, max_chars: int) -> str:
+    """The query stripped of surrounding space, or QueryError."""
+    text = (query or "").strip()
+    if not text:
+        raise QueryError("empty query: type a question or some keywords")
+    if max_chars and len(text) > max_chars:
+        raise QueryError(f"query too long: {len(text):,} characters, the limit is {max_chars:,} "
+                         "(KB_MAX_QUERY_CHARS); shorten it to the question or a key paragraph")
+    return text
+
+
+def check_k(k: int | None) -> None:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise QueryError(f"the number of passages must be a whole number of at least 1, not {k!r}")
+
+
 class Leg(Protocol):
     """An extra retrieval leg (e.g. BM25): ranked chunk ids for a query under the same filters."""
 
@@ -58,6 +78,18 @@ class Searcher:
                 self._languages = (gen, self.store.manifest.languages())
             return self._languages[1]
 
+    def check_languages(self, filters: Filters) -> None:
+        """A language filter naming a language the store has no passage in finds nothing: say so, and which
+        languages there are, rather than return no hits as if nothing matched."""
+        if not filters.languages:
+            return
+        present = self.languages()
+        absent = [l for l in filters.languages if l not in present]
+        if absent:
+            have = ", ".join(present) or "none (the store is empty)"
+            raise QueryError(f"no passages in language {', '.join(repr(a) for a in absent)}; languages in this "
+                             f"store: {have} (ISO 639-1 codes, e.g. es, en)")
+
     def dense_legs(self, filters: Filters) -> list[tuple[str, str, dict | None]]:
         """(leg name, language group, where clause) per language: Spanish, English, and one leg for all other
         languages. Each group has its own collection, so the es and en legs need no language clause (a metadata
@@ -88,7 +120,10 @@ class Searcher:
 
     def search(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
                extra: bool = True, trace: SearchTrace | None = None, max_per_doc: int | None = None) -> list[Hit]:
+        check_k(k)
+        query = check_query(query, self.config.max_query_chars)
         k = k or self.config.k
+        self.check_languages(filters)
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)

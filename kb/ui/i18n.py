@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
                      "idiomas aparecen juntos, cada uno con su cita.",
                      "{docs} documents in the collection. Ask in Spanish or English: passages in both languages "
                      "come back together, each with its citation."),
+    "search.error": ("No se puede buscar: {reason}", "Cannot search: {reason}"),
     "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
     "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
     "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",

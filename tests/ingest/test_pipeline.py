@@ -101,3 +101,42 @@ def test_each_pdf_in_a_batch_keeps_its_own_text(tmp_path):
         chunks = [c for c in kb.store.manifest.iter_chunks() if c.doc_id == doc["doc_id"]]
         assert chunks and all(doc["title"] in c.text for c in chunks), doc["source"]
         assert not any(w in c.text for c in chunks for w in words if w != doc["title"])
+
+
+def _discover_unprivileged(root, queue) -> None:
+    import os
+
+    if os.geteuid() == 0:  # root reads any folder: look as "nobody" (a forked child keeps the imported code)
+        os.setgid(65534)
+        os.setuid(65534)
+    bad: list = []
+    found = discover([root], bad)
+    queue.put(([p.name for p in found], [(p.name, why) for p, why in bad]))
+
+
+def test_an_unreadable_subfolder_is_reported_not_skipped_silently():
+    import multiprocessing
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    root = Path(tempfile.mkdtemp(prefix="kb-unreadable-"))
+    try:
+        os.chmod(root, 0o755)
+        (root / "ok").mkdir()
+        (root / "ok" / "note.md").write_text("# Nota\n\nTexto.\n")
+        (root / "locked").mkdir()
+        (root / "locked" / "hidden.md").write_text("# Oculto\n\nTexto.\n")
+        os.chmod(root / "locked", 0o000)
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        child = ctx.Process(target=_discover_unprivileged, args=(root, queue))
+        child.start()
+        found, bad = queue.get(timeout=60)
+        child.join(timeout=60)
+        assert found == ["note.md"]
+        assert bad == [("locked", "Permission denied")]
+    finally:
+        os.chmod(root / "locked", 0o755)
+        shutil.rmtree(root)

@@ -102,3 +102,21 @@ def test_rrf_weights_by_hand():
     assert scores["b"] == pytest.approx(1 / 12 + 0.5 / 11)
     assert scores["c"] == pytest.approx(0.5 / 12)
     assert [i for i, _, _ in fused] == ["b", "a", "c"] and dict((i, l) for i, _, l in fused)["b"] == ["dense:es", "lexical"]
+
+
+def test_queries_are_checked_before_any_work(kb_small):
+    """Empty, too long, k below 1 and a language the store lacks each get a message, not hits or a long wait."""
+    import pytest as _pytest
+
+    from kb.search import QueryError
+
+    for query, k, kwargs, message in [
+        ("  \n ", None, {}, "empty query"),
+        ("x" * (kb_small.config.max_query_chars + 1), None, {}, "query too long"),
+        ("parques", 0, {}, "at least 1"),
+        ("parques", -1, {}, "at least 1"),
+        ("parques", None, {"language": "pt"}, "no passages in language 'pt'; languages in this store: en, es"),
+    ]:
+        with _pytest.raises(QueryError, match=message):
+            kb_small.search(query, k, **kwargs)
+    assert kb_small.search("parques", language="ES")  # codes are case-insensitive

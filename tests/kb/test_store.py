@@ -142,12 +142,16 @@ NO_WORDS = ["%", "_", "*", "?!", "\x00\x1b"]
 
 def test_hostile_queries_and_filters_are_only_values(kb_small):
     from kb.api import make_filters
+    from kb.search import QueryError
 
     before = (kb_small.store.manifest.chunk_count(), kb_small.store.vectors.count())
     for text in HOSTILE:
         kb_small.searcher.search(text, 3, extra=False)  # any query is just text to embed
-        for field in ("language", "jurisdiction", "level", "doc_type", "doc_id"):
+        for field in ("jurisdiction", "level", "doc_type", "doc_id"):
             assert kb_small.search("supplier development", 3, filters=make_filters(**{field: text})) == []
+        # A language the store does not have is refused by name (issue 14), hostile or not.
+        with pytest.raises(QueryError, match="no passages in language"):
+            kb_small.search("supplier development", 3, filters=make_filters(language=text))
     assert kb_small.store.manifest.chunks_by_id(HOSTILE) == {}
     assert kb_small.store.manifest.document_by_source(HOSTILE[0]) is None
     assert (kb_small.store.manifest.chunk_count(), kb_small.store.vectors.count()) == before

@@ -103,3 +103,12 @@ def test_hostile_document_is_shown_as_text(hostile_kb, monkeypatch):
         assert bad not in html, bad
     assert "&#60;script&#62;" in html and "javascript&#58;" in html
     assert HOSTILE_TEXT[:20] in html  # the words themselves are all there
+
+
+def test_a_query_longer_than_the_limit_is_refused_with_a_message(kb_small, monkeypatch):
+    monkeypatch.setenv("KB_MAX_QUERY_CHARS", "40")
+    at = open_app(kb_small.config.store, monkeypatch, params={"q": "supplier development " * 5})
+    assert not at.exception, at.exception
+    assert at.text_input(key="query").proto.max_chars == 40  # the box itself stops at the limit
+    assert any("query too long" in e.value and "KB_MAX_QUERY_CHARS" in e.value for e in at.error)
+    assert not cards(at)

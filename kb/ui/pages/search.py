@@ -6,6 +6,7 @@ import streamlit as st
 
 from kb.api import make_filters
 from kb.records import Filters, Hit
+from kb.search import QueryError
 from kb.ui import cards, jurisdictions, state
 from kb.ui.exports import download_buttons
 from kb.ui.highlight import safe_html
@@ -110,13 +111,18 @@ def render() -> None:
     st.session_state.setdefault("k", DEFAULT_K)
     filters, defaults = sidebar_filters(kb, lang)
     st.title(t("search.title", lang))
-    query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang))
+    query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang),
+                          max_chars=kb.config.max_query_chars)
     state.publish(SEARCH, defaults)
     query = (query or "").strip()
     if not query:
         st.info(t("search.empty", lang, docs=len(kb.documents())))
         return
-    answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)
+    try:
+        answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)
+    except QueryError as exc:  # a query restored from a link can be longer than the box allows
+        st.error(t("search.error", lang, reason=str(exc)))
+        return
     if not hits:
         st.warning(t("search.none", lang))
         return
