@@ -1,5 +1,6 @@
 """The BM25 leg: language-aware stems, filters, glossary expansion, persistence and reload on manifest changes."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,9 +88,12 @@ def test_index_is_persisted_and_reloaded_when_the_manifest_changes(tmp_path, man
     # ...and even before (a stale index on disk is rebuilt in memory rather than trusted).
     manifest.remove_document("nl")
     assert reader.search("Brainport", 5) == []
-    # Only the newest version stays on disk.
+    # Only the state in force and the segments it names stay on disk.
     writer.rebuild()
-    assert len([p for p in Path(tmp_path / "lexical").iterdir() if p.is_dir()]) == 1
+    root = Path(tmp_path / "lexical")
+    state = json.loads((root / (root / "CURRENT").read_text()).read_text())
+    assert [p.name for p in root.glob("g*.json")] == [(root / "CURRENT").read_text()]
+    assert sorted(p.name for p in (root / "segments").iterdir()) == sorted(state["segments"])
 
 
 def test_rebuild_is_skipped_when_nothing_changed(tmp_path, manifest):
@@ -98,7 +102,9 @@ def test_rebuild_is_skipped_when_nothing_changed(tmp_path, manifest):
     pointer = (tmp_path / "lexical" / "CURRENT").read_text()
     assert lex.rebuild() == 0 and (tmp_path / "lexical" / "CURRENT").read_text() == pointer
     _commit(manifest, "nl", [_chunk("nl", 0, "Brainport Eindhoven high-tech cluster.", "en")])
-    assert lex.rebuild() == 4 and (tmp_path / "lexical" / "CURRENT").read_text() != pointer
+    # Incremental: only the new passage is tokenised (into a segment of its own), and it is found.
+    assert lex.rebuild() == 1 and (tmp_path / "lexical" / "CURRENT").read_text() != pointer
+    assert len(lex.current().ids) == 4 and lex.search("Brainport", 5) == ["nl:0"]
     assert lex.rebuild(force=True) == 4
 
 
