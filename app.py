@@ -7,10 +7,10 @@ module to find ``app``, which adds the route that serves cited documents (openin
 import streamlit as st
 
 if __name__ == "__main__":
-    from kb.ui.shell import run
+    from kbapp.ui.shell import run
 
     run()
 else:
-    from kb.ui.file_server import routes
+    from kbapp.ui.file_server import routes
 
     app = st.App(__file__, routes=routes())

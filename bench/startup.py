@@ -67,7 +67,7 @@ def wait_health(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> Non
 def launch_app(store: Path, port: int, log) -> subprocess.Popen:
     kb = Path(sys.executable).with_name("kb")
     cmd = [str(kb), "app", "--port", str(port), "--store", str(store)] if kb.exists() else \
-        [sys.executable, "-m", "kb.cli", "app", "--port", str(port), "--store", str(store)]
+        [sys.executable, "-m", "kbapp.cli", "app", "--port", str(port), "--store", str(store)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # Its own session: stopping it stops Streamlit too (kb app runs Streamlit as a child).
     return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

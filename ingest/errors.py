@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kb.errors import KbError
 
-class IngestError(Exception):
+
+class IngestError(KbError):
     """A file that cannot be ingested; ``skip`` means an expected condition (the batch is not failed by it)."""
 
     def __init__(self, reason: str, *, skip: bool = True) -> None:

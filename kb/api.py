@@ -1,22 +1,27 @@
-"""The Python API: open a knowledge base, search it, list and delete documents.
+"""The Python API: open a knowledge base, ingest into it, search it, list and delete documents.
 
-    from kb import KnowledgeBase
-    from ingest import ingest_paths
-    kb = KnowledgeBase.open("store")
-    ingest_paths(kb, ["corpus/"])
+    from kbapp import open_kb
+    kb = open_kb("store")
+    kb.ingest(["corpus/"])
     for hit in kb.search("supplier development", language="es"):
         print(hit.citation.title, hit.citation.pages, hit.chunk.text[:80])
+
+``KnowledgeBase.open`` alone searches, lists and deletes; ingestion needs an ``Ingestor`` (``kb/ingestor.py``), which
+``open_kb`` plugs in (``kb`` never imports ``ingest``).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from kb.config import Config
+from kb import ingest_log
 from kb.embedding import Embedder, load_embedder
-from kb.records import Filters, Hit
+from kb.errors import KbError
+from kb.ingestor import Ingestor
+from kb.records import FileReport, Filters, Hit, IngestReport
 from kb.search import Searcher, SearchTrace
 from kb.store import Store
 
@@ -42,16 +47,19 @@ def make_filters(*, language: Any = None, jurisdiction: Any = None, level: Any =
 class KnowledgeBase:
     """A store, its embedder and its searcher. Cheap to keep, expensive to create: make one per process."""
 
-    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
+                 ingestor: Ingestor | None = None) -> None:
         self.config = config or Config.from_env()
         self.embedder = embedder or load_embedder(self.config.embedder, self.config.query_prompt,
                                                   self.config.passage_prompt)
         self.store = Store(self.config, self.embedder)
         self.store.repair_if_idle()
+        self.ingestor = ingestor
 
     @classmethod
-    def open(cls, store: str | Path | None = None, **overrides: Any) -> "KnowledgeBase":
-        return cls(Config.from_env(store=store, **overrides))
+    def open(cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None,
+             **overrides: Any) -> "KnowledgeBase":
+        return cls(Config.from_env(store=store, **overrides), ingestor=ingestor)
 
     @cached_property
     def searcher(self) -> Searcher:
@@ -87,14 +95,29 @@ class KnowledgeBase:
         return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
 
     def answer(self, query: str, k: int | None = None, *, method: str | None = None, sentences: int | None = None,
-               filters: Filters | None = None, **filter_args: Any):
-        """An extractive answer: the best sentences of the top hits, each with its [n] (the hit's rank)."""
+               filters: Filters | None = None, hits: list[Hit] | None = None, **filter_args: Any):
+        """An extractive answer: the best sentences of the top hits (searched, unless ``hits`` are given), each with
+        its [n] (the hit's rank)."""
         from kb.answer import extract_answer
 
-        hits = self.search(query, k, filters=filters, **filter_args)
+        if hits is None:
+            hits = self.search(query, k, filters=filters, **filter_args)
         return extract_answer(query, hits, glossary=self.glossary, embedder=self.embedder,
                               method=method or self.config.answer_method,
                               max_sentences=sentences or self.config.answer_sentences)
+
+    def ingest(self, paths: Iterable[str | Path], *, origin: str = "api", prune: bool = False, password: str = "", ocr: bool | None = None,
+               progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
+               on_wait: Callable[[str], None] | None = None) -> IngestReport:
+        """Ingest files and folders with the plugged-in ingestor, and keep the report for the Library page
+        (``origin`` says who ran it). Raises ``kb.store.StoreLocked`` while another writer holds the store."""
+        if self.ingestor is None:
+            raise KbError("this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
+                          "ingestor=ingest.ingest_paths to KnowledgeBase")
+        report = self.ingestor(self, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file,
+                               on_wait=on_wait)
+        ingest_log.save(self.config, report, origin=origin)
+        return report
 
     def documents(self) -> list[dict]:
         return self.store.manifest.documents()
@@ -110,9 +133,21 @@ class KnowledgeBase:
 
         return EXPORTERS[fmt](hits, self.documents_for(hits))
 
+    def is_upload(self, source: str) -> bool:
+        """Uploads live in the store's files folder and belong to the store; corpus files belong to the user."""
+        try:
+            return Path(source).resolve().is_relative_to(self.config.files_path.resolve())
+        except OSError:
+            return False
+
     def delete(self, doc_id: str) -> bool:
+        """Remove a document from the store; an uploaded document's file (and its metadata sidecar) goes too."""
+        doc = self.store.manifest.document(doc_id)
         gone = self.store.delete_document(doc_id)
         self.after_ingest()
+        if doc and self.is_upload(doc["source"]):
+            for path in (Path(doc["source"]), Path(doc["source"] + ".yaml")):
+                path.unlink(missing_ok=True)
         return gone
 
     def stats(self):

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
+from kb.errors import KbError
 
 METRICS = ("Recall@5", "Recall@10", "MRR@10", "nDCG@10")
 MODES = ("dense", "lexical", "hybrid")
@@ -75,7 +76,7 @@ def mean(values: Sequence[float]) -> float:
 
 
 # --- query sets ---------------------------------------------------------------------------------------
-class QueryFileError(ValueError):
+class QueryFileError(KbError, ValueError):
     """A query file cannot be read; the message names the file and line."""
 
 

@@ -16,11 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb.lexical import STEMMED_LANGUAGES, stems, words
+from kb.errors import KbError
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 
-class GlossaryError(ValueError):
+class GlossaryError(KbError, ValueError):
     """The glossary file cannot be used as it is; the message names the file and line."""
 
 

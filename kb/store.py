@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -18,10 +20,26 @@ from kb.embedding import Embedder
 from kb.manifest import Manifest
 from kb.records import Chunk, DocumentMeta
 from kb.vectors import VectorIndex
+from kb.errors import KbError
 
 
-class StoreLocked(RuntimeError):
+class StoreLocked(KbError, RuntimeError):
     """Another process is writing to the store (an ingestion or a deletion) and did not finish in time."""
+
+
+def wipe(config: Config) -> None:
+    """Delete a store's manifest, vectors and lexical index (not its uploaded files), to re-index from scratch after
+    changing the embedding model. SQLite's ``-wal``/``-shm`` files go with the manifest, or a new one would replay
+    the old one's log. A Chroma server's collection is not ours to drop: that is refused."""
+    if config.chroma_url:
+        raise KbError("the vectors are on a Chroma server: delete the collection on the server first")
+    for p in (config.chroma_path, config.manifest_path, config.lexical_path):
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+        for side in (Path(str(p) + "-wal"), Path(str(p) + "-shm")):
+            side.unlink(missing_ok=True)
 
 
 @dataclass

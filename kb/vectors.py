@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kb.embedding import EmbedderIdentity
+from kb.errors import KbError
 
 READ_RETRIES = 3  # reloads of an embedded index that another process is writing to, before giving up
 GROUPS = ("es", "en", "other")  # one collection each: a language leg then needs no language filter
@@ -24,7 +25,7 @@ MIGRATE_PAGE = 5000  # vectors copied per step when a single-collection store is
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
-class EmbedderMismatch(RuntimeError):
+class EmbedderMismatch(KbError, RuntimeError):
     """The store was built with another model; mixing vectors from two models gives nonsense."""
 
 

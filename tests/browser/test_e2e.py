@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.ui.hostile import hostile_kb  # noqa: F401 (a fixture)
+from tests.kbapp.ui.hostile import hostile_kb  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

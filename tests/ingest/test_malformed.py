@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from ingest import ingest_paths
 from kb import KnowledgeBase, Outcome
-from kb.cli import app
+from kbapp.cli import app
 from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS, make_pdf
 
 # file in ../shared/pdfs/malformed → (outcome, start of the reason). Its README says what each file is.

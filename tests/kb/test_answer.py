@@ -72,7 +72,7 @@ def test_cli_ask_and_search_answer(kb_small):
 
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from kbapp.cli import app
 
     store = str(kb_small.config.store)
     res = CliRunner().invoke(app, ["ask", "¿Quién da seguimiento a los proyectos estratégicos?", "--store", store])

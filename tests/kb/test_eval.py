@@ -88,7 +88,7 @@ def test_run_on_the_session_store(kb_small, small_corpus, tmp_path):
 def test_cli_eval(kb_small, small_corpus, tmp_path):
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from kbapp.cli import app
 
     f = tmp_path / "q.jsonl"
     f.write_text(json.dumps({"id": "q1", "text": "consejo consultivo", "lang": "es",

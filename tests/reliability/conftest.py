@@ -74,7 +74,7 @@ def workspace(tmp_path_factory, kb_small) -> Workspace:
 
 
 def ingest_command(corpus: Path, store: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "kb.cli", "ingest", str(corpus), "-q", "--store", str(store), *extra]
+    return [sys.executable, "-m", "kbapp.cli", "ingest", str(corpus), "-q", "--store", str(store), *extra]
 
 
 def child_env(**env: str) -> dict[str, str]:

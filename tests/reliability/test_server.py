@@ -77,11 +77,11 @@ def test_ingest_search_delete_reingest_through_a_server(chroma_server, tmp_path,
 
     # The command line reaches the same server, by flag and by environment variable.
     env = {"KB_COLLECTION": "server_e2e"}
-    res = run([sys.executable, "-m", "kb.cli", "search", QUERIES["b_informe.pdf"], "--json", "--store", str(store),
+    res = run([sys.executable, "-m", "kbapp.cli", "search", QUERIES["b_informe.pdf"], "--json", "--store", str(store),
                "--chroma-url", chroma_server], **env)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "b_informe.pdf" in {Path(h["source"]).name for h in json.loads(res.stdout)["hits"]}
-    res = run([sys.executable, "-m", "kb.cli", "stats", "--json", "--store", str(store)],
+    res = run([sys.executable, "-m", "kbapp.cli", "stats", "--json", "--store", str(store)],
               KB_CHROMA_URL=chroma_server, **env)
     assert json.loads(res.stdout)["vectors"] == kb.store.manifest.chunk_count()
 

@@ -1,0 +1,330 @@
+"""The ``kb`` command line: ingest, search, stats, app (and the commands later issues add)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kb.config import PROJECT_ROOT, Config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="policy-kb: a bilingual knowledge base of industrial and innovation policy documents.")
+
+StoreOpt = typer.Option(None, "--store", help="Store directory (default: KB_STORE or ./store in the project).")
+UrlOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (KB_CHROMA_URL).")
+# The search filters, shared by search, ask and export.
+LangOpt = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated).")
+JurisdictionOpt = typer.Option(None, "--jurisdiction", help="ISO 3166 codes, e.g. MX-TAB,SG.")
+LevelOpt = typer.Option(None, "--level", help="international, national, state, municipal.")
+TypeOpt = typer.Option(None, "--type", help="plan, policy brief, case study, …")
+FromOpt = typer.Option(None, "--from", help="Earliest year.")
+ToOpt = typer.Option(None, "--to", help="Latest year.")
+
+
+def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
+    from kb.vectors import EmbedderMismatch
+    from kbapp.wiring import open_kb
+
+    try:
+        return open_kb(store, chroma_url=chroma_url, **overrides)
+    except EmbedderMismatch as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+
+
+def hit_json(hit) -> dict:
+    c = hit.chunk
+    return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": c.doc_id, "source": c.source,
+            "title": c.title, "publisher": c.publisher, "year": c.year, "jurisdiction": c.jurisdiction,
+            "page_start": c.page_start, "page_end": c.page_end, "language": c.language, "section": c.section,
+            "legs": hit.legs, "text": c.text}
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, Markdown, text)."),
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
+           prune: bool = typer.Option(False, help="Remove documents whose files are gone from the folders given."),
+           reindex: bool = typer.Option(False, help="Start a fresh store (after changing the embedding model)."),
+           password: str = typer.Option("", help="Password for encrypted PDFs in this batch."),
+           ocr: Optional[bool] = typer.Option(None, "--ocr/--no-ocr", help="Read image-only PDF pages with Tesseract "
+                                              "(default: KB_OCR)."),
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Ingest documents; unchanged ones are skipped. Exit code 1 if any file failed."""
+    from kb.errors import KbError
+    from kb.records import Outcome
+    from kb.store import StoreLocked, wipe
+
+    if reindex:
+        try:
+            wipe(Config.from_env(store=store, chroma_url=chroma_url))
+        except KbError as exc:
+            typer.secho(f"error: --reindex: {exc}", err=True)
+            raise typer.Exit(2)
+    kb = _open(store, chroma_url)
+    try:
+        report = kb.ingest(paths, origin="cli", prune=prune, password=password, ocr=ocr, progress=not quiet)
+    except StoreLocked as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(3)
+    for f in report.files:
+        colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
+        detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")
+                              + (f", {f.language}" if f.language else ""))
+        typer.secho(f"{f.outcome.value:>9}  {_short(f.path)}  {detail}", fg=colour)
+        if f.ocr_pages:
+            from ingest.ocr import describe
+
+            typer.echo(f"{'':>11}ocr: {describe(f.ocr_pages, kb.config.ocr_languages)}")
+        for w in f.warnings:
+            typer.echo(f"{'':>11}warning: {w}")
+    for src in report.pruned:
+        typer.echo(f"{'pruned':>9}  {_short(src)}")
+    counts = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome if report.count(o))
+    typer.echo(f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
+               f"{report.reused} reused" + (f" ({report.seeded} shipped vectors added to the cache)"
+                                            if report.seeded else "") + f", {report.seconds:.1f} s")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _short(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@app.command()
+def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
+           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           lang: Optional[str] = LangOpt,
+           jurisdiction: Optional[str] = JurisdictionOpt,
+           level: Optional[str] = LevelOpt,
+           doc_type: Optional[str] = TypeOpt,
+           year_min: Optional[int] = FromOpt,
+           year_max: Optional[int] = ToOpt,
+           queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
+           as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
+           answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Search in either language; hits are cited passages."""
+    from kb.api import make_filters
+    from kb.citations import cite_text
+    from kb.search import QueryError
+
+    if not query and not queries:
+        typer.secho("error: give a query or --queries FILE", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url)
+    filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
+                           year=(year_min, year_max))
+    try:
+        kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
+        if queries:
+            raise typer.Exit(_batch_search(kb, queries, k, filters))
+        hits = kb.search(query, k, filters=filters)
+    except QueryError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    found = kb.answer(query, hits=hits) if answer else None
+    if as_json:
+        out = {"query": query, "hits": [hit_json(h) for h in hits]}
+        if found is not None:
+            out["answer"] = found.to_json()
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        typer.echo("no passages found")
+    if found is not None:
+        _print_answer(found)
+    for h in hits:
+        typer.secho(f"[{h.rank}] {cite_text(h.citation)}  ({h.chunk.language}; {'+'.join(h.legs)})", bold=True)
+        typer.echo("    " + h.chunk.text[:400].replace("\n", " ") + ("…" if len(h.chunk.text) > 400 else ""))
+        typer.echo(f"    {h.citation.source}")
+
+
+def _batch_search(kb, queries: Path, k: int, filters) -> int:
+    """One JSON line out per query line in. A bad line gets {"line", "id", "error"} (and a message on stderr) and
+    the other lines go on; exit code 1 if any line failed, 2 if the file cannot be read."""
+    from kb.search import QueryError
+
+    try:
+        lines = queries.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.secho(f"error: cannot read {queries}: {getattr(exc, 'strerror', None) or exc}", fg="red", err=True)
+        return 2
+    failed = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item: object = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise QueryError('no "text" field: each line must be a JSON object such as '
+                                 '{"id": "q1", "text": "supplier development"}')
+            hits = kb.search(item["text"], k, filters=filters)
+        except (json.JSONDecodeError, QueryError) as exc:
+            reason = f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            qid = item.get("id") if isinstance(item, dict) else None
+            typer.secho(f"error: {queries}:{number}: {reason}", fg="red", err=True)
+            typer.echo(json.dumps({"line": number, "id": qid, "error": reason}, ensure_ascii=False))
+            failed += 1
+            continue
+        typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def _print_answer(found) -> None:
+    if found.sentences:
+        typer.secho("Answer (sentences quoted from the passages below):", bold=True)
+        typer.echo("    " + found.text())
+    else:
+        typer.echo("no sentence of the top passages matches the question closely; read the passages below")
+    typer.echo("")
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
+        k: int = typer.Option(5, "--k", "-k", min=1, help="Passages to draw the answer from."),
+        sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
+        method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
+        lang: Optional[str] = LangOpt,
+        jurisdiction: Optional[str] = JurisdictionOpt,
+        as_json: bool = typer.Option(False, "--json"),
+        store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
+    from kb.citations import cite_text
+
+    kb = _open(store, chroma_url)
+    try:
+        found = kb.answer(question, k, method=method, sentences=sentences, language=lang, jurisdiction=jurisdiction)
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps({**found.to_json(), "hits": [hit_json(h) for h in found.hits]}, ensure_ascii=False,
+                              indent=1))
+        return
+    if not found.hits:
+        typer.echo("no passages found")
+        return
+    _print_answer(found)
+    for h in found.hits:
+        typer.echo(f"[{h.rank}] {cite_text(h.citation)}  {h.citation.source}")
+
+
+@app.command("eval")
+def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", help="JSON-lines query files "
+                                                          "(default: corpus/_eval/*.jsonl)."),
+             mode: str = typer.Option("all", "--mode", help="dense, lexical, hybrid or all (side by side)."),
+             no_glossary: bool = typer.Option(False, "--no-glossary", help="Ablation: no glossary expansion."),
+             corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder the judged paths are relative to "
+                                                   "(default: the folder above the query file's _eval/)."),
+             worst: int = typer.Option(10, "--worst", help="How many of the worst queries to list."),
+             as_json: bool = typer.Option(False, "--json", help="Full results as JSON."),
+             store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode."""
+    from kb.eval import MODES, QueryFileError, format_report, load_queries, run
+
+    files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("*.jsonl"))
+    if not files:
+        typer.secho("error: no query files: give --queries FILE (JSON lines with id, text, lang, relevant)", err=True)
+        raise typer.Exit(2)
+    if mode not in (*MODES, "all"):
+        typer.secho(f"error: --mode must be one of {', '.join(MODES)} or all, not {mode!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        items = [q for f in files for q in load_queries(f, corpus)]
+    except (OSError, QueryFileError) as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url, glossary=False if no_glossary else None)
+    if not kb.documents():
+        typer.secho(f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)",
+                    err=True)
+        raise typer.Exit(2)
+    report = run(kb, items, MODES if mode == "all" else (mode,))
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    typer.echo(format_report(report, worst))
+
+
+@app.command()
+def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Documents and passages in the store, by language, jurisdiction and type."""
+    from dataclasses import asdict
+
+    kb = _open(store, chroma_url)
+    s = kb.stats()
+    info = {**asdict(s), "store": str(kb.config.store), "embedder": str(kb.embedder.identity)}
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key:>14}: {value}")
+
+
+@app.command()
+def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
+           fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
+           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           lang: Optional[str] = LangOpt,
+           jurisdiction: Optional[str] = JurisdictionOpt,
+           level: Optional[str] = LevelOpt,
+           doc_type: Optional[str] = TypeOpt,
+           year_min: Optional[int] = FromOpt,
+           year_max: Optional[int] = ToOpt,
+           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
+    from kb.api import make_filters
+    from kb.citations import EXPORTERS
+
+    if fmt.lower() not in EXPORTERS:
+        typer.secho(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}", fg="red", err=True)
+        raise typer.Exit(2)
+    kb = _open(store, chroma_url)
+    from kb.search import QueryError
+
+    try:
+        hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
+                                                        doc_type=doc_type, year=(year_min, year_max)))
+    except QueryError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2)
+    text = kb.export(hits, fmt.lower())
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(hits)} passages written to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("app")
+def run_app(port: int = typer.Option(8501), host: str = typer.Option("127.0.0.1"),
+            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+    """Start the Streamlit front end."""
+    env = dict(os.environ)
+    if store:
+        env["KB_STORE"] = str(store)
+    if chroma_url:
+        env["KB_CHROMA_URL"] = chroma_url
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.address", host,
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

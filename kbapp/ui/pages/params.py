@@ -1,0 +1,16 @@
+"""The URL parameters of each page (shareable state), in one place so the shell can keep them across pages."""
+
+from kbapp.ui.state import Param
+
+SEARCH = (
+    Param("query", "q"), Param("f_lang", "lang", "list"), Param("f_states", "state", "list"),
+    Param("f_countries", "jur", "list"), Param("f_level", "level", "list"), Param("f_type", "type", "list"),
+    Param("f_years", "years", "range"), Param("k", "k", "int"),
+)
+COMPARE = (
+    Param("cmp_jur", "cj", "list"), Param("cmp_themes", "themes", "list"), Param("cmp_topic", "topic"),
+    Param("cmp_lang", "clang", "list"),
+)
+LIBRARY = (Param("lib_filter", "find"),)
+
+PAGE_STATE_KEYS = [p.key for group in (SEARCH, COMPARE, LIBRARY) for p in group]

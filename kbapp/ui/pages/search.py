@@ -1,0 +1,142 @@
+"""Search page: one query box in either language, sidebar filters, an extractive answer, cited result cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.api import make_filters
+from kb.records import Filters, Hit
+from kb.search import QueryError
+from kbapp.ui import cards, jurisdictions, state
+from kbapp.ui.exports import download_buttons
+from kbapp.ui.highlight import safe_html
+from kbapp.ui.i18n import t, ui_lang
+from kbapp.ui.pages.params import SEARCH
+from kbapp.ui.resources import knowledge_base
+
+LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
+
+
+def facets(docs: list[dict]) -> dict:
+    """What the collection offers to filter on (only values that exist, so no filter can select nothing)."""
+    years = sorted({d["year"] for d in docs if d.get("year")})
+    return {
+        "jurisdictions": sorted({d["jurisdiction"] for d in docs if d.get("jurisdiction")}),
+        "levels": sorted({d["level"] for d in docs if d.get("level")}),
+        "types": sorted({d["doc_type"] for d in docs if d.get("doc_type")}),
+        "years": (years[0], years[-1]) if years else None,
+    }
+
+
+DEFAULT_K = 10
+
+
+def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
+    """The filters chosen in the sidebar, and the default values (left out of the URL)."""
+    f = facets(kb.documents())
+    defaults = {"k": DEFAULT_K}
+    states, countries = jurisdictions.split(f["jurisdictions"], lang)
+    languages = sorted(set(kb.searcher.languages()) | {"es", "en"})
+    for key, options in (("f_lang", languages), ("f_states", states), ("f_countries", countries),
+                         ("f_level", f["levels"]), ("f_type", f["types"])):
+        state.valid(key, options)
+    sb = st.sidebar
+    sb.subheader(t("filters", lang))
+    sb.multiselect(t("filter.language", lang), languages, key="f_lang",
+                   format_func=lambda l: LANGUAGE_NAMES.get(l, (l, l))[0 if lang == "es" else 1],
+                   placeholder=t("any", lang))
+    sb.multiselect(t("filter.states", lang), states, key="f_states", placeholder=t("any", lang),
+                   format_func=lambda c: jurisdictions.name(c, lang))
+    sb.multiselect(t("filter.countries", lang), countries, key="f_countries", placeholder=t("any", lang),
+                   format_func=lambda c: jurisdictions.name(c, lang))
+    sb.multiselect(t("filter.level", lang), f["levels"], key="f_level", placeholder=t("any", lang),
+                   format_func=lambda v: t(f"level.{v}", lang, default=v))
+    sb.multiselect(t("filter.type", lang), f["types"], key="f_type", placeholder=t("any", lang),
+                   format_func=lambda v: t(f"type.{v}", lang, default=v))
+    year_range = None
+    if f["years"] and f["years"][0] < f["years"][1]:
+        lo, hi = f["years"]
+        defaults["f_years"] = (lo, hi)
+        chosen = st.session_state.get("f_years")
+        if not (isinstance(chosen, tuple) and lo <= chosen[0] <= chosen[1] <= hi):
+            st.session_state["f_years"] = (lo, hi)
+        year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
+        if year_range == (lo, hi):
+            year_range = None  # the full range also keeps documents without a year
+    sb.slider(t("filter.k", lang), 3, 30, key="k")
+    return make_filters(language=st.session_state.get("f_lang"),
+                        jurisdiction=list(st.session_state.get("f_states") or [])
+                        + list(st.session_state.get("f_countries") or []),
+                        level=st.session_state.get("f_level"), doc_type=st.session_state.get("f_type"),
+                        year=year_range), defaults
+
+
+def run_search(kb, query: str, k: int, filters: Filters):
+    """(answer or None, hits), kept in session state so reruns (a click on a checkbox) do not search again."""
+    key = (query, k, filters, kb.store.manifest.generation())
+    cached = st.session_state.get("_search")
+    if cached and cached[0] == key:
+        return cached[1], cached[2]
+    answer = None
+    if hasattr(kb, "answer"):
+        answer = kb.answer(query, k, filters=filters)
+        hits = list(answer.hits)
+    else:
+        hits = kb.search(query, k, filters=filters)
+    st.session_state["_search"] = (key, answer, hits)
+    return answer, hits
+
+
+def answer_html(answer, lang: str) -> str:
+    """The answer's sentences, each followed by its [n] linking to the card it came from."""
+    parts = [f'{safe_html(s.text)} <sup><a class="kb-ref" href="#hit-{int(s.ref)}">[{int(s.ref)}]</a></sup>'
+             for s in answer.sentences]
+    return f'<div class="kb-answer"><strong>{safe_html(t("answer", lang))}</strong><br>{" ".join(parts)}</div>'
+
+
+def glossary_terms(kb, query: str) -> list[str]:
+    glossary = getattr(kb, "glossary", None)
+    if glossary is None:
+        return []
+    try:
+        return [phrase for _lang, phrase in glossary.expand(query)]
+    except Exception:  # highlighting is a nicety: a glossary problem must not break the results
+        return []
+
+
+def render() -> None:
+    lang = ui_lang()
+    kb = knowledge_base()
+    state.restore(SEARCH)
+    st.session_state.setdefault("k", DEFAULT_K)
+    filters, defaults = sidebar_filters(kb, lang)
+    st.title(t("search.title", lang))
+    query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang),
+                          max_chars=kb.config.max_query_chars)
+    state.publish(SEARCH, defaults)
+    query = (query or "").strip()
+    if not query:
+        st.info(t("search.empty", lang, docs=len(kb.documents())))
+        return
+    try:
+        answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)
+    except QueryError as exc:  # a query restored from a link can be longer than the box allows
+        st.error(t("search.error", lang, reason=str(exc)))
+        return
+    if not hits:
+        st.warning(t("search.none", lang))
+        return
+    if answer is not None and answer.sentences:
+        st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
+    st.caption(t("search.count", lang, n=len(hits)))
+    extra = glossary_terms(kb, query)
+    for hit in hits:
+        cards.render(hit, query, lang, select_key=f"sel_{hit.chunk.chunk_id}", extra_terms=extra)
+    selected = [h for h in hits if st.session_state.get(f"sel_{h.chunk.chunk_id}")]
+    st.subheader(t("export.title", lang))
+    st.caption(t("export.selected", lang, n=len(selected)) if selected else t("export.all", lang, n=len(hits)))
+    download_buttons(kb, selected or hits, stem="policy-kb-search", key="search_export", lang=lang)
+
+
+if __name__ == "__main__":
+    render()

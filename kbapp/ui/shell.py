@@ -1,0 +1,59 @@
+"""What every page shares: page setup, the interface-language switch, the styles and the navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kbapp.ui import state
+from kbapp.ui.i18n import LANGS, t, ui_lang
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+# Result cards and badges; class names only, no content.
+CSS = """
+<style>
+.kb-card-title {font-size: 1.05rem; font-weight: 600; margin-bottom: .15rem;}
+.kb-meta {color: #555; font-size: .85rem; margin-bottom: .4rem;}
+.kb-badge {display: inline-block; padding: 0 .45em; border-radius: .4em; font-size: .75rem; font-weight: 600;
+           background: #e8eef9; color: #1f4e96; margin-right: .3em; text-transform: uppercase;}
+.kb-badge.es {background: #fbeee0; color: #8a4b08;}
+.kb-passage {line-height: 1.5; margin: .3rem 0 .4rem 0;}
+.kb-passage mark {background: #fff3a3; padding: 0 .1em; border-radius: .2em;}
+.kb-answer {border-left: 4px solid #1f4e96; padding: .4rem .8rem; background: #f5f8fd; margin-bottom: .8rem;}
+.kb-answer sup a, .kb-ref {text-decoration: none; font-weight: 600;}
+.kb-nothing {color: #777; font-style: italic;}
+.kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
+           border-top: 1px solid #e6e6e6;}
+</style>
+"""
+
+UI_PARAM = state.Param("ui_lang", "ui")
+
+
+def _language_switch() -> str:
+    state.restore([UI_PARAM])
+    if st.session_state.get("ui_lang") not in LANGS:
+        locale = (getattr(st.context, "locale", None) or "").lower()
+        st.session_state["ui_lang"] = "es" if locale.startswith("es") else "en"
+    st.sidebar.radio("Idioma / Language", LANGS, key="ui_lang", horizontal=True,
+                     format_func=lambda l: {"es": "Español", "en": "English"}[l])
+    state.publish([UI_PARAM])
+    return ui_lang()
+
+
+def run() -> None:
+    st.set_page_config(page_title="policy-kb", page_icon=":material/menu_book:", layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)
+    lang = _language_switch()
+    from kbapp.ui.pages import PAGE_STATE_KEYS
+
+    state.keep(PAGE_STATE_KEYS)
+    pages = [
+        st.Page(PAGES / "search.py", title=t("page.search", lang), icon=":material/search:", url_path="search", default=True),
+        st.Page(PAGES / "compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES / "library.py", title=t("page.library", lang), icon=":material/library_books:", url_path="library"),
+        st.Page(PAGES / "about.py", title=t("page.about", lang), icon=":material/info:", url_path="about"),
+    ]
+    st.navigation(pages).run()

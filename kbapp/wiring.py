@@ -1,0 +1,32 @@
+"""Where the library meets the pipeline: a ``KnowledgeBase`` whose ``ingest`` runs ``ingest.ingest_paths``.
+
+The apps live above both packages, so they are the place to plug one into the other (``kb`` only knows the
+``Ingestor`` protocol of ``kb/ingestor.py``). ``ingest`` is imported when the first ingestion runs: a search from
+the command line does not pay for pypdf and langdetect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from kb.api import KnowledgeBase
+from kb.config import Config
+from kb.embedding import Embedder
+from kb.records import FileReport, IngestReport
+
+
+def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], *, prune: bool = False, password: str = "", ocr: bool | None = None,
+                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> IngestReport:
+    """The pipeline as an ``Ingestor``."""
+    from ingest.pipeline import ingest_paths as run
+
+    return run(kb, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file, on_wait=on_wait)
+
+
+def open_kb(store: str | Path | None = None, *, config: Config | None = None, embedder: Embedder | None = None,
+            **overrides: Any) -> KnowledgeBase:
+    """A knowledge base that can ingest: ``config`` as given, or ``KB_*`` settings with ``store`` and overrides."""
+    config = config or Config.from_env(store=store, **overrides)
+    return KnowledgeBase(config, embedder=embedder, ingestor=ingest_paths)

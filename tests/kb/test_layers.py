@@ -1,0 +1,65 @@
+"""The package layers hold: ``kb`` (the library) never imports ``ingest`` or the apps, not even inside a function;
+``ingest`` never imports the apps; and every error we raise on purpose is a ``KbError``."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+from kb.errors import KbError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(package: str) -> dict[str, set[str]]:
+    """Every module each file of ``package`` imports, anywhere in the file (top level, functions, TYPE_CHECKING)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+                names.add(str(node.args[0].value))
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{file} imports {name}" for file, names in imported_modules(package).items() for name in sorted(names)
+            if name.split(".")[0] in forbidden]
+
+
+def test_the_scan_sees_imports_inside_functions():
+    # kbapp.wiring imports ingest inside a function only: the scan must see it, or the next tests prove nothing.
+    assert any("ingest.pipeline" in names for names in imported_modules("kbapp").values())
+
+
+def test_kb_never_imports_ingest_or_the_apps():
+    assert not offenders("kb", ("ingest", "kbapp"))
+
+
+def test_ingest_never_imports_the_apps():
+    assert not offenders("ingest", ("kbapp",))
+
+
+def _modules(package: str):
+    for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+        if ".ui.pages" not in info.name:  # Streamlit pages draw themselves when imported
+            yield importlib.import_module(info.name)
+
+
+@pytest.mark.parametrize("package", ["kb", "ingest", "kbapp"])
+def test_our_exceptions_share_one_base(package):
+    ours = [cls for module in _modules(package) for _, cls in inspect.getmembers(module, inspect.isclass)
+            if cls.__module__ == module.__name__ and issubclass(cls, BaseException)]
+    assert ours
+    assert [c.__qualname__ for c in ours if not issubclass(c, KbError)] == []
