@@ -33,6 +33,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from kb.errors import KbError
+
 LANGUAGES = ("es", "en")
 DOC_TYPE = "profile"
 NOT_CONFIRMED = "not confirmed"
@@ -58,7 +60,7 @@ _DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 
 
-class ProfileError(ValueError):
+class ProfileError(KbError, ValueError):
     """A profile that does not validate; ``problems`` lists every reason, each naming the file and the field."""
 
     def __init__(self, where: str, problems: list[str]) -> None:

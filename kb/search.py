@@ -11,6 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
+from kb.errors import KbError
 from kb.citations import citation_for
 from kb.fusion import reciprocal_rank_fusion
 from kb.records import Chunk, Filters, Hit
@@ -20,7 +21,7 @@ MAIN_LANGUAGES = ("es", "en")
 MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
 
 
-class QueryError(ValueError):
+class QueryError(KbError, ValueError):
     """A query that cannot be searched (empty, too long, a k below 1); the message says why, for a person."""
 
 
