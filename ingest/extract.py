@@ -166,26 +166,32 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     blank: list[int] = []
     scanned: list[int] = []
     failed: list[int] = []
+    first_error = ""
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
-        except Exception:  # pypdf raises many types (and RecursionError) on odd content streams; keep the others
+        except Exception as exc:  # pypdf raises many types (and RecursionError) on odd content streams
             text = ""
             failed.append(number)
+            first_error = first_error or _brief(exc)
         letters = sum(ch.isalnum() for ch in text)
         if letters < MIN_PAGE_LETTERS and _has_images(page):
             # A scan: the few characters there are ("Background", a stamp) are not the page's content.
             scanned.append(number)
             text = ""
-        elif not letters:
+        elif not letters and number not in failed:  # a page whose text could not be read is not blank
             blank.append(number)
         pages.append(Page(number, text))
 
     warnings = []
     if failed:
         warnings.append(f"text of {len(failed)} page(s) could not be read: {_ranges(failed)}")
-    textless = sorted(blank + scanned)
+    unread = [n for n in failed if n not in scanned]
+    textless = sorted(blank + scanned + unread)
     if len(textless) == n_pages and not scanned:
+        if unread:
+            raise IngestError(f"no text could be read: extracting the text of {len(unread)} of {n_pages} page(s) "
+                              f"failed ({first_error})", skip=False)
         raise IngestError(f"no text: every page is blank ({n_pages} page(s))")
     # Scanned pages are returned textless with their numbers: the pipeline reads them by OCR when asked to, and
     # otherwise skips a document that has nothing else (ingest.pipeline.apply_ocr).
@@ -223,13 +229,38 @@ def _decrypt(reader, password: str | Sequence[str]) -> None:
                       "column of catalog.csv or a sidecar file)")
 
 
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s.*?\sID\s", re.S)
+
+
 def _has_images(page) -> int:
+    """Whether the page draws an image: an image XObject, one inside a form XObject (scanners and PDF tools wrap
+    a scan in a form), or an inline image (BI … ID … EI). A page whose only content is an image pypdf cannot
+    decode (JBIG2, JPEG 2000) has no text, but it is a scan, not a blank page."""
     try:
-        resources = page.get("/Resources") or {}
-        xobjects = resources.get("/XObject") or {}
-        return int(any(xobjects[k].get_object().get("/Subtype") == "/Image" for k in xobjects))
+        if _draws_image(page.get("/Resources") or {}, depth=0, seen=set()):
+            return 1
+        contents = page.get_contents()
+        return int(contents is not None and bool(_INLINE_IMAGE.search(contents.get_data()[:2_000_000])))
     except Exception:
         return 0
+
+
+def _draws_image(resources, *, depth: int, seen: set[int]) -> bool:
+    xobjects = resources.get("/XObject") or {}
+    for name in xobjects:
+        ref = xobjects.raw_get(name)
+        key = getattr(ref, "idnum", None)
+        if key is not None:
+            if key in seen:  # a form that draws itself (cycle_operator_list.pdf)
+                continue
+            seen.add(key)
+        obj = xobjects[name].get_object()
+        subtype = obj.get("/Subtype")
+        if subtype == "/Image":
+            return True
+        if subtype == "/Form" and depth < 5 and _draws_image(obj.get("/Resources") or {}, depth=depth + 1, seen=seen):
+            return True
+    return False
 
 
 def _pdf_meta(reader) -> DocumentMeta:

@@ -66,3 +66,44 @@ def test_a_pdf_missing_only_its_end_is_recovered(tmp_path):
     ex = extract(pdf, cut)
     assert ex.page_count == 2 and "Segunda" in ex.pages[1].text
     assert any(w.startswith("recovered truncated PDF") for w in ex.warnings), ex.warnings
+
+
+def _raw_pdf(page: bytes, *objects: bytes) -> bytes:
+    """A one-page PDF from raw objects: the page (object 3), then ``objects`` from number 4 on."""
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = []
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, *objects]
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
+
+
+def _stream(d: bytes, data: bytes) -> bytes:
+    return d[:-2] + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+# A JBIG2 stream pypdf has no decoder for (and whose bytes are not a real JBIG2 image either).
+_JBIG2 = b"\x97JB2\r\n\x1a\n" + bytes(range(256)) * 4
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+
+
+@pytest.mark.parametrize("data", [
+    # a scan wrapped in a form XObject
+    _raw_pdf(_PAGE + b"/Resources << /XObject << /Fm1 5 0 R >> >> >>",
+             _stream(b"<< >>", b"q 612 0 0 792 0 0 cm /Fm1 Do Q"),
+             _stream(b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im1 6 0 R >> >> >>",
+                     b"/Im1 Do"),
+             _stream(b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /BitsPerComponent 1 "
+                     b"/ColorSpace /DeviceGray /Filter /JBIG2Decode >>", _JBIG2)),
+    # an inline image
+    _raw_pdf(_PAGE + b">>", _stream(b"<< >>", b"q 612 0 0 792 0 0 cm BI /W 64 /H 64 /BPC 1 /CS /G /F /JBIG2Decode ID "
+                                    + _JBIG2 + b" EI Q")),
+], ids=["form", "inline"])
+def test_a_page_that_is_an_undecodable_image_is_a_scan_not_a_blank_page(tmp_path, data):
+    ex = extract(tmp_path / "scan.pdf", data)
+    assert ex.scanned == [1] and ex.empty_pages == 1
