@@ -271,12 +271,13 @@ def _pdf_meta(reader) -> DocumentMeta:
         keywords = str(info.get("/Keywords") or "").strip()
     except Exception:
         return DocumentMeta()
+    from ingest.pdfinfo import clean_title, publisher_from_author
+
     # No year from /CreationDate: it records when the file was written (or re-saved), not when it was published.
-    # Producers often write junk titles ("untitled", "Microsoft Word - plan.docx"): keep only plausible ones.
-    if title.lower() in {"untitled", "sin título", "title"} or title.lower().startswith("microsoft word"):
-        title = ""
+    # Producers often write junk titles ("untitled", "Microsoft Word - plan.docx") and authors that are people or
+    # logins: keep only a plausible title, and the author only when it names an organisation.
     return DocumentMeta(
-        title=title, publisher=author,
+        title=clean_title(title), publisher=publisher_from_author(author),
         topics=[k.strip() for k in re.split(r"[;,]", keywords) if k.strip()],
     )
 

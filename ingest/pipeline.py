@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ingest import garbage
 from ingest.chunk import ChunkSettings, chunk_blocks
 from ingest.clean import clean_pages, join_hyphenated, normalise
 from ingest.errors import IngestError
-from ingest.extract import SUPPORTED_SUFFIXES, Extracted, extract
+from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
 from ingest.language import detect_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
@@ -89,7 +90,7 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
     """Everything but embedding and storing; raises IngestError with the reason a file cannot be used.
     ``version`` (a short hash of the settings) goes into chunk ids, so that re-chunking a document never
     overwrites the vectors of the version readers are still using."""
-    extracted = extractor(path, data, password=password)
+    extracted = check_garbage(extractor(path, data, password=password), ocr=ocr is not None)
     extracted = apply_ocr(extracted, data, ocr, passwords=[password] if isinstance(password, str) else password)
     meta, _ = resolve_metadata(path, extracted.meta)
     warnings = list(extracted.warnings)
@@ -109,7 +110,7 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError("no text: the document is empty after cleaning")
-    doc_language = meta.language or detect_language(full_text[:20000], fallback="", min_words=5)
+    doc_language = meta.language or document_language(full_text)
     meta.language = doc_language
     if not doc_language:
         warnings.append("language: unknown (too little text to tell)")
@@ -135,6 +136,39 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
         warnings.append(f"language: some passages are in {', '.join(others)} (neither Spanish nor English)")
     return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
                     ocr_page_numbers(extracted.pages), len(extracted.scanned))
+
+
+def document_language(text: str, *, parts: int = 10, size: int = 2000) -> str:
+    """The language of most of a document: the majority of ``parts`` samples spread through it, not the language
+    of its first pages (a title page, an English summary before a Spanish report). langdetect on one mixed sample
+    is no vote: 20 % English and 80 % Spanish in one string came out English."""
+    from collections import Counter
+
+    if len(text) <= parts * size:
+        return detect_language(text, fallback="", min_words=5)
+    step = len(text) // parts
+    votes = Counter(detect_language(text[i * step:i * step + size], fallback="", min_words=5) for i in range(parts))
+    votes.pop("", None)
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def check_garbage(extracted: Extracted, *, ocr: bool) -> Extracted:
+    """Mojibake repaired (or reported); PDF pages whose font has no Unicode map emptied, reported, and handed to
+    OCR like image-only pages."""
+    from ingest.extract import _ranges
+
+    # Only a PDF font makes glyph codes pass for text.
+    pages, found = garbage.check_pages(extracted.pages, gibberish=extracted.kind == "pdf")
+    warnings = [*extracted.warnings, *found.warnings(_ranges)]
+    if not found.gibberish_pages:
+        return replace(extracted, pages=pages, warnings=warnings)
+    if not ocr and not any(p.text.strip() for p in pages):
+        raise IngestError(f"no usable text: every page with text uses a font without a Unicode map (it reads as "
+                          f"gibberish, e.g. {found.gibberish_example!r}); `kb ingest --ocr` reads it from the page "
+                          "images", skip=False)
+    scanned = sorted(set(extracted.scanned) | set(found.gibberish_pages))
+    return replace(extracted, pages=pages, warnings=warnings, scanned=scanned,
+                   empty_pages=extracted.empty_pages + len(found.gibberish_pages))
 
 
 def stored_settings(base: str, prepared: Prepared, ocr: OcrSettings | None) -> str:

@@ -6,12 +6,13 @@ from tests.fixtures import make_pdf
 
 
 def test_pdf_pages_are_numbered(tmp_path):
-    pdf = make_pdf(tmp_path / "a.pdf", [["Primera página."], ["Segunda página."]], title="Un título", author="Autor")
+    pdf = make_pdf(tmp_path / "a.pdf", [["Primera página."], ["Segunda página."]], title="Un título",
+                   author="Secretaría de Economía")
     ex = extract(pdf, pdf.read_bytes())
     assert ex.kind == "pdf" and ex.page_count == 2
     assert [p.number for p in ex.pages] == [1, 2]
     assert "Segunda" in ex.pages[1].text
-    assert ex.meta.title == "Un título" and ex.meta.publisher == "Autor"
+    assert ex.meta.title == "Un título" and ex.meta.publisher == "Secretaría de Economía"
 
 
 def test_markdown_front_matter(tmp_path):
@@ -107,3 +108,30 @@ _PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
 def test_a_page_that_is_an_undecodable_image_is_a_scan_not_a_blank_page(tmp_path, data):
     ex = extract(tmp_path / "scan.pdf", data)
     assert ex.scanned == [1] and ex.empty_pages == 1
+
+
+@pytest.mark.parametrize("author,publisher", [
+    ("Cámara de Diputados del H. Congreso de la Unión", "Cámara de Diputados del H. Congreso de la Unión"),
+    ("World Resources Institute", "World Resources Institute"),
+    ("CEPAL", "CEPAL"),
+    ("Juan Carlos Montiel", ""),  # the Colombian plan's Author field: whoever saved the file
+    ("Authors: Fabián Álvarez / Roberto Rodríguez - Updated by: Fabián Álvarez", ""),
+    ("Autores: Fabián Álvarez / Roberto Rodríguez", ""),
+    ("jperez@economia.gob.mx", ""),
+    ("cheng", ""),
+])
+def test_the_author_field_is_the_publisher_only_when_it_names_an_organisation(tmp_path, author, publisher):
+    pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]], author=author)
+    assert extract(pdf, pdf.read_bytes()).meta.publisher == publisher
+
+
+@pytest.mark.parametrize("title,kept", [
+    ("AnÃ¡lisis de las Cuentas PÃºblicas", "Análisis de las Cuentas Públicas"),  # repaired
+    ("LogÃstica portuaria", ""),  # damaged beyond a certain repair: dropped
+    ("Binder1.pdf", ""),
+    ("Microsoft Word - plan.docx", ""),
+    ("Ley de Aguas Nacionales", "Ley de Aguas Nacionales"),
+])
+def test_a_title_from_pdf_metadata_is_repaired_or_dropped(tmp_path, title, kept):
+    pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]], title=title)
+    assert extract(pdf, pdf.read_bytes()).meta.title == kept

@@ -140,3 +140,17 @@ def test_an_unreadable_subfolder_is_reported_not_skipped_silently():
     finally:
         os.chmod(root / "locked", 0o755)
         shutil.rmtree(root)
+
+
+def test_the_document_language_is_its_body_not_its_first_pages(tmp_path):
+    """A Spanish report that opens with ~25,000 characters of English summary is a Spanish document."""
+    from ingest.chunk import ChunkSettings
+    from ingest.pipeline import prepare
+    from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
+
+    english = "\n\n".join([EN_SKILLS, EN_PARKS] * 50)
+    spanish = "\n\n".join([ES_SUPPLIERS, ES_PORT] * 160)
+    md = tmp_path / "informe.md"
+    md.write_text(f"# Executive summary\n\n{english}\n\n# Informe\n\n{spanish}\n")
+    assert len(english) > 25000 and len(spanish) > 3 * len(english)
+    assert prepare(md, md.read_bytes(), "doc", ChunkSettings()).meta.language == "es"
