@@ -26,7 +26,7 @@ from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 
-PIPELINE_VERSION = "4"  # bump when extraction/cleaning changes what a document turns into
+PIPELINE_VERSION = "5"  # bump when extraction/cleaning changes what a document turns into
 MAIN_LANGUAGES = ("es", "en")
 
 
