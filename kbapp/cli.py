@@ -228,11 +228,23 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
                                                    "(default: the folder above the query file's _eval/)."),
              worst: int = typer.Option(10, "--worst", help="How many of the worst queries to list."),
              as_json: bool = typer.Option(False, "--json", help="Full results as JSON."),
+             passages: Optional[list[Path]] = typer.Option(None, "--passages", help="Passage-level question files "
+                                                           "(corpus/_eval/passages_*.jsonl): passage and answer "
+                                                           "metrics instead of document-level ones."),
+             split: str = typer.Option("dev", "--split", help="Passage level: dev, test, all, or dev,test (each half "
+                                                  "reported on its own, one run)."),
+             no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
              store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
-    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode."""
+    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode;
+    with --passages, passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
     from kb.eval import MODES, QueryFileError, format_report, load_queries, run
 
-    files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("*.jsonl"))
+    if passages:
+        from kb.eval_passages import evaluate_cli
+
+        raise typer.Exit(evaluate_cli(_open(store, chroma_url, glossary=False if no_glossary else None), passages,
+                                      mode=mode, split=split, answers=not no_answers, worst=worst, as_json=as_json))
+    files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("queries_*.jsonl"))
     if not files:
         typer.secho("error: no query files: give --queries FILE (JSON lines with id, text, lang, relevant)", err=True)
         raise typer.Exit(2)
