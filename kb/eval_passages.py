@@ -3,11 +3,14 @@
 Question files are JSON lines in ``<corpus>/_eval/passages_*.jsonl``::
 
     {"id": "ps-001", "text": "...", "lang": "en", "split": "dev",
-     "answers": [{"doc": "md/es_mx_polos_bienestar.md", "page": 0, "section": "…", "span": "short verbatim span"}]}
+     "answers": [{"doc": "md/es_mx_polos_bienestar.md", "page": 0, "section": "…", "lang": "es",
+                  "span": "short verbatim span"}]}
 
 ``answers: []`` marks an out-of-scope question (the collection cannot answer it). A label survives re-chunking:
 a passage answers when it comes from the labelled document (matched by path suffix) and its normalised text
-contains the normalised span; page and section are locators for people only.
+contains the normalised span; page and section are locators for people only. An answer's ``lang`` is the language
+of the passage that holds the span (a strategy profile has Spanish and English passages in one document); the
+language cells come from it.
 
 The metric functions are pure (relevance flags or texts in, a number out) so they can be checked by hand; ``run``
 puts every question through the real search (dense / lexical / hybrid) and the real ``kb.answer``.
@@ -113,6 +116,7 @@ class Label:
     span: str  # short verbatim span of the answering passage, as stored
     page: int | None = None
     section: str = ""
+    lang: str = ""  # language of the passage holding the span
 
 
 @dataclass
@@ -137,8 +141,8 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             item = json.loads(line)
-            answers = [Label(str(a["doc"]), str(a["span"]), a.get("page"), str(a.get("section", "")))
-                       for a in item["answers"]]
+            answers = [Label(str(a["doc"]), str(a["span"]), a.get("page"), str(a.get("section", "")),
+                             str(a.get("lang", ""))) for a in item["answers"]]
             split = str(item["split"])
             if split not in SPLITS:
                 raise ValueError(f"split must be dev or test, not {split!r}")
@@ -153,9 +157,11 @@ def select(questions: Sequence[Question], split: str) -> list[Question]:
     return list(questions) if split == "all" else [q for q in questions if q.split == split]
 
 
-def answer_langs(q: Question, doc_lang: dict[str, str]) -> list[str]:
-    """Languages of the documents of ``q``'s answers (label path → language; "?" when the label is unknown)."""
-    return [doc_lang.get(a.doc, "?") for a in q.answers]
+def answer_langs(q: Question, present: dict[str, str] | None = None) -> list[str]:
+    """Languages of ``q``'s answers: each label's passage language, else its document's language. With
+    ``present`` (label path → document language, for the labelled documents a store holds), labels on documents the
+    store lacks are left out."""
+    return [a.lang or (present or {}).get(a.doc, "?") for a in q.answers if present is None or a.doc in present]
 
 
 def label_languages(questions: Sequence[Question], documents: Sequence[dict]) -> dict[str, str]:
@@ -271,12 +277,15 @@ def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, spli
     chosen = select(questions, split)
     documents = kb.documents()
     doc_lang = label_languages(chosen, documents)
+    # A label on a document the store lacks cannot be hit; the question still counts through its other labels.
     missing = sorted({a.doc for q in chosen for a in q.answers if a.doc not in doc_lang})
     signal = hasattr(kb, "search_result")
     spent = {m: 0.0 for m in modes}
     results: list[QuestionResult] = []
     for q in chosen:
         langs = answer_langs(q, doc_lang)
+        if q.answers and not langs:
+            continue  # none of its documents is in this store: listed in ``missing``, not scored
         r = QuestionResult(q, cell(q.lang, langs), is_cross(q.lang, langs))
         for m in modes:
             if q.out_of_scope:
@@ -297,7 +306,7 @@ def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, spli
         if signal:
             r.nothing_relevant = bool(kb.search_result(q.text).nothing_relevant)
         results.append(r)
-    n = max(sum(not q.out_of_scope for q in chosen), 1)
+    n = max(sum(r.cell != "oos" for r in results), 1)
     return PassageReport(results, list(modes), split, {m: s / n for m, s in spent.items()}, signal, missing)
 
 
@@ -336,7 +345,8 @@ def format_report(report: PassageReport, title: str = "", worst: int = 10) -> st
         lines.append(f"out-of-scope recognition (\"nothing relevant\"): precision {_f(oos['precision'], 0).strip()}, "
                      f"recall {_f(oos['recall'], 0).strip()} ({oos['said']} said, {oos['oos']} out of scope)")
     if report.missing:
-        lines.append(f"warning: {len(report.missing)} labelled document(s) are not in the store (counted as misses): "
+        lines.append(f"note: {len(report.missing)} labelled document(s) are not in the store (their labels cannot be "
+                     "hit; questions with no labelled document in the store are left out): "
                      + ", ".join(report.missing[:6]) + (" …" if len(report.missing) > 6 else ""))
     mode = report.modes[-1]
     lines += ["", f"worst {worst} questions by {mode} MRR@10:"]

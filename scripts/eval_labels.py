@@ -83,11 +83,14 @@ def main() -> int:
                 print(f"line {item['line']}: span not in any passage of {a['doc']}: {a['span']!r}", file=sys.stderr)
                 continue
             a["page"], a["section"] = hit.page_start, hit.section
+            a["lang"] = hit.language  # the passage's language: a profile holds Spanish and English passages
+            langs[-1] = hit.language
         c = cell(item["lang"], langs)
         split = kept.get(item["text"]) or ("dev", "test")[seen.get(c, 0) % 2]
         seen[c] = seen.get(c, 0) + 1
+        answers = [{k: a[k] for k in ("doc", "page", "section", "lang", "span")} for a in item["answers"]]
         lines.append(json.dumps({"id": f"{args.prefix}-{i:03d}", "text": item["text"], "lang": item["lang"],
-                                 "split": split, "answers": item["answers"]}, ensure_ascii=False))
+                                 "split": split, "answers": answers}, ensure_ascii=False))
     if errors:
         print(f"{errors} span(s) not found: nothing written", file=sys.stderr)
         return 1
