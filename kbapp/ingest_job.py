@@ -51,7 +51,7 @@ def running(store: Path) -> bool:
     return job is not None and not job.finished
 
 
-def start(kb: KnowledgeBase, paths: list[Path]) -> Job:
+def start(kb: KnowledgeBase, paths: list[Path], *, ocr: bool | None = None) -> Job:
     """Start ingesting ``paths`` into ``kb`` in a daemon thread; refuses while a job for this store is running."""
     key = str(kb.config.store)
     with _lock:
@@ -60,11 +60,11 @@ def start(kb: KnowledgeBase, paths: list[Path]) -> Job:
             raise JobRunning("an upload is already being ingested into this store")
         job = Job(paths=list(paths), total=len(paths), current=Path(paths[0]).name if paths else "")
         _jobs[key] = job
-    threading.Thread(target=_work, args=(kb, job), name="kb-ingest", daemon=True).start()
+    threading.Thread(target=_work, args=(kb, job, ocr), name="kb-ingest", daemon=True).start()
     return job
 
 
-def _work(kb: KnowledgeBase, job: Job) -> None:
+def _work(kb: KnowledgeBase, job: Job, ocr: bool | None = None) -> None:
     def on_file(n: int, total: int, report: FileReport) -> None:
         job.waiting = ""
         job.done, job.total = n, total
@@ -75,7 +75,7 @@ def _work(kb: KnowledgeBase, job: Job) -> None:
         job.waiting = reason
 
     try:
-        job.report = kb.ingest(job.paths, origin="upload", on_file=on_file, on_wait=on_wait)
+        job.report = kb.ingest(job.paths, origin="upload", ocr=ocr, on_file=on_file, on_wait=on_wait)
     except KbError as exc:  # another ingestion holds the store, or the knowledge base cannot ingest
         job.error = str(exc)
     except Exception as exc:  # the thread must always finish its job, or the page would wait for ever

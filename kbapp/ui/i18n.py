@@ -99,6 +99,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.jurisdiction_help": ("Código ISO 3166: MX, MX-TAB, MX-QUE, SG, CL…",
                                  "ISO 3166 code: MX, MX-TAB, MX-QUE, SG, CL…"),
     "upload.submit": ("Subir e ingresar", "Upload and ingest"),
+    "upload.ocr": ("Leer páginas escaneadas con OCR (Tesseract)", "Read scanned pages with OCR (Tesseract)"),
+    "upload.ocr_help": ("Las páginas que son solo imagen se leen con Tesseract (español e inglés); tarda unos "
+                        "segundos por página.",
+                        "Image-only pages are read by Tesseract (Spanish and English); it takes a few seconds a "
+                        "page."),
     "upload.none": ("Elija al menos un archivo.", "Choose at least one file."),
     "upload.rejected": ("«{name}» no se guardó: {reason}.", "“{name}” was not stored: {reason}."),
     "upload.busy": ("Se está ingresando otra carga; puede seguir buscando mientras tanto.",

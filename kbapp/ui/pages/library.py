@@ -99,6 +99,7 @@ def render_upload(kb, lang: str) -> None:
                                format_func=lambda v: t(f"type.{v}", lang, default=v) if v else "—")
         language = g.selectbox(t("col.language", lang), ("", "es", "en"), key="up_language",
                                format_func=lambda v: v or "auto")
+        ocr = st.checkbox(t("upload.ocr", lang), value=kb.config.ocr, help=t("upload.ocr_help", lang), key="up_ocr")
         submitted = st.form_submit_button(t("upload.submit", lang), type="primary", key="up_submit")
     if not submitted:
         return
@@ -118,7 +119,7 @@ def render_upload(kb, lang: str) -> None:
         saved.append(path)
     if saved:
         try:
-            ingest_job.start(kb, saved)
+            ingest_job.start(kb, saved, ocr=ocr)
         except ingest_job.JobRunning:
             st.info(t("upload.busy", lang))
 
