@@ -26,7 +26,7 @@ def catalog() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def queries() -> list[dict]:
-    return [json.loads(l) for f in sorted((CORPUS / "_eval").glob("*.jsonl"))
+    return [json.loads(l) for f in sorted((CORPUS / "_eval").glob("queries_*.jsonl"))
             for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
