@@ -193,7 +193,7 @@ def test_run_on_the_session_store(kb_small, small_corpus, tmp_path):
 def test_cli_passages(kb_small, small_corpus, tmp_path):
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from kbapp.cli import app
 
     f = _questions_file(tmp_path, small_corpus)
     args = ["eval", "--passages", str(f), "--store", str(kb_small.config.store)]
