@@ -59,7 +59,12 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CATALOG_FIELDS: tuple[str, ...] = (
     "file", "title", "publisher", "year", "jurisdiction", "level",
     "doc_type", "language", "topics", "url", "licence",
+    # The primary document a research note summarises (#11): title, publisher, year and a deep link,
+    # or in source_note why there is none ("no public copy found") or why a reference is a homepage.
+    "source_title", "source_publisher", "source_year", "source_url", "source_note",
 )
+# Columns a note may leave empty without a warning.
+OPTIONAL_FIELDS = frozenset({"source_note"})
 # Written into every generated PDF's /Creator, so stale generated PDFs can be told from user PDFs.
 CREATOR = "policy-kb scripts/build_corpus.py"
 FOOTER_TEAM = "policy-kb team"
@@ -633,7 +638,7 @@ def plan_corpus(corpus: Path) -> Plan:
 
 
 def _warn_missing(note: Note) -> None:
-    missing = [k for k in CATALOG_FIELDS[1:] if not note.value(k)]
+    missing = [k for k in CATALOG_FIELDS[1:] if k not in OPTIONAL_FIELDS and not note.value(k)]
     if missing:
         print(f"warning: {note.path}: front matter lacks {', '.join(missing)}", file=sys.stderr)
 
