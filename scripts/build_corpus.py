@@ -63,8 +63,9 @@ CATALOG_FIELDS: tuple[str, ...] = (
     # or in source_note why there is none ("no public copy found") or why a reference is a homepage.
     "source_title", "source_publisher", "source_year", "source_url", "source_note",
 )
-# Columns a note may leave empty without a warning.
-OPTIONAL_FIELDS = frozenset({"source_note"})
+# Columns a note may leave empty without a warning: source_note always; source_url and source_year when
+# source_note says why (no public copy, deep link not verified, a synthesis of several sources).
+OPTIONAL_FIELDS = frozenset({"source_note", "source_url", "source_year"})
 # Written into every generated PDF's /Creator, so stale generated PDFs can be told from user PDFs.
 CREATOR = "policy-kb scripts/build_corpus.py"
 FOOTER_TEAM = "policy-kb team"
@@ -639,6 +640,7 @@ def plan_corpus(corpus: Path) -> Plan:
 
 def _warn_missing(note: Note) -> None:
     missing = [k for k in CATALOG_FIELDS[1:] if k not in OPTIONAL_FIELDS and not note.value(k)]
+    missing += [k for k in ("source_url", "source_year") if not note.value(k) and not note.value("source_note")]
     if missing:
         print(f"warning: {note.path}: front matter lacks {', '.join(missing)}", file=sys.stderr)
 

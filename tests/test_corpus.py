@@ -2,12 +2,13 @@
 
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -38,7 +39,7 @@ def test_catalog_and_files_agree(catalog):
         assert row["jurisdiction"] in JURISDICTIONS, row
         assert row["language"] in {"es", "en"} and row["title"] and row["year"].isdigit()
         if row["file"].startswith("md/"):
-            front = yaml.safe_load((CORPUS / row["file"]).read_text(encoding="utf-8").split("---")[1])
+            front = build_corpus.read_note(CORPUS / row["file"]).meta
             assert front["title"] == row["title"] and front["jurisdiction"] == row["jurisdiction"]
 
 
@@ -68,3 +69,46 @@ def test_queries_are_labelled(queries, catalog):
         assert set(q["relevant"].values()) <= {1, 2} and 2 in q["relevant"].values()
         cross += all(lang_of[d] != q["lang"] for d in docs)
     assert cross >= 35
+
+
+# --- #11: every note names the primary document it summarises; homepages only with a reason ---------------
+
+_URL = re.compile(r"https?://[^\s)>\]]+")
+
+
+def _references(path: Path) -> list[str]:
+    """The URLs in a note's References / Referencias section."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^## (?:References|Referencias)\s*$(.*)", text, re.M | re.S)
+    return _URL.findall(match.group(1)) if match else []
+
+
+def _is_homepage(url: str) -> bool:
+    """A site's front page or a one-word section of it (https://www.gob.mx/se), not a document."""
+    parts = urlsplit(url.rstrip(".,;"))
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.query or len(segments) > 1:
+        return False
+    return not segments or ("-" not in segments[0] and "." not in segments[0] and len(segments[0]) <= 20)
+
+
+def test_catalog_names_the_primary_source_of_every_note(catalog):
+    for row in catalog:
+        assert row["source_title"] and row["source_publisher"], row["file"]
+        for field in ("source_url", "source_year"):
+            assert row[field] or row["source_note"], f"{row['file']}: empty {field} and no source_note saying why"
+        if row["source_url"]:
+            assert urlsplit(row["source_url"]).path.strip("/"), f"{row['file']}: source_url is a bare domain"
+        if row["source_year"]:
+            assert row["source_year"].isdigit() and 1800 < int(row["source_year"]) <= int(row["year"])
+
+
+def test_no_bare_homepage_reference_without_a_reason(catalog):
+    by_file = {r["file"]: r for r in catalog}
+    for row in catalog:
+        file = row["file"]
+        note = CORPUS / (file if file.startswith("md/") else "_sources/" + Path(file).stem + ".md")
+        homepages = [u for u in _references(note) if _is_homepage(u)]
+        if homepages:
+            reason = by_file[file]["source_note"].lower()
+            assert "homepage" in reason or "portales institucionales" in reason, (file, homepages)
