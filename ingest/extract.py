@@ -112,16 +112,20 @@ def meta_from_mapping(m: dict) -> DocumentMeta:
                 return str(v).strip()
         return ""
 
-    year_raw = s("year", "año", "date")
-    year_match = re.search(r"\b(1[89]\d\d|20\d\d)\b", year_raw)
+    def year_of(*keys: str) -> int | None:
+        match = re.search(r"\b(1[89]\d\d|20\d\d)\b", s(*keys))
+        return int(match.group(1)) if match else None
+
     topics = m.get("topics") or m.get("tags") or []
     if isinstance(topics, str):
         topics = [t.strip() for t in re.split(r"[;,]", topics) if t.strip()]
     return DocumentMeta(
         title=s("title", "título", "titulo"), publisher=s("publisher", "author", "autor", "editor"),
-        year=int(year_match.group(1)) if year_match else None, jurisdiction=s("jurisdiction").upper(),
+        year=year_of("year", "año", "date"), jurisdiction=s("jurisdiction").upper(),
         level=s("level").lower(), doc_type=s("doc_type", "type").lower(), language=s("language", "lang").lower(),
         topics=[str(t) for t in topics], url=s("url"), licence=s("licence", "license"),
+        source_title=s("source_title"), source_publisher=s("source_publisher"), source_year=year_of("source_year"),
+        source_url=s("source_url"), source_note=s("source_note"),
     )
 
 

@@ -26,7 +26,7 @@ from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 
-PIPELINE_VERSION = "5"  # bump when extraction/cleaning changes what a document turns into
+PIPELINE_VERSION = "6"  # bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11)
 MAIN_LANGUAGES = ("es", "en")
 
 
@@ -125,8 +125,9 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
         chunks.append(Chunk(
             chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
             page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
-            title=meta.title, publisher=meta.publisher, year=meta.year, jurisdiction=meta.jurisdiction,
-            level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url,
+            title=meta.title, publisher=meta.publisher, year=meta.content_year, jurisdiction=meta.jurisdiction,
+            level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url, doc_year=meta.year,
+            summarises=meta.summarises,
         ))
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)

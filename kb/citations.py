@@ -16,7 +16,8 @@ from kb.records import Chunk, Citation, Hit
 
 def citation_for(chunk: Chunk) -> Citation:
     return Citation(
-        title=chunk.title or Path(chunk.source).stem, publisher=chunk.publisher, year=chunk.year,
+        title=chunk.title or Path(chunk.source).stem, publisher=chunk.publisher,
+        year=chunk.doc_year if chunk.doc_year is not None else chunk.year, summarises=chunk.summarises,
         page_start=chunk.page_start, page_end=chunk.page_end, section=chunk.section, source=chunk.source,
         url=chunk.url, doc_id=chunk.doc_id, jurisdiction=chunk.jurisdiction, language=chunk.language,
     )
@@ -29,7 +30,7 @@ def file_link(c: Citation) -> str:
 
 
 def cite_text(c: Citation) -> str:
-    """One line: Publisher (Year). Title. Section, p. N."""
+    """One line: Publisher (Year). Title. Section, p. N. [Summarising: primary document, publisher, year.]"""
     parts = []
     lead = c.publisher or ""
     if c.year:
@@ -40,6 +41,8 @@ def cite_text(c: Citation) -> str:
     where = ", ".join(x for x in (f"§ {c.section}" if c.section else "", c.pages) if x)
     if where:
         parts.append(where + ".")
+    if c.summarises:
+        parts.append(f"Summarising: {c.summarises}.")
     return " ".join(parts)
 
 

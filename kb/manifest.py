@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from kb.records import Chunk, DocumentMeta
+from kb.records import Chunk, DocumentMeta, summary_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, year INTEGER,
     jurisdiction TEXT, level TEXT, doc_type TEXT, language TEXT, topics TEXT, url TEXT, licence TEXT,
     page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, file_size INTEGER,
-    settings TEXT, ingested_at REAL
+    settings TEXT, ingested_at REAL, source_title TEXT, source_publisher TEXT, source_year INTEGER,
+    source_url TEXT, source_note TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT, page_start INTEGER,
@@ -32,7 +33,15 @@ CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, action TEXT NOT NUL
 
 DOC_COLUMNS = ("doc_id", "source", "title", "publisher", "year", "jurisdiction", "level", "doc_type", "language",
                "topics", "url", "licence", "page_count", "empty_pages", "chunk_count", "file_size", "settings",
-               "ingested_at")
+               "ingested_at", "source_title", "source_publisher", "source_year", "source_url", "source_note")
+# Columns added after the first release, created on open in older manifests (a NULL there means "not given").
+_ADDED_DOC_COLUMNS = {"source_title": "TEXT", "source_publisher": "TEXT", "source_year": "INTEGER",
+                      "source_url": "TEXT", "source_note": "TEXT"}
+# The document fields a chunk carries: ``year`` is the content year (the summarised document's, else the
+# document's own), ``doc_year`` the document's own.
+_CHUNK_DOC_FIELDS = ("d.title, d.publisher, COALESCE(d.source_year, d.year) AS year, d.year AS doc_year, "
+                     "d.jurisdiction, d.level, d.doc_type, d.source, d.url, d.source_title, d.source_publisher, "
+                     "d.source_year")
 
 
 class Manifest:
@@ -47,6 +56,10 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        have = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
+        for name, kind in _ADDED_DOC_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -97,7 +110,8 @@ class Manifest:
                 f"INSERT INTO documents({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})",
                 (doc_id, source, meta.title, meta.publisher, meta.year, meta.jurisdiction, meta.level, meta.doc_type,
                  meta.language, json.dumps(meta.topics, ensure_ascii=False), meta.url, meta.licence, page_count,
-                 empty_pages, len(chunks), file_size, settings, time.time()),
+                 empty_pages, len(chunks), file_size, settings, time.time(), meta.source_title or None,
+                 meta.source_publisher or None, meta.source_year, meta.source_url or None, meta.source_note or None),
             )
             db.executemany(
                 "INSERT INTO chunks(chunk_id, doc_id, ordinal, text, page_start, page_end, section, language) "
@@ -164,7 +178,7 @@ class Manifest:
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             rows = self._db.execute(
-                "SELECT c.*, d.title, d.publisher, d.year, d.jurisdiction, d.level, d.doc_type, d.source, d.url "
+                f"SELECT c.*, {_CHUNK_DOC_FIELDS} "
                 f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({', '.join('?' * len(part))})",
                 part,
             )
@@ -174,7 +188,7 @@ class Manifest:
 
     def iter_chunks(self) -> Iterator[Chunk]:
         rows = self._db.execute(
-            "SELECT c.*, d.title, d.publisher, d.year, d.jurisdiction, d.level, d.doc_type, d.source, d.url "
+            f"SELECT c.*, {_CHUNK_DOC_FIELDS} "
             "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.doc_id, c.ordinal"
         )
         for r in rows:
@@ -215,5 +229,6 @@ def _chunk_row(r: sqlite3.Row) -> Chunk:
         chunk_id=r["chunk_id"], doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page_start=r["page_start"],
         page_end=r["page_end"], section=r["section"] or "", language=r["language"] or "", title=r["title"] or "",
         publisher=r["publisher"] or "", year=r["year"], jurisdiction=r["jurisdiction"] or "", level=r["level"] or "",
-        doc_type=r["doc_type"] or "", source=r["source"] or "", url=r["url"] or "",
+        doc_type=r["doc_type"] or "", source=r["source"] or "", url=r["url"] or "", doc_year=r["doc_year"],
+        summarises=summary_of(r["source_title"] or "", r["source_publisher"] or "", r["source_year"]),
     )

@@ -10,6 +10,11 @@ from typing import Any
 FILTER_FIELDS = ("jurisdiction", "level", "doc_type", "year")
 
 
+def summary_of(title: str, publisher: str, year: int | None) -> str:
+    """ "Title, Publisher, Year" with the unknown parts left out; "" without a title."""
+    return ", ".join(str(x) for x in (title, publisher, year) if x) if title else ""
+
+
 @dataclass
 class DocumentMeta:
     """What is known about a document. Empty strings / None mean unknown, never guessed."""
@@ -24,6 +29,23 @@ class DocumentMeta:
     topics: list[str] = field(default_factory=list)
     url: str = ""
     licence: str = ""
+    # The primary document a research note summarises (issue #11), from the catalog: the note's own fields above
+    # describe the note; these describe what it is about. source_note says why one of them is empty.
+    source_title: str = ""
+    source_publisher: str = ""
+    source_year: int | None = None
+    source_url: str = ""
+    source_note: str = ""
+
+    @property
+    def content_year(self) -> int | None:
+        """The year a reader filters by: the summarised document's year when there is one, else the document's."""
+        return self.source_year or self.year
+
+    @property
+    def summarises(self) -> str:
+        """ "Title, Publisher, Year" of the summarised document, or "" for a document that is its own source."""
+        return summary_of(self.source_title, self.source_publisher, self.source_year)
 
     def merged_over(self, fallback: "DocumentMeta") -> "DocumentMeta":
         """Fields of self where known, else those of ``fallback``."""
@@ -81,6 +103,11 @@ class Chunk:
     doc_type: str = ""
     source: str = ""
     url: str = ""
+    # ``year`` above is the content year (the summarised document's, for a research note) so that filters and
+    # cards use it; ``doc_year`` is the document's own year, which its citation gives. ``summarises`` names the
+    # primary document a note summarises ("" otherwise). Neither is stored with the vectors.
+    doc_year: int | None = None
+    summarises: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """chromadb metadata: scalar values only, unknown fields left out (never stored as fake values)."""
@@ -163,6 +190,7 @@ class Citation:
     doc_id: str
     jurisdiction: str = ""
     language: str = ""
+    summarises: str = ""  # "Title, Publisher, Year" of the primary document a research note summarises
 
     @property
     def pages(self) -> str:

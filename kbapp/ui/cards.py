@@ -13,9 +13,10 @@ from kbapp.ui.i18n import t
 
 
 def meta_line(hit: Hit, lang: str) -> str:
-    """Publisher · year · jurisdiction · type · pages · section, as safe HTML."""
+    """Publisher · year · jurisdiction · type · pages · section, as safe HTML. The year is the content's: for a
+    research note, the year of the document it summarises (the note's own year is in its citation)."""
     c, ch = hit.citation, hit.chunk
-    parts = [c.publisher, str(c.year or ""), jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
+    parts = [c.publisher, str(ch.year or c.year or ""), jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
              t(f"type.{ch.doc_type}", lang, default=ch.doc_type) if ch.doc_type else "", c.pages,
              f"§ {c.section}" if c.section else ""]
     badge = f'<span class="kb-badge {safe_html(c.language)}">{safe_html(c.language or "?")}</span>'
@@ -34,6 +35,8 @@ def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> s
     return (f'<div class="kb-card" id="hit-{hit.rank}">'
             f'<div class="kb-card-title">[{hit.rank}] {safe_html(c.title)}</div>'
             f'<div class="kb-meta">{meta_line(hit, lang)}</div>'
+            + (f'<div class="kb-source">{safe_html(t("card.summarises", lang, source=c.summarises))}</div>'
+               if c.summarises else "") +
             f'<div class="kb-passage">{highlight(hit.chunk.text, query, extra_terms)}</div>'
             f'{anchor}</div>')
 

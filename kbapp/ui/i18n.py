@@ -24,6 +24,20 @@ LABELS: dict[str, tuple[str, str]] = {
                      "come back together, each with its citation."),
     "search.error": ("No se puede buscar: {reason}", "Cannot search: {reason}"),
     "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
+    # What the starter collection is (issue #11), on the start page and in About.
+    "collection.notes": (
+        "**Qué contiene la colección inicial.** {n} de estos documentos son notas de investigación escritas por el "
+        "equipo de policy-kb que resumen documentos públicos (planes, leyes, evaluaciones, artículos); no son esos "
+        "documentos. Cada nota indica el documento que resume, su editor y su año, con un enlace cuando existe una "
+        "copia pública, y termina con sus referencias. El filtro de años usa el año del documento resumido. Para "
+        "trabajar con los documentos originales, descargue los PDF desde esos enlaces y súbalos en la página "
+        "Biblioteca, o cópielos en `corpus/` y ejecute `kb ingest corpus/`.",
+        "**What the starter collection is.** {n} of these documents are research notes written by the policy-kb "
+        "team that summarise public documents (plans, laws, evaluations, articles); they are not those documents. "
+        "Each note names the document it summarises, its publisher and year, with a link where a public copy "
+        "exists, and ends with its references. The year filter uses the summarised document's year. To work with "
+        "the originals, download the PDFs from those links and upload them on the Library page, or copy them into "
+        "`corpus/` and run `kb ingest corpus/`."),
     "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
     "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",
                "Extractive answer (sentences from the cited passages)"),
@@ -38,6 +52,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
     "card.select": ("Elegir", "Select"),
+    "card.summarises": ("Nota de investigación que resume: {source}", "Research note summarising: {source}"),
     "export.title": ("Exportar", "Export"),
     "export.all": ("Exporta los {n} pasajes de la lista (marque «Elegir» para exportar solo algunos).",
                    "Exports all {n} passages listed (tick “Select” to export only some)."),
@@ -78,6 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.jurisdiction": ("Jurisdicción", "Jurisdiction"),
     "col.type": ("Tipo", "Type"),
     "col.year": ("Año", "Year"),
+    "col.summarises": ("Resume", "Summarises"),
     "col.language": ("Idioma", "Language"),
     "col.pages": ("Páginas", "Pages"),
     "col.chunks": ("Pasajes", "Passages"),

@@ -16,6 +16,7 @@ CSS = """
 <style>
 .kb-card-title {font-size: 1.05rem; font-weight: 600; margin-bottom: .15rem;}
 .kb-meta {color: #555; font-size: .85rem; margin-bottom: .4rem;}
+.kb-source {color: #444; font-size: .85rem; font-style: italic; margin-bottom: .4rem;}
 .kb-badge {display: inline-block; padding: 0 .45em; border-radius: .4em; font-size: .75rem; font-weight: 600;
            background: #e8eef9; color: #1f4e96; margin-right: .3em; text-transform: uppercase;}
 .kb-badge.es {background: #fbeee0; color: #8a4b08;}

@@ -51,6 +51,11 @@ def render() -> None:
     st.title(t("about.title", lang))
     st.markdown(t("about.intro", lang))
     docs = kb.documents()
+    from kbapp.ui.pages.search import research_notes
+
+    notes = research_notes(docs)
+    if notes:
+        st.markdown(t("collection.notes", lang, n=notes))
     stats = kb.stats()
     a, b, c = st.columns(3)
     a.metric(t("about.documents", lang), stats.documents)

@@ -27,7 +27,8 @@ def table(docs: list[dict], lang: str) -> pd.DataFrame:
         t("col.title", lang): d.get("title") or Path(d["source"]).stem,
         t("col.jurisdiction", lang): jurisdictions.label(d.get("jurisdiction") or "", lang),
         t("col.type", lang): t(f"type.{d.get('doc_type')}", lang, default=d.get("doc_type") or ""),
-        t("col.year", lang): d.get("year"),
+        t("col.year", lang): d.get("source_year") or d.get("year"),
+        t("col.summarises", lang): d.get("source_title") or "",
         t("col.language", lang): d.get("language") or "",
         t("col.pages", lang): d.get("page_count") or None,  # Markdown has no pages: blank, not 0
         t("col.chunks", lang): d.get("chunk_count") or 0,

@@ -17,9 +17,15 @@ from kbapp.ui.resources import knowledge_base
 LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
 
 
+def research_notes(docs: list[dict]) -> int:
+    """How many documents are the policy-kb team's research notes (they name the document they summarise)."""
+    return sum(1 for d in docs if d.get("source_title") and (d.get("publisher") or "") == "policy-kb team")
+
+
 def facets(docs: list[dict]) -> dict:
     """What the collection offers to filter on (only values that exist, so no filter can select nothing)."""
-    years = sorted({d["year"] for d in docs if d.get("year")})
+    # The content year (a research note's primary document's year), the same year the passages are filtered by.
+    years = sorted({d.get("source_year") or d["year"] for d in docs if d.get("source_year") or d.get("year")})
     return {
         "jurisdictions": sorted({d["jurisdiction"] for d in docs if d.get("jurisdiction")}),
         "levels": sorted({d["level"] for d in docs if d.get("level")}),
@@ -116,7 +122,11 @@ def render() -> None:
     state.publish(SEARCH, defaults)
     query = (query or "").strip()
     if not query:
-        st.info(t("search.empty", lang, docs=len(kb.documents())))
+        docs = kb.documents()
+        st.info(t("search.empty", lang, docs=len(docs)))
+        notes = research_notes(docs)
+        if notes:
+            st.markdown(t("collection.notes", lang, n=notes))
         return
     try:
         answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)

@@ -1,0 +1,52 @@
+"""The start page and About say what the starter collection is (#11): research notes by the policy-kb team that
+summarise public documents, with their sources, and how to add the primary PDFs; in both interface languages.
+A collection without such notes says nothing of the kind."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from ingest.extract import meta_from_mapping
+from kb.citations import citation_for
+from kb.records import Chunk, Hit
+from kbapp.ui.cards import card_html, meta_line
+from tests.kbapp.ui.conftest import open_app
+
+SAYS = {"en": ("research notes written by the policy-kb team", "summarise public documents", "Library page",
+               "kb ingest corpus/"),
+        "es": ("notas de investigación escritas por el equipo de policy-kb", "resumen documentos públicos",
+               "Biblioteca", "kb ingest corpus/")}
+
+
+@pytest.mark.parametrize("page", ["search", "about"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_starter_collection_is_described(kb_starter, monkeypatch, page, lang):
+    at = open_app(kb_starter.config.store, monkeypatch, page=page, lang=lang)
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for phrase in SAYS[lang]:
+        assert phrase in text, (page, lang, phrase)
+
+
+def test_other_collections_are_not_called_notes(kb_small, monkeypatch):
+    at = open_app(kb_small.config.store, monkeypatch, page="search")
+    assert not any("research notes written by the policy-kb team" in m.value for m in at.markdown)
+
+
+ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team", "year": "2026",
+       "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
+       "source_publisher": "Government of the State of Tabasco", "source_year": "2024"}
+
+
+def test_card_shows_the_primary_source_in_both_languages(tmp_path):
+    meta = meta_from_mapping(ROW)
+    chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares y cuatro sectores.", page_start=1,
+                  page_end=1, section="Pilares", language="es", title=meta.title, publisher=meta.publisher,
+                  year=meta.content_year, doc_year=meta.year, summarises=meta.summarises, source="/x/d1.pdf")
+    hit = Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
+    en, es = (html.unescape(card_html(hit, "pilares", lang)) for lang in ("en", "es"))
+    assert "Research note summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en
+    assert "Nota de investigación que resume: Strategic Plan" in es
+    assert "2024" in meta_line(hit, "en") and "2026" not in meta_line(hit, "en")  # the content year on the card
