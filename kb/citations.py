@@ -194,7 +194,7 @@ def _csv_safe(value: object) -> str:
 
 
 CSV_FIELDS = ("rank", "score", "title", "publisher", "year", "jurisdiction", "language", "document_language",
-              "pages", "section", "url", "file", "legs", "text")
+              "pages", "section", "url", "file", "legs", "text", "summarises")
 
 
 def to_csv(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None) -> str:
@@ -207,7 +207,7 @@ def to_csv(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | Non
         c, d = h.citation, docs[h.chunk.doc_id]
         writer.writerow([_csv_safe(v) for v in (h.rank, f"{h.score:.4f}", d.title, d.publisher, d.year or "",
                                                  d.jurisdiction, c.language, d.language, c.pages, c.section, d.url,
-                                                 d.file_name, "+".join(h.legs), h.chunk.text)])
+                                                 d.file_name, "+".join(h.legs), h.chunk.text, d.summarises)])
     return buf.getvalue()
 
 
