@@ -28,7 +28,8 @@ class Topic:
         return self.label_es if lang == "es" else self.label_en
 
 
-# The pillars of the Tabasco industrial plan (Plan Estratégico de Desarrollo Industrial de Tabasco 2044).
+# Themes drawn from the Tabasco plan's four pillars and the four areas its Annex B reviews (CIIP, 2024); they are
+# not the pillars themselves (corpus/_sources/*_mx-tab_tabasco_plan_2044.md names those).
 THEMES: tuple[Topic, ...] = (
     Topic("skills", "Habilidades y empleos de calidad", "Skills and quality jobs",
           "skills training and quality jobs; formación de talento, capacitación y empleos de calidad"),
