@@ -74,6 +74,7 @@ def test_each_passage_is_in_its_sections_language(profiles):
         path = Path(p.path)
         prepared = prepare(path, path.read_bytes(), "x", ChunkSettings())
         assert prepared.meta.doc_type == "profile" and prepared.meta.jurisdiction == p.jurisdiction
+        assert not prepared.warnings, (p.path, prepared.warnings)  # e.g. a source list read as Dutch
         for c in prepared.chunks:
             if c.section.startswith("Perfil estratégico"):
                 assert c.language == "es", (p.path, c.text[:80])
