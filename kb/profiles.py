@@ -116,6 +116,12 @@ class ProfileField:
     def label(self, lang: str) -> str:
         return FIELDS[self.name][0 if lang == "es" else 1]
 
+    def as_of_text(self, lang: str) -> str:
+        """``as_of`` for a reader: the date as written, or "s. f." / "n.d." when every source is undated."""
+        if self.as_of == "n.d.":
+            return "s. f." if lang == "es" else "n.d."
+        return self.as_of
+
 
 @dataclass(frozen=True)
 class Profile:

@@ -65,8 +65,7 @@ def render_body(profile: Profile) -> str:
                 out.append(f"- **{label}:** {w['empty']}.{note}")
                 continue
             refs = ", ".join(f"[{numbers[s]}]" for s in f.sources)
-            as_of = ("s. f." if lang == "es" else "n.d.") if f.as_of == "n.d." else f.as_of
-            where = f"({w['sources'] if len(f.sources) > 1 else w['source']} {refs}; {w['as_of']} {as_of})"
+            where = f"({w['sources'] if len(f.sources) > 1 else w['source']} {refs}; {w['as_of']} {f.as_of_text(lang)})"
             remarks = []
             if f.quoted and lang not in f.quoted:
                 remarks.append(w["translation"])

@@ -155,6 +155,7 @@ def test_an_undated_source_says_so_and_only_then_the_date_may_be_unknown():
     undated = {**SOURCE, "year": "n.d."}
     p = parse_profile(profile_text({"plan": {"es": "P", "en": "P", "sources": [undated], "as_of": "n.d."}}))
     assert p.fields["plan"].as_of == "n.d." and p.fields["plan"].sources[0].year is None
+    assert p.fields["plan"].as_of_text("es") == "s. f." and p.fields["plan"].as_of_text("en") == "n.d."
     assert p.fields["plan"].sources[0].cite() == "A plan. A government, n.d. https://example.org/plan.pdf"
     problems = problems_of(profile_text({
         "plan": {"es": "P", "en": "P", "sources": [undated, SOURCE], "as_of": "n.d."},
