@@ -65,12 +65,13 @@ def main() -> int:
     args = ap.parse_args()
     items = parse(args.source.read_text(encoding="utf-8"))
     # A question keeps the split it was published with (fixing a label must never move it between halves).
-    kept = {}
+    kept, published = {}, []
     if args.out.exists():
         for line in args.out.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 old = json.loads(line)
                 kept[old["text"]] = old["split"]
+                published.append(old)
     errors, seen, lines = 0, {}, []
     for i, item in enumerate(items, start=1):
         langs = []
@@ -85,6 +86,8 @@ def main() -> int:
             a["page"], a["section"] = hit.page_start, hit.section
             a["lang"] = hit.language  # the passage's language: a profile holds Spanish and English passages
             langs[-1] = hit.language
+        if any("page" not in a for a in item["answers"]):
+            continue
         c = cell(item["lang"], langs)
         split = kept.get(item["text"]) or ("dev", "test")[seen.get(c, 0) % 2]
         seen[c] = seen.get(c, 0) + 1
@@ -94,6 +97,9 @@ def main() -> int:
     if errors:
         print(f"{errors} span(s) not found: nothing written", file=sys.stderr)
         return 1
+    # Questions added to the file by hand under their own ids (e.g. ps-tab-01) are kept, after the generated ones.
+    made = {f"{args.prefix}-{i:03d}" for i in range(1, len(items) + 1)}
+    lines += [json.dumps(q, ensure_ascii=False) for q in published if q["id"] not in made]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} questions → {args.out}; per cell: {seen}")
     return 0
