@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from kb.errors import KbError
+
 MODES = ("dense", "lexical", "hybrid")
 SPLITS = ("dev", "test")
 CELLS = ("en→en", "es→es", "en→es", "es→en", "x→mixed", "oos")
@@ -106,7 +108,7 @@ def mean(values: Sequence[float]) -> float | None:
 
 
 # --- question files ------------------------------------------------------------------------------------------
-class QuestionFileError(ValueError):
+class QuestionFileError(KbError, ValueError):
     """A question file cannot be read; the message names the file and line."""
 
 
