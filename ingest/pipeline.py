@@ -13,7 +13,7 @@ import numpy as np
 
 from ingest import garbage
 from ingest.chunk import ChunkSettings, chunk_blocks
-from ingest.clean import clean_pages, join_hyphenated, normalise
+from ingest.clean import clean_pages, describe_removed, join_hyphenated, normalise
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
 from ingest.language import detect_language
@@ -86,12 +86,22 @@ def settings_key(kb, chunking: ChunkSettings) -> str:
 
 def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str | Sequence[str] = "",
             min_lang_words: int = 12, extractor: Callable[..., Extracted] = extract,
-            version: str = "", ocr: OcrSettings | None = None) -> Prepared:
+            version: str = "", ocr: OcrSettings | None = None,
+            structurer: Callable[..., Prepared] | None = None) -> Prepared:
     """Everything but embedding and storing; raises IngestError with the reason a file cannot be used.
     ``version`` (a short hash of the settings) goes into chunk ids, so that re-chunking a document never
-    overwrites the vectors of the version readers are still using."""
+    overwrites the vectors of the version readers are still using. ``extractor`` and ``structurer`` default to
+    running here; ingestion passes the worker's (ingest.sandbox), which stops either after KB_FILE_TIMEOUT_S."""
     extracted = check_garbage(extractor(path, data, password=password), ocr=ocr is not None)
+    # OCR runs here, with its own per-page time limit: a long scan may take longer than one file's limit.
     extracted = apply_ocr(extracted, data, ocr, passwords=[password] if isinstance(password, str) else password)
+    return (structurer or structure)(path, extracted, doc_id, chunking, min_lang_words=min_lang_words,
+                                     version=version)
+
+
+def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSettings, *, min_lang_words: int = 12,
+              version: str = "") -> Prepared:
+    """An extracted document → cleaned text, sections, language, passages and the text each is embedded with."""
     meta, _ = resolve_metadata(path, extracted.meta)
     warnings = list(extracted.warnings)
     if extracted.kind == "markdown":
@@ -106,7 +116,7 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
             pages, removed = clean_pages(extracted.pages, strip_edges=False)
             blocks = page_blocks(pages)
         if removed:
-            warnings.append(f"removed {len(removed)} repeated header/footer line(s)")
+            warnings.append(describe_removed(removed, sum(1 for p in extracted.pages if p.text.strip())))
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError("no text: the document is empty after cleaning")
@@ -229,18 +239,24 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     for folder, why in unreadable:
         report.files.append(FileReport(path=str(folder), outcome=Outcome.FAILED,
                                        reason=f"cannot read the folder ({why}); the files in it were not ingested"))
+    # The writer lock is held while the store changes, not while files are read and embedded: at the start (finish
+    # what a crash interrupted), for each document's write (Store.put_document takes it for the whole
+    # journal → vectors → commit → clean-up sequence, so a repair by another process never sees a write half done),
+    # and at the end (prune, index update). A deletion from the app or a second ingestion waits for one write, not
+    # for a whole batch; reading a file is bounded by KB_FILE_TIMEOUT_S and embedding by the passages' number.
     try:
-        with kb.store.writing(on_wait=on_wait or _say), Extractor(cfg.file_timeout_s) as extractor:
+        with kb.store.writing(on_wait=on_wait or _say):
             kb.store.repair()
             # Vectors shipped with a collection (corpus/_vectors/) seed the cache: a fresh store then embeds only
             # passages whose text is new (the starter corpus: 0 of its passages on a fresh clone).
             identity = kb.store.embedder.identity
             report.seeded = shipped_vectors.seed(kb.store.manifest, identity,
                                                  shipped_vectors.find_files(roots, identity))
+        with Extractor(cfg.file_timeout_s) as extractor:
             bar = _progress(len(files), progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(kb, path, chunking, settings, password=password, report=report,
-                                 extractor=extractor.extract, ocr=ocr_settings)
+                                 extractor=extractor.extract, ocr=ocr_settings, structurer=extractor.structure)
                 report.files.append(fr)
                 if bar is not None:
                     bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
@@ -249,6 +265,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
                     on_file(n, len(files), fr)
             if bar is not None:
                 bar.close()
+        with kb.store.writing(on_wait=on_wait or _say):
             if prune:
                 report.pruned = prune_missing(kb, roots)
             testhooks.reach(cfg.test_hook, "batch.indexed", cfg.store)
@@ -275,7 +292,7 @@ def _progress(total: int, enabled: bool):
 
 def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
                 report: IngestReport, extractor: Callable[..., Extracted] = extract,
-                ocr: OcrSettings | None = None) -> FileReport:
+                ocr: OcrSettings | None = None, structurer: Callable[..., Prepared] | None = None) -> FileReport:
     t0 = time.perf_counter()
     fr = FileReport(path=str(path), outcome=Outcome.FAILED)
     try:
@@ -303,7 +320,7 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         # The file's own password (catalog or sidecar) first, then the one given for the batch.
         pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
         prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
-                           extractor=extractor, version=version_tag(settings), ocr=ocr)
+                           extractor=extractor, version=version_tag(settings), ocr=ocr, structurer=structurer)
         vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch)
         report.embedded += embedded
         report.reused += len(prepared.chunks) - embedded
@@ -319,6 +336,9 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
     except IngestError as exc:
         fr.outcome = Outcome.SKIPPED if exc.skip else Outcome.FAILED
         fr.reason = exc.reason
+    except StoreLocked as exc:  # another writer held the lock for longer than KB_LOCK_TIMEOUT_S
+        fr.outcome = Outcome.FAILED
+        fr.reason = f"not stored: {exc}"
     except Exception as exc:  # one bad file must not stop the batch; say what happened
         fr.outcome = Outcome.FAILED
         fr.reason = f"unexpected error: {exc.__class__.__name__}: {str(exc)[:200]}"

@@ -1,9 +1,12 @@
-"""PDF extraction in a long-lived child process, so a pathological file can be stopped after a time limit.
+"""Reading and structuring files in a long-lived child process, so a pathological file can be stopped after a time
+limit.
 
 pypdf is pure Python, but a crafted content stream can keep it busy for minutes, and a thread cannot be
-stopped from outside. One worker process serves a whole batch (started once: about 0.5 s), so the normal path
-pays only for moving bytes through a pipe; a file that overruns ``KB_FILE_TIMEOUT_S`` gets the worker killed
-and replaced, and the batch goes on. Markdown and text are read in-process: decoding them cannot hang.
+stopped from outside; a huge one-line Markdown file kept the sentence splitter busy for 15 minutes and more. One
+worker process serves a whole batch (started once: about 0.5-1 s), so the normal path pays only for moving bytes
+through a pipe. Every file type goes through it twice: reading ("extract") and cleaning/sectioning/chunking
+("structure"), each with ``KB_FILE_TIMEOUT_S``; a step that overruns gets the worker killed and replaced, and the
+batch goes on. OCR and embedding run in the parent (OCR has its own per-page limit; embedding is linear).
 """
 
 from __future__ import annotations
@@ -23,8 +26,20 @@ STARTUP_TIMEOUT_S = 120.0
 log = logging.getLogger(__name__)
 
 
+def _operation(name: str):
+    if name == "extract":
+        return extract
+    if name == "structure":
+        from ingest.pipeline import structure
+
+        return structure
+    raise ValueError(f"unknown operation {name!r}")
+
+
 def _serve(conn_in: Connection, conn_out: Connection) -> None:
-    """The worker's loop: (job, path, bytes, password) in, (job, "ok", Extracted) or (job, "error", reason, skip) out."""
+    """The worker's loop: (job, operation, args, kwargs) in, (job, "ok", result) or (job, "error", reason, skip)
+    out. Operations: "extract" (bytes → Extracted) and "structure" (Extracted → Prepared: cleaning, sections,
+    sentence splitting, chunking, language detection)."""
     while True:
         try:
             job = conn_in.recv()
@@ -32,9 +47,9 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
             return
         if job is None:
             return
-        job_id, path, data, password = job
+        job_id, operation, args, kwargs = job
         try:
-            reply = ("ok", extract(Path(path), data, password=password))
+            reply = ("ok", _operation(operation)(*args, **kwargs))
         except IngestError as exc:
             reply = ("error", exc.reason, exc.skip)
         except RecursionError:
@@ -44,11 +59,27 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
         conn_out.send((job_id, *reply))
 
 
+def _warm_up() -> None:
+    """Load what the first file would otherwise load inside its time limit (the pipeline, pysbd's rules,
+    langdetect's profiles: 1-3 s on a loaded machine)."""
+    try:
+        from ingest.language import detect_language
+        from ingest.pipeline import structure  # noqa: F401
+        from kb.sentences import split_sentences
+
+        split_sentences("Uno. Dos.", "es")
+        split_sentences("One. Two.", "en")
+        detect_language("el programa de desarrollo de proveedores vincula a las empresas locales", min_words=1)
+    except Exception:  # a warm-up failure shows again, with its reason, on the first file
+        log.debug("worker warm-up failed", exc_info=True)
+
+
 def main() -> None:
     # The channel is the original stdin/stdout; anything a library prints goes to stderr instead.
     out_fd = os.dup(1)
     os.dup2(2, 1)
     conn_out = Connection(out_fd, readable=False)
+    _warm_up()
     conn_out.send(("ready",))  # imports done: the parent starts the clock only now
     _serve(Connection(os.dup(0), writable=False), conn_out)
 
@@ -71,20 +102,31 @@ class Extractor:
         self.close()
 
     def extract(self, path: Path, data: bytes, *, password: str | Sequence[str] = "") -> Extracted:
-        if self.timeout_s <= 0 or not _needs_worker(path, data):
-            return extract(path, data, password=password)
+        """A file's pages, read in the worker (every file type: PDF, Markdown, text)."""
+        return self._run("extract", (path, data), {"password": password}, path=path, data=data,
+                         doing="reading it")
+
+    def structure(self, path: Path, extracted: Extracted, *args, **kwargs):
+        """``ingest.pipeline.structure`` in the worker: cleaning, sections and sentence splitting are where a huge
+        one-line text spent its time (a 5 MB one-line .md never finished before splitting was made linear)."""
+        return self._run("structure", (path, extracted, *args), kwargs, path=path, data=b"",
+                         doing="cutting it into passages")
+
+    def _run(self, operation: str, args: tuple, kwargs: dict, *, path: Path, data: bytes, doing: str):
+        if self.timeout_s <= 0:
+            return _operation(operation)(*args, **kwargs)
         if self._proc is None or self._proc.poll() is not None:
             try:
                 self._start()
             except (OSError, RuntimeError) as exc:
-                # No worker (a locked-down host): read in-process, without the time limit, rather than not at all.
-                log.warning("PDF reader process unavailable (%s); reading in-process without a time limit", exc)
+                # No worker (a locked-down host): work in-process, without the time limit, rather than not at all.
+                log.warning("reader process unavailable (%s); reading in-process without a time limit", exc)
                 self.timeout_s = 0
-                return extract(path, data, password=password)
+                return _operation(operation)(*args, **kwargs)
         # Every reply names its job: a reply to another file (a stray message, a desynchronised pipe) must never
         # be taken for this one, or a document would be stored with another document's text.
         self._jobs += 1
-        job = (self._jobs, str(path), data, password)
+        job = (self._jobs, operation, args, kwargs)
         try:
             self._send.send(job)
         except OSError:  # the worker died between files; one fresh start
@@ -93,18 +135,18 @@ class Extractor:
             self._send.send(job)
         if not self._recv.poll(self.timeout_s):
             self._stop(kill=True)
-            raise IngestError(f"timed out: reading it took longer than {self.timeout_s:g} s (KB_FILE_TIMEOUT_S); "
+            raise IngestError(f"timed out: {doing} took longer than {self.timeout_s:g} s (KB_FILE_TIMEOUT_S); "
                               "the file may be damaged or pathological", skip=False)
         try:
             reply = self._recv.recv()
         except (EOFError, OSError):
             code = self._proc.poll() if self._proc is not None else None
             self._stop(kill=True)
-            raise IngestError(f"truncated or corrupt PDF (the reader crashed on it, exit code {code})",
-                              skip=False) from None
+            what = "truncated or corrupt PDF" if _is_pdf(path, data) else "unexpected error"
+            raise IngestError(f"{what} (the reader crashed on it, exit code {code})", skip=False) from None
         if not isinstance(reply, tuple) or len(reply) < 3 or reply[0] != self._jobs:
             self._stop(kill=True)
-            raise IngestError("unexpected error: the PDF reader answered out of turn; the file was not stored "
+            raise IngestError("unexpected error: the reader process answered out of turn; the file was not stored "
                               "(run the ingestion again)", skip=False)
         if reply[1] == "ok":
             return reply[2]
@@ -125,7 +167,7 @@ class Extractor:
         # A loaded machine can take seconds to start Python; that must not count against a file's time limit.
         if not self._recv.poll(STARTUP_TIMEOUT_S) or self._recv.recv() != ("ready",):
             self._stop(kill=True)
-            raise RuntimeError(f"the PDF reader process did not start within {STARTUP_TIMEOUT_S:g} s")
+            raise RuntimeError(f"the reader process did not start within {STARTUP_TIMEOUT_S:g} s")
 
     def _stop(self, *, kill: bool) -> None:
         if self._proc is None:
@@ -151,6 +193,6 @@ class Extractor:
         self._stop(kill=False)
 
 
-def _needs_worker(path: Path, data: bytes) -> bool:
-    """Only PDFs go to the worker (sniffed, as ``extract`` does: a PDF under another name is still a PDF)."""
+def _is_pdf(path: Path, data: bytes) -> bool:
+    """Sniffed, as ``extract`` does: a PDF under another name is still a PDF."""
     return path.suffix.lower() == ".pdf" or data[:1024].find(b"%PDF-") != -1

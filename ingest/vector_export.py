@@ -23,7 +23,7 @@ def collection_texts(kb, folder: Path) -> list[str]:
             data = path.read_bytes()
             try:
                 prepared = prepare(path, data, content_hash(data), chunking, min_lang_words=cfg.min_lang_words,
-                                   extractor=extractor.extract, version=version)
+                                   extractor=extractor.extract, structurer=extractor.structure, version=version)
             except IngestError as exc:
                 print(f"  skipped {path.name}: {exc.reason}", file=sys.stderr)
                 continue

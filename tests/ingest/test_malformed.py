@@ -259,3 +259,19 @@ def test_a_pathological_file_times_out_and_the_batch_goes_on(tmp_path):
     assert slow.reason.startswith("timed out: reading it took longer than 2 s (KB_FILE_TIMEOUT_S)")
     assert slow.seconds < 15  # the worker was killed at the limit, not left to finish
     assert files["b_good.pdf"].outcome is Outcome.INGESTED  # served by a fresh worker
+
+
+def test_a_markdown_file_has_the_same_time_limit(tmp_path):
+    """Markdown and text go through the worker too: a file whose cutting into passages overruns the limit is stopped
+    and the batch goes on (3 MB of one-line Markdown takes ~70 s to cut, even linear)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a_huge.md").write_text("# Informe\n\n" + " ".join([ES_PORT, ES_SUPPLIERS] * 8000))
+    make_pdf(docs / "b_good.pdf", [["# Puertos", ES_PORT]])
+    kb = KnowledgeBase.open(tmp_path / "store", file_timeout_s=6)
+    files = {Path(f.path).name: f for f in ingest_paths(kb, [docs]).files}
+    huge = files["a_huge.md"]
+    assert huge.outcome is Outcome.FAILED, huge
+    assert huge.reason.startswith("timed out: cutting it into passages took longer than 6 s (KB_FILE_TIMEOUT_S)")
+    assert huge.seconds < 30
+    assert files["b_good.pdf"].outcome is Outcome.INGESTED, files["b_good.pdf"]

@@ -128,3 +128,21 @@ def test_searches_during_ingestion_and_a_second_ingestion(workspace, tmp_path):
         assert r["q"] != "a_plan.md" or versions <= {old_id, new_id}
     assert len(records) >= 8 * len(QUERIES)
     assert_consistent(workspace.open(store), workspace.corpus)
+
+
+def test_the_lock_is_free_while_an_ingestion_embeds(workspace, tmp_path):
+    """The writer lock covers the store's changes, not reading and embedding: a deletion (or another ingestion's
+    write) does not wait for a whole batch of embedding."""
+    store = tmp_path / "store"
+    workspace.reset(store)
+    writer = subprocess.Popen(ingest_command(workspace.corpus, store), cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=child_env(KB_TEST_HOOK="pause:embed.batch:1"))
+    try:
+        wait_paused(store, "embed.batch", writer)
+        kb = workspace.open(store)
+        with kb.store.writing(timeout=0):  # StoreLocked if the ingestion held the lock while embedding
+            pass
+    finally:
+        release(store)
+    assert writer.wait(timeout=180) == 0, writer.stderr.read()[-3000:]
+    assert_consistent(workspace.open(store), workspace.corpus)
