@@ -31,3 +31,35 @@ def test_short_documents_keep_their_lines():
     pages = [Page(1, "Título\nTexto uno."), Page(2, "Título\nTexto dos.")]
     cleaned, removed = clean_pages(pages)
     assert removed == [] and "Título" in cleaned[0].text
+
+
+def _repetitive_report(pages: int = 200, sentences: int = 12) -> list[Page]:
+    """A report generated from a few sentences (body lines repeat across pages, at the edges too), with a real
+    running header and page numbers."""
+    import random
+
+    rng = random.Random(7)
+    words = ("programa desarrollo proveedores inversión empresas región puerto energía capacitación apoyo sector "
+             "industria estado gobierno cadena valor").split()
+    pool = [" ".join(rng.choice(words) for _ in range(rng.randint(9, 14))).capitalize() + "." for _ in range(sentences)]
+    return [Page(n, "\n".join(["PLAN ESTATAL DE DESARROLLO 2024-2030", "Secretaría de Economía"]
+                              + [rng.choice(pool) for _ in range(22)] + [f"Página {n} de {pages}"]))
+            for n in range(1, pages + 1)]
+
+
+def test_body_text_that_repeats_across_pages_is_not_a_header():
+    pages = _repetitive_report()
+    body_words = sum(len(l.split()) for p in pages for l in p.text.split("\n")[2:-1])
+    cleaned, removed = remove_repeated_edges(pages)
+    assert sum(len(p.text.split()) for p in cleaned) == body_words  # every body word kept
+    assert all("PLAN ESTATAL" not in p.text and "Página" not in p.text for p in cleaned)
+    assert len(removed) == 3 * 200
+
+
+def test_the_warning_says_what_was_removed():
+    from ingest.clean import describe_removed
+
+    _, removed = remove_repeated_edges(_repetitive_report())
+    assert describe_removed(removed, 200) == (
+        "removed 600 header/footer line(s) repeated across its 200 page(s) (3 kind(s)), "
+        "e.g. 'PLAN ESTATAL DE DESARROLLO 2024-2030', 'Secretaría de Economía', 'Página 1 de 200'")
