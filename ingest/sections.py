@@ -64,9 +64,12 @@ def _as_sentence(text: str) -> str:
 
 
 def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
-    """Blocks of PDF or plain-text pages; headings found by their shape (short, unpunctuated, capitalised lines)."""
+    """Blocks of PDF or plain-text pages; headings found by their shape (short, unpunctuated, capitalised lines).
+    Headings stacked with no text between them ("TÍTULO PRIMERO" / "Disposiciones Preliminares" / "Capítulo
+    Único") make one label, and a heading wrapped onto a second line is joined again."""
     blocks: list[Block] = []
     section = initial_section
+    stacked = False  # the last line was a heading: another one adds to the label instead of replacing it
     for page in pages:
         lines = [l for l in page.text.split("\n") if l.strip()]
         long_lines = [len(l) for l in lines if len(l) > 40]
@@ -74,11 +77,16 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
         buf: list[str] = []
         prev = ""
         in_item = False
+        skip = 0
         for i, line in enumerate(lines):
+            if skip:
+                skip -= 1
+                continue
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             if _LEGAL_NOTE.search(line):
                 buf.append(_as_sentence(line.strip()))
                 prev = buf[-1]
+                stacked = False
                 continue
             if is_heading(line, prev, nxt, typical):
                 if buf:
@@ -86,9 +94,16 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
                         buf[-1] = _as_sentence(buf[-1])
                     blocks.append(Block(page.number, section, " ".join(buf)))
                     buf = []
-                section = line.strip().rstrip(":")
-                prev, in_item = "", False
+                    stacked = False
+                label = line.strip()
+                while _wraps(label, lines[i + 1 + skip] if i + 1 + skip < len(lines) else ""):
+                    label = f"{label} {lines[i + 1 + skip].strip()}"
+                    skip += 1
+                label = label.rstrip(":")
+                section = _stack(section, label) if stacked else label
+                prev, in_item, stacked = "", False, True
                 continue
+            stacked = False
             if _BULLET.match(line):
                 # A list item may wrap onto more lines: it ends where the next item (or a heading) starts, not at
                 # the end of its first line ("the Industrial. Development Authority" was the result of that).
@@ -104,6 +119,58 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
     return blocks
 
 
+MAX_LABEL = 160  # a stacked label longer than this keeps its last headings (the most specific)
+# Words a heading cannot end on unless it continues on the next line ("PLAN NACIONAL DE" / "DESARROLLO").
+_CONNECTORS = frozenset("de del la las los el y e o u para en por con a al sobre entre of the and or for to in on "
+                        "at with by from".split())
+# A line that starts a heading of its own, never the second line of a wrapped one.
+_HEADING_START = re.compile(r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|art[íi]culo|parte|libro|anexo|transitorio|"
+                            r"chapter|section|article|part|annex|\d+(?:\.\d+)*\.?\s|[IVXLC]+\.\s)", re.I)
+# Common given names: a line of two to five capitalised words that starts with one is a signature or a byline.
+_GIVEN_NAMES = frozenset("""juan josé jose maría maria carlos luis jorge miguel pedro francisco antonio manuel
+javier fernando ricardo roberto eduardo alejandro rafael sergio raúl raul andrés andres diego daniel david pablo
+gabriel alberto arturo enrique héctor hector gustavo óscar oscar ana laura patricia carmen rosa lucía lucia
+claudia martha marta sofía sofia isabel elena beatriz verónica veronica alicia mónica monica silvia teresa
+gloria adriana lilia cora margarita guadalupe fabián fabian john james robert michael william richard thomas
+mary jennifer linda elizabeth susan sarah""".split())
+_NAME_PARTICLES = frozenset("de del la las los y e da van von".split())
+_NUMBER = re.compile(r"^[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
+_FIGURE = re.compile(r"\d[.,]\d|%|\$")
+
+
+def _wraps(label: str, nxt: str) -> bool:
+    """Whether the heading ``label`` goes on in ``nxt``: it ends on a connector ("… DEL PLAN NACIONAL DE"), or an
+    upper-case heading is followed by an upper-case line that does not start a heading of its own."""
+    text = nxt.strip()
+    if not text or len(label) + len(text) > MAX_LABEL or _HEADING_START.match(text) or _BULLET.match(text):
+        return False
+    last = label.split()[-1].lower() if label.split() else ""
+    if last in _CONNECTORS or label.endswith((",", "-", "–")):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return (label.isupper() and bool(letters) and text.isupper() and len(text.split()) <= 8
+            and not text.endswith((".", ";", ":")))
+
+
+def _stack(section: str, label: str) -> str:
+    joined = f"{section} — {label}" if section else label
+    while len(joined) > MAX_LABEL and " — " in joined:
+        joined = joined.split(" — ", 1)[1]
+    return joined
+
+
+def _title_case(words: list[str]) -> bool:
+    """"Programa de Desarrollo de": the words that are not connectors are capitalised."""
+    content = [w for w in words if w.lower() not in _CONNECTORS]
+    return bool(content) and sum(w[:1].isupper() for w in content) >= 0.75 * len(content)
+
+
+def _looks_like_a_name(words: list[str]) -> bool:
+    if not 2 <= len(words) <= 5 or words[0].lower().strip(",.") not in _GIVEN_NAMES:
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
 def is_heading(line: str, prev: str, nxt: str, typical_len: float) -> bool:
     text = line.strip()
     words = text.split()
@@ -111,6 +178,20 @@ def is_heading(line: str, prev: str, nxt: str, typical_len: float) -> bool:
         return False
     if text.endswith(_TERMINAL) or _BULLET.match(text):
         return False
+    if "@" in text or "http" in text.lower() or "www." in text.lower() or ".-" in text:
+        return False  # an e-mail, a web address, a signature ("Cora Cecilia Pinedo Alonso, Secretaria.- Rúbricas")
+    rest = words[1:] if _NUMBERED_HEADING.match(text) else words
+    numbers = [w for w in rest if _NUMBER.match(w)]
+    if len(numbers) >= 2 or any(_FIGURE.search(w) for w in numbers):
+        return False  # a table row ("Cooperación 9,1 0,8", "TOTAL 50,4")
+    if _looks_like_a_name(words):
+        return False
+    last = words[-1].lower()
+    if last in _CONNECTORS and not text.isupper() and ("," in text or not _title_case(words)):
+        return False  # a body line that goes on in the next one ("… sobre su contenido, y")
+    nxt_text = nxt.strip()
+    if nxt_text[:1].islower() and not re.match(r"^[a-z]\)", nxt_text) and not text.isupper():
+        return False  # the sentence continues on the next line
     first = text[0]
     if not (first.isupper() or _NUMBERED_HEADING.match(text)):
         return False

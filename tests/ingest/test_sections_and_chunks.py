@@ -71,3 +71,60 @@ def test_pdf_headings_found_by_shape():
                    "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
     blocks = page_blocks([page])
     assert [(b.section, b.page) for b in blocks] == [("1. Diagnóstico regional", 4), ("Sectores prioritarios", 4)]
+
+
+def test_stacked_headings_make_one_label():
+    """The Ley de Aguas Nacionales opens "TÍTULO PRIMERO / Disposiciones Preliminares / Capítulo Único": every
+    level stays in the label instead of the last one replacing the others."""
+    page = Page(3, "TÍTULO PRIMERO\nDisposiciones Preliminares\nCapítulo Único\nArtículo 1. La presente Ley es "
+                   "reglamentaria del Artículo 27 de la Constitución.\nSus disposiciones son de orden público.")
+    blocks = page_blocks([page])
+    assert [b.section for b in blocks] == ["TÍTULO PRIMERO — Disposiciones Preliminares — Capítulo Único"]
+
+
+def test_a_wrapped_heading_is_joined():
+    page = Page(5, "Texto anterior.\nARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE\nDESARROLLO\n"
+                   "El Plan se compone de cinco ejes.\nPrograma de Desarrollo de\nProveedores Locales\n"
+                   "Las empresas tractoras compran a las pequeñas.")
+    assert [b.section for b in page_blocks([page])] == [
+        "", "ARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE DESARROLLO",
+        "Programa de Desarrollo de Proveedores Locales"]
+
+
+def test_body_lines_names_emails_and_table_rows_are_not_headings():
+    page = Page(7, "\n".join([
+        "Capítulo II",
+        "Las fracciones siguientes se aplican.",
+        "XVIII. Difusión nacional sobre su contenido, y",  # a list item that goes on
+        "XIX. Las demás que señale la ley.",
+        "Cora Cecilia Pinedo Alonso, Secretaria.- Rúbricas.\"",  # a decree's signature
+        "Juan Carlos Montiel",  # a name
+        "Contacto",
+        "jperez@economia.gob.mx",  # an e-mail
+        "Sector Inversión Participación",
+        "Cooperación 9,1 0,8",  # table rows
+        "TOTAL 50,4",
+        "Los montos están en billones de pesos.",
+        "La política regional de desarrollo",  # a sentence wrapped onto the next line
+        "productivo se aplica en todo el país.",
+    ]))
+    sections = {b.section for b in page_blocks([page])}
+    assert sections <= {"Capítulo II", "Contacto", "Sector Inversión Participación"}, sections
+
+
+def test_a_page_in_two_languages_is_split_where_the_language_changes():
+    from ingest.pipeline import structure
+    from ingest.extract import Extracted
+    from kb.records import DocumentMeta
+    from pathlib import Path
+    from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
+
+    # One page, one section: a Spanish paragraph and an English one (a bilingual summary), then Portuguese.
+    pt = ("O programa de desenvolvimento de fornecedores não é apenas uma política industrial: ele liga as pequenas "
+          "empresas da região às grandes compradoras e aos centros de formação técnica.")
+    page = Page(1, "Resumen\n" + "\n".join([ES_SUPPLIERS, ES_PORT, EN_SKILLS, EN_PARKS, pt]))
+    ex = Extracted("pdf", [page, Page(2, "Anexo\n" + ES_PORT + " " + ES_SUPPLIERS)], DocumentMeta(), page_count=2)
+    prepared = structure(Path("informe.pdf"), ex, "doc", ChunkSettings(170, 240, 30), min_lang_words=12)
+    labelled = [(c.language, c.text[:30]) for c in prepared.chunks if c.page_start == 1]
+    assert [lang for lang, _ in labelled] == ["es", "en", "pt"], labelled
+    assert not any("Singapore" in c.text for c in prepared.chunks if c.language == "es")
