@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.records import Block
+from ingest.switches import sentence_language
 from kb.sentences import split_sentences
 
 
@@ -31,6 +32,7 @@ class _Sentence:
     text: str
     page: int
     section: str
+    language: str = ""  # "" when its function words do not say (ingest.switches)
 
     @property
     def words(self) -> int:
@@ -43,8 +45,9 @@ def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sent
         for sentence in split_sentences(block.text, language):
             words = sentence.split()
             # A "sentence" longer than a chunk (tables, run-on legal text) is cut into windows.
+            lang = sentence_language(sentence)
             for start in range(0, len(words), max_words):
-                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section))
+                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section, lang))
     return out
 
 
@@ -70,11 +73,18 @@ def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "
                 tail.insert(0, s)
         current, fresh = tail, 0
 
+    current_language = ""  # of the passage being filled, from its sentences that tell
     for sentence in _sentences(blocks, language, settings.max_words):
         if current and sentence.section != current[-1].section:
             flush(carry=False)
+        elif current and sentence.language and current_language and sentence.language != current_language:
+            # The text changes language: a new passage, so each passage keeps one language (and its label).
+            flush(carry=False)
         elif current and sum(s.words for s in current) + sentence.words > settings.max_words:
             flush(carry=True)
+        if not current:
+            current_language = ""
+        current_language = sentence.language or current_language
         current.append(sentence)
         fresh += 1
         if sum(s.words for s in current) >= settings.target_words:
