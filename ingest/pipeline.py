@@ -26,7 +26,9 @@ from kb import testhooks
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 
-PIPELINE_VERSION = "6"  # bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11)
+# Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: headings, header/
+# footer remover, language switches, #14).
+PIPELINE_VERSION = "7"
 MAIN_LANGUAGES = ("es", "en")
 
 
