@@ -99,9 +99,17 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
                 while _wraps(label, lines[i + 1 + skip] if i + 1 + skip < len(lines) else ""):
                     label = f"{label} {lines[i + 1 + skip].strip()}"
                     skip += 1
+                # "ARTÍCULO 2°. PARTE INTEGRAL DE ESTA LEY. El documento …": the article's text starts on the
+                # heading's line; it stays text, not part of the label.
+                run_on = _RUN_ON.search(label)
+                if run_on:
+                    label, body = label[:run_on.start() + 1], label[run_on.end():]
+                    buf.append(body)
+                    prev = body
                 label = label.rstrip(":")
                 section = _stack(section, label) if stacked else label
-                prev, in_item, stacked = "", False, True
+                in_item, stacked = False, not run_on
+                prev = prev if run_on else ""
                 continue
             stacked = False
             if _BULLET.match(line):
@@ -138,11 +146,20 @@ _NUMBER = re.compile(r"^[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
 _FIGURE = re.compile(r"\d[.,]\d|%|\$")
 
 
+# An upper-case heading ending in a full stop, then a sentence in ordinary case on the same line.
+_RUN_ON = re.compile(r"(?<=[A-ZÁÉÍÓÚÑÜ)°º]{2})\.\s+(?=[A-ZÁÉÍÓÚÑ¿\"“][a-záéíóúñü])")
+# "CAPÍTULO II", "TÍTULO PRIMERO": a heading complete in itself; the line after it is another heading, stacked.
+_LEVEL_ONLY = re.compile(r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|parte|libro|chapter|section|part)\s+\S+(?:\s+bis)?$",
+                         re.I)
+
+
 def _wraps(label: str, nxt: str) -> bool:
     """Whether the heading ``label`` goes on in ``nxt``: it ends on a connector ("… DEL PLAN NACIONAL DE"), or an
     upper-case heading is followed by an upper-case line that does not start a heading of its own."""
     text = nxt.strip()
     if not text or len(label) + len(text) > MAX_LABEL or _HEADING_START.match(text) or _BULLET.match(text):
+        return False
+    if _LEVEL_ONLY.match(label) or _RUN_ON.search(label):
         return False
     last = label.split()[-1].lower() if label.split() else ""
     if last in _CONNECTORS or label.endswith((",", "-", "–")):

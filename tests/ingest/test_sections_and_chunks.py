@@ -128,3 +128,13 @@ def test_a_page_in_two_languages_is_split_where_the_language_changes():
     labelled = [(c.language, c.text[:30]) for c in prepared.chunks if c.page_start == 1]
     assert [lang for lang, _ in labelled] == ["es", "en", "pt"], labelled
     assert not any("Singapore" in c.text for c in prepared.chunks if c.language == "es")
+
+
+def test_text_after_a_heading_on_its_line_stays_text():
+    page = Page(9, "Texto anterior.\nARTÍCULO 112. INVERSIÓN EN TÍTULOS DE\nDESARROLLO AGROPECUARIO. Las entidades "
+                   "financieras podrán\ninvertir en títulos de desarrollo.\nCAPÍTULO II\nADAPTACIÓN\nArtículo 27. "
+                   "La política de adaptación se aplica.")
+    blocks = page_blocks([page])
+    assert [b.section for b in blocks] == ["", "ARTÍCULO 112. INVERSIÓN EN TÍTULOS DE DESARROLLO AGROPECUARIO.",
+                                           "CAPÍTULO II — ADAPTACIÓN"]
+    assert blocks[1].text.startswith("Las entidades financieras podrán invertir")
