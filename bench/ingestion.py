@@ -109,6 +109,9 @@ def profiled(kb, clock: StageClock) -> Iterator[None]:
 
             patch(sandbox.Extractor, "extract", "extract")
             patch(sandbox.Extractor, "_start", "extract: worker start")
+            # Cleaning, sections, sentences, chunks and language detection run in the worker too (issue 14: a time
+            # limit for every step of every file type): one stage here, "structure".
+            patch(sandbox.Extractor, "structure", "structure")
         except ImportError:
             pass
         patch(kb.store, "put_document", "store")

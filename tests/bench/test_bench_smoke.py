@@ -62,7 +62,7 @@ def test_ingestion_tables(tmp_path):
     assert eff["passages"] >= 2 and not eff["failed"]
     assert eff["raw"]["passages"] == eff["embedded"] == eff["passages"] == sum(eff["batch_sizes"])
     assert eff["raw"]["rate"] > 0 and 0 < eff["ratio_wall"] < 5
-    assert {"extract", "chunk", "language", "embed (model)", "store"} <= set(eff["stages"])
+    assert {"extract", "structure", "embed (model)", "store"} <= set(eff["stages"])
     re = ingestion.reingest(20, say=lambda *_: None)
     assert re["first_ok"] and re["unchanged"] == 20 and re["embedded_again"] == 0 and re["again_s"] > 0
     text = ingestion.report(eff, re, _info())
