@@ -17,6 +17,9 @@ _FUNCTION_WORDS = {
                     "como foi são também pela pelo entre sobre ele ela".split()),
 }
 _WORDS = re.compile(r"[^\W\d_]+")
+# Quoted words keep the language they were written in ('its subtitle: “El mandato del pueblo por el cambio”' is an
+# English sentence): they do not vote.
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"|‘[^’]*’")
 MIN_WORDS = 8  # a shorter sentence (a title, a label, a name) never decides a change
 MIN_HITS = 3  # function words of the winning language
 MARGIN = 2.0  # it must have at least twice the hits of the runner-up
@@ -24,9 +27,9 @@ MARGIN = 2.0  # it must have at least twice the hits of the runner-up
 
 def sentence_language(sentence: str) -> str:
     """"es", "en" or "pt" when the sentence's function words say so clearly, else ""."""
-    words = [w.lower() for w in _WORDS.findall(sentence)]
-    if len(words) < MIN_WORDS:
+    if len(_WORDS.findall(sentence)) < MIN_WORDS:
         return ""
+    words = [w.lower() for w in _WORDS.findall(_QUOTED.sub(" ", sentence))]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     ranked = sorted(hits.items(), key=lambda kv: -kv[1])
     (best, n), (_, second) = ranked[0], ranked[1]

@@ -138,3 +138,10 @@ def test_text_after_a_heading_on_its_line_stays_text():
     assert [b.section for b in blocks] == ["", "ARTÍCULO 112. INVERSIÓN EN TÍTULOS DE DESARROLLO AGROPECUARIO.",
                                            "CAPÍTULO II — ADAPTACIÓN"]
     assert blocks[1].text.startswith("Las entidades financieras podrán invertir")
+
+
+def test_a_quotation_does_not_change_the_language_of_its_sentence():
+    from ingest.switches import sentence_language
+
+    assert sentence_language("Press reports give its subtitle in two forms: “El mandato del pueblo por el cambio” "
+                             "and “Mandato del Pueblo para el Cambio”.") == "en"
