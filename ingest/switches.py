@@ -29,7 +29,11 @@ def sentence_language(sentence: str) -> str:
     """"es", "en" or "pt" when the sentence's function words say so clearly, else ""."""
     if len(_WORDS.findall(sentence)) < MIN_WORDS:
         return ""
-    words = [w.lower() for w in _WORDS.findall(_QUOTED.sub(" ", sentence))]
+    raw = _WORDS.findall(_QUOTED.sub(" ", sentence))
+    # A function word between two capitalised words belongs to a name ("Coordinadora de Fomento al Comercio
+    # Exterior del Estado de Guanajuato (COFOCE) helps local firms export" is English): it does not vote.
+    words = [w.lower() for i, w in enumerate(raw)
+             if not (0 < i < len(raw) - 1 and raw[i - 1][:1].isupper() and raw[i + 1][:1].isupper())]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     ranked = sorted(hits.items(), key=lambda kv: -kv[1])
     (best, n), (_, second) = ranked[0], ranked[1]

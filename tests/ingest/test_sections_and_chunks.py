@@ -145,3 +145,10 @@ def test_a_quotation_does_not_change_the_language_of_its_sentence():
 
     assert sentence_language("Press reports give its subtitle in two forms: “El mandato del pueblo por el cambio” "
                              "and “Mandato del Pueblo para el Cambio”.") == "en"
+
+
+def test_a_spanish_name_does_not_make_an_english_sentence_spanish():
+    from ingest.switches import sentence_language
+
+    assert sentence_language("Coordinadora de Fomento al Comercio Exterior del Estado de Guanajuato (COFOCE) helps "
+                             "local firms export to the United States and to Europe.") == "en"
