@@ -22,7 +22,7 @@ from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
 from ingest import shipped_vectors
-from kb import testhooks
+from kb import steps
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 
@@ -203,7 +203,7 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, 
         fresh = {keys[i]: v for i, v in zip(idx, vecs)}
         kb.store.manifest.cache_vectors(fresh)
         cached.update(fresh)
-        testhooks.reach(kb.config.test_hook, "embed.batch", kb.config.store)
+        steps.reached("embed.batch", kb.config.store)
     dim = kb.store.embedder.identity.dim
     out = np.stack([cached[key] for key in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
     return out, len(missing)
@@ -251,7 +251,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
                 bar.close()
             if prune:
                 report.pruned = prune_missing(kb, roots)
-            testhooks.reach(cfg.test_hook, "batch.indexed", cfg.store)
+            steps.reached("batch.indexed", cfg.store)
             kb.after_ingest()
     except StoreLocked as exc:
         raise IngestLocked(str(exc)) from None

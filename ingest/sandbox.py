@@ -61,7 +61,6 @@ class Extractor:
         self._proc: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._recv: Connection | None = None
-        self.restarts = 0
         self._jobs = 0
 
     def __enter__(self) -> "Extractor":
@@ -132,7 +131,6 @@ class Extractor:
             return
         if kill:
             self._proc.kill()
-            self.restarts += 1
         else:
             try:
                 self._send.send(None)

@@ -104,7 +104,8 @@ class KnowledgeBase:
             hits = self.search(query, k, filters=filters, **filter_args)
         return extract_answer(query, hits, glossary=self.glossary, embedder=self.embedder,
                               method=method or self.config.answer_method,
-                              max_sentences=sentences or self.config.answer_sentences)
+                              max_sentences=sentences or self.config.answer_sentences,
+                              max_hits=self.config.answer_passages)
 
     def ingest(self, paths: Iterable[str | Path], *, origin: str = "api", prune: bool = False, password: str = "", ocr: bool | None = None,
                progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,

@@ -48,6 +48,7 @@ class Config:
     glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words
     answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
     answer_sentences: int = 3
+    answer_passages: int = 5  # the top hits an answer quotes from (and what `kb ask` lists)
     compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
     ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
     ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
@@ -55,7 +56,6 @@ class Config:
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0
     lock_timeout_s: float = 600.0
-    test_hook: str = ""  # tests only: "kill:<point>[:<n>]" or "pause:<point>[:<n>]" (see kb/testhooks.py)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Config":

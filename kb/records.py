@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-# Document fields copied onto every chunk, because chromadb filters on chunk metadata only.
-FILTER_FIELDS = ("jurisdiction", "level", "doc_type", "year")
-
 
 def summary_of(title: str, publisher: str, year: int | None) -> str:
     """ "Title, Publisher, Year" with the unknown parts left out; "" without a title."""
@@ -119,17 +116,6 @@ class Chunk:
             "source": self.source, "url": self.url,
         }
         return {k: v for k, v in raw.items() if v not in ("", None)}
-
-    @classmethod
-    def from_metadata(cls, chunk_id: str, text: str, md: dict[str, Any]) -> "Chunk":
-        return cls(
-            chunk_id=chunk_id, doc_id=md["doc_id"], ordinal=int(md.get("ordinal", 0)), text=text,
-            page_start=int(md.get("page_start", 0)), page_end=int(md.get("page_end", 0)),
-            section=md.get("section", ""), language=md.get("language", ""), title=md.get("title", ""),
-            publisher=md.get("publisher", ""), year=md.get("year"), jurisdiction=md.get("jurisdiction", ""),
-            level=md.get("level", ""), doc_type=md.get("doc_type", ""), source=md.get("source", ""),
-            url=md.get("url", ""),
-        )
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def _short(path: str) -> str:
 
 @app.command()
 def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
-           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,
@@ -191,8 +191,10 @@ def _print_answer(found) -> None:
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
-        k: int = typer.Option(5, "--k", "-k", min=1, help="Passages to draw the answer from."),
-        sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
+        k: Optional[int] = typer.Option(None, "--k", "-k", min=1,
+                                        help="Passages to draw the answer from (default: KB_ANSWER_PASSAGES)."),
+        sentences: Optional[int] = typer.Option(None, "--sentences",
+                                                help="Sentences in the answer (default: KB_ANSWER_SENTENCES)."),
         method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
         lang: Optional[str] = LangOpt,
         jurisdiction: Optional[str] = JurisdictionOpt,
@@ -203,7 +205,7 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
 
     kb = _open(store, chroma_url)
     try:
-        found = kb.answer(question, k, method=method, sentences=sentences, language=lang, jurisdiction=jurisdiction)
+        found = kb.answer(question, k or kb.config.answer_passages, method=method, sentences=sentences, language=lang, jurisdiction=jurisdiction)
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2)
@@ -288,7 +290,7 @@ def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
 def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
            fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
-           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,

@@ -36,7 +36,7 @@ UI_PARAM = state.Param("ui_lang", "ui")
 def _language_switch() -> str:
     state.restore([UI_PARAM])
     if st.session_state.get("ui_lang") not in LANGS:
-        locale = (getattr(st.context, "locale", None) or "").lower()
+        locale = (st.context.locale or "").lower()
         st.session_state["ui_lang"] = "es" if locale.startswith("es") else "en"
     st.sidebar.radio("Idioma / Language", LANGS, key="ui_lang", horizontal=True,
                      format_func=lambda l: {"es": "Español", "en": "English"}[l])

@@ -47,8 +47,32 @@ def test_exports(kb_small):
     assert "**México**" in md and "\\](" in md and not re.search(r"(?<!\\)\]\(", md)  # the free topic is escaped
 
 
-def test_reference_lists_are_never_a_cells_passage():
+REFERENCES = "\n".join(
+    f"- {author} ({year}). Supplier development and integration of SMEs into value chains: desarrollo de "
+    f"proveedores e integración de MIPYMES a cadenas de valor, vol. {n}."
+    for n, (author, year) in enumerate([("OECD", 2019), ("CEPAL", 2020), ("UNIDO", 2021), ("World Bank", 2022),
+                                        ("BID", 2023), ("Secretaría de Economía", 2024)], start=1))
+
+
+def test_reference_lists_are_never_a_cells_passage(tmp_path, kb_small):
+    """A reference list repeating the theme's words in every line is the closest passage to it, lexically and
+    densely, and says nothing: the cell must show the passage that does speak to the theme."""
+    from kb import Config, KnowledgeBase
     from kb.compare import REFERENCE_SECTIONS
+    from ingest import ingest_paths
+    from tests.fixtures import ES_SUPPLIERS, write_md
 
     assert all(REFERENCE_SECTIONS.match(s) for s in ("References", "Referencias", "Bibliografía", " Sources"))
-    assert not any(REFERENCE_SECTIONS.match(s) for s in ("Supplier development", "Gobernanza", "", "Fuentes de financiamiento"))
+    assert not any(REFERENCE_SECTIONS.match(s) for s in ("Supplier development", "Gobernanza", "",
+                                                         "Fuentes de financiamiento"))
+    doc = write_md(tmp_path / "docs" / "plan.md", {"title": "Plan de proveedores", "jurisdiction": "MX-TAB",
+                                                   "language": "es"},
+                   f"# Desarrollo de proveedores\n\n{ES_SUPPLIERS}\n\n# References\n\n{REFERENCES}\n")
+    kb = KnowledgeBase(Config.from_env(store=tmp_path / "store"), embedder=kb_small.embedder)
+    assert ingest_paths(kb, [doc]).ok
+    assert any(REFERENCE_SECTIONS.match(c.section) for c in kb.store.manifest.iter_chunks())
+    topic = THEMES_BY_KEY["suppliers"]
+    unfiltered = kb.search(topic.query, 3, jurisdiction=["MX-TAB"])
+    assert REFERENCE_SECTIONS.match(unfiltered[0].chunk.section)  # what compare() has to keep out
+    best = compare(kb, [topic], ["MX-TAB"], min_similarity=0.0).cell(topic, "MX-TAB").best
+    assert best is not None and best.chunk.section == "Desarrollo de proveedores"

@@ -100,3 +100,13 @@ def test_language_codes_are_normalised_or_refused_by_name(kb_small):
     unknown = runner.invoke(app, ["search", "parques industriales", "--lang", "xx", "--store", store])
     assert unknown.exit_code == 2
     assert "no passages in language 'xx'; languages in this store: en, es" in unknown.stderr
+
+
+def test_defaults_come_from_the_configuration(kb_small):
+    store = ["--store", str(kb_small.config.store), "--json"]
+    res = runner.invoke(app, ["search", "supplier development", *store], env={"KB_K": "3"})
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)["hits"]) == 3
+    res = runner.invoke(app, ["ask", "supplier development", *store], env={"KB_ANSWER_PASSAGES": "2"})
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)["hits"]) == 2

@@ -34,13 +34,18 @@ def facets(docs: list[dict]) -> dict:
     }
 
 
-DEFAULT_K = 10
+K_RANGE = (3, 30)  # the slider's range
+
+
+def default_k(kb) -> int:
+    """KB_K, inside the slider's range."""
+    return min(max(kb.config.k, K_RANGE[0]), K_RANGE[1])
 
 
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
     f = facets(kb.documents())
-    defaults = {"k": DEFAULT_K}
+    defaults = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
     languages = sorted(set(kb.searcher.languages()) | {"es", "en"})
     for key, options in (("f_lang", languages), ("f_states", states), ("f_countries", countries),
@@ -69,7 +74,7 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
         year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
-    sb.slider(t("filter.k", lang), 3, 30, key="k")
+    sb.slider(t("filter.k", lang), *K_RANGE, key="k")
     return make_filters(language=st.session_state.get("f_lang"),
                         jurisdiction=list(st.session_state.get("f_states") or [])
                         + list(st.session_state.get("f_countries") or []),
@@ -83,12 +88,8 @@ def run_search(kb, query: str, k: int, filters: Filters):
     cached = st.session_state.get("_search")
     if cached and cached[0] == key:
         return cached[1], cached[2]
-    answer = None
-    if hasattr(kb, "answer"):
-        answer = kb.answer(query, k, filters=filters)
-        hits = list(answer.hits)
-    else:
-        hits = kb.search(query, k, filters=filters)
+    answer = kb.answer(query, k, filters=filters)
+    hits = list(answer.hits)
     st.session_state["_search"] = (key, answer, hits)
     return answer, hits
 
@@ -101,20 +102,16 @@ def answer_html(answer, lang: str) -> str:
 
 
 def glossary_terms(kb, query: str) -> list[str]:
-    glossary = getattr(kb, "glossary", None)
-    if glossary is None:
+    if kb.glossary is None:
         return []
-    try:
-        return [phrase for _lang, phrase in glossary.expand(query)]
-    except Exception:  # highlighting is a nicety: a glossary problem must not break the results
-        return []
+    return [phrase for _lang, phrase in kb.glossary.expand(query)]
 
 
 def render() -> None:
     lang = ui_lang()
     kb = knowledge_base()
     state.restore(SEARCH)
-    st.session_state.setdefault("k", DEFAULT_K)
+    st.session_state.setdefault("k", default_k(kb))
     filters, defaults = sidebar_filters(kb, lang)
     st.title(t("search.title", lang))
     query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang),
