@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.records import Block
-from kb.sentences import split_sentences
+from kb.text import split_sentences
 
 
 @dataclass(frozen=True)

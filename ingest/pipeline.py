@@ -25,9 +25,9 @@ from ingest import shipped_vectors
 from kb import steps
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
+from kb.text import MAIN_LANGUAGES
 
 PIPELINE_VERSION = "6"  # bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11)
-MAIN_LANGUAGES = ("es", "en")
 
 
 class IngestLocked(StoreLocked):

@@ -17,13 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import threading
-import unicodedata
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -31,80 +28,21 @@ import numpy as np
 
 from kb.bm25_segments import Segment, SegmentedIndex
 from kb.records import Chunk, Filters
+from kb.text import MAIN_LANGUAGES, stems
 
-STEMMED_LANGUAGES = ("es", "en")
 OTHER = "xx"  # prefix for chunks in any other language: lower-cased, not stemmed
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _POINTER = "CURRENT"
 _SEGMENTS = "segments"
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=4)
-def _stemmer(language: str):
-    import Stemmer
-
-    return Stemmer.Stemmer({"es": "spanish", "en": "english"}[language])
-
-
-@lru_cache(maxsize=4)
-def stopwords_for(language: str) -> frozenset[str]:
-    from bm25s import stopwords
-
-    words = {"es": stopwords.STOPWORDS_SPANISH, "en": stopwords.STOPWORDS_EN_PLUS}.get(language, ())
-    return frozenset(fold(w) for w in words)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Política" and "politica" are the same word to a searcher."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words; a hyphenated word also yields its parts and its closed-up form (T-MEC → t, mec, tmec)."""
-    out: list[str] = []
-    for m in _WORD.finditer(unicodedata.normalize("NFKC", text)):
-        w = m.group(0).lower().replace("’", "'")
-        parts = [p for p in re.split(r"[-']", w) if p]
-        if len(parts) > 1:
-            out.extend(parts)
-            out.append("".join(parts))
-        else:
-            out.append(w)
-    return out
-
-
-def stems(text: str, language: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Folded stems of ``text`` as ``language`` would stem them, without stop words (unless asked)."""
-    ws = words(text)
-    if language in STEMMED_LANGUAGES:
-        stop = stopwords_for(language)
-        # Stem the accented form (the Snowball rules know Spanish accents), then fold the stem.
-        out = [fold(s) for s in _stemmer(language).stemWords(ws)]
-        return [s for w, s in zip(ws, out) if keep_stopwords or (fold(w) not in stop and is_useful(w))]
-    return [fold(w) for w in ws if keep_stopwords or is_useful(w)]
-
-
-def guess_language(text: str) -> str:
-    """"es" or "en" by stop-word count (langdetect is unreliable on a short query); "en" on a tie."""
-    ws = [fold(w) for w in words(text)]
-    es = sum(w in stopwords_for("es") for w in ws)
-    en = sum(w in stopwords_for("en") for w in ws)
-    return "es" if es > en or (es == en and any(c in text for c in "áéíóúñ¿¡")) else "en"
-
-
-def is_useful(word: str) -> bool:
-    return len(word) > 1 or word.isdigit()
-
-
 def chunk_tokens(text: str, language: str) -> list[str]:
     """Index tokens of one passage: its words stemmed by its own language, prefixed with that language."""
-    lang = language if language in STEMMED_LANGUAGES else OTHER
+    lang = language if language in MAIN_LANGUAGES else OTHER
     return [f"{lang}:{s}" for s in stems(text, lang)]
 
 
-def query_tokens(text: str, languages: Iterable[str] = (*STEMMED_LANGUAGES, OTHER)) -> list[str]:
+def query_tokens(text: str, languages: Iterable[str] = (*MAIN_LANGUAGES, OTHER)) -> list[str]:
     """Query tokens for every language the query may match (unknown tokens are ignored by BM25)."""
     out: list[str] = []
     for lang in languages:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -16,8 +14,8 @@ from kb.citations import citation_for
 from kb.fusion import reciprocal_rank_fusion
 from kb.records import Chunk, Filters, Hit
 from kb.store import Store
+from kb.text import MAIN_LANGUAGES, fingerprint
 
-MAIN_LANGUAGES = ("es", "en")
 MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
 
 
@@ -163,11 +161,6 @@ class Searcher:
         return hits
 
 
-def _fingerprint(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[\W\d_]+", " ", text).strip()
-
-
 def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:
     """Word ``size``-grams of a fingerprint: the unit of the near-duplicate test for hits without a vector."""
     ws = fingerprint.split()
@@ -195,7 +188,7 @@ def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], 
             continue  # uncommitted (an ingestion is writing it) or already replaced
         if max_per_doc and per_doc.get(chunk.doc_id, 0) >= max_per_doc:
             continue
-        fp = _fingerprint(chunk.text)
+        fp = fingerprint(chunk.text)
         if fp in seen_text:
             continue
         vec = embeddings.get(chunk_id)

@@ -13,9 +13,10 @@ import numpy as np
 from kb.chroma_adapter import COLLECTION_MISSING, STALE_INDEX_ERRORS, chroma_client, reopen_local_client
 from kb.embedding import EmbedderIdentity
 from kb.errors import KbError
+from kb.text import MAIN_LANGUAGES
 
 READ_RETRIES = 3  # reloads of an embedded index that another process is writing to, before giving up
-GROUPS = ("es", "en", "other")  # one collection each: a language leg then needs no language filter
+GROUPS = (*MAIN_LANGUAGES, "other")  # one collection each: a language leg then needs no language filter
 FILTER_KEYS = ("doc_id", "language", "jurisdiction", "level", "doc_type", "year")  # all that chromadb filters on
 
 
@@ -32,7 +33,7 @@ class DenseHit:
 
 def group_of(language: str | None) -> str:
     """The collection a chunk of ``language`` lives in."""
-    return language if language in ("es", "en") else "other"
+    return language if language in MAIN_LANGUAGES else "other"
 
 
 def slim_metadata(md: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from kbapp.ui import jurisdictions, state
 from kbapp.ui.highlight import excerpt, highlight, safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import COMPARE
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 MAX_JURISDICTIONS = 4
@@ -66,7 +67,7 @@ def render() -> None:
                    format_func=lambda k: THEMES_BY_KEY[k].label(lang), placeholder=t("compare.none", lang))
     left, right = st.columns([3, 2])
     left.text_input(t("compare.topic", lang), key="cmp_topic", placeholder=t("compare.topic_hint", lang))
-    right.multiselect(t("filter.language", lang), ["es", "en"], key="cmp_lang", placeholder=t("any", lang),
+    right.multiselect(t("filter.language", lang), list(MAIN_LANGUAGES), key="cmp_lang", placeholder=t("any", lang),
                       format_func=lambda l: t(f"lang.{l}", lang))
     state.publish(COMPARE)
     topic_text = (st.session_state.get("cmp_topic") or "").strip()

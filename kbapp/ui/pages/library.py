@@ -16,6 +16,7 @@ from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import LIBRARY
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 LEVELS = ("", "international", "national", "state", "municipal")
@@ -98,7 +99,7 @@ def render_upload(kb, lang: str) -> None:
                             format_func=lambda v: t(f"level.{v}", lang, default=v) if v else "—")
         doc_type = f.selectbox(t("filter.type", lang), TYPES, key="up_type",
                                format_func=lambda v: t(f"type.{v}", lang, default=v) if v else "—")
-        language = g.selectbox(t("col.language", lang), ("", "es", "en"), key="up_language",
+        language = g.selectbox(t("col.language", lang), ("", *MAIN_LANGUAGES), key="up_language",
                                format_func=lambda v: v or "auto")
         ocr = st.checkbox(t("upload.ocr", lang), value=kb.config.ocr, help=t("upload.ocr_help", lang), key="up_ocr")
         submitted = st.form_submit_button(t("upload.submit", lang), type="primary", key="up_submit")

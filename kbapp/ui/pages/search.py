@@ -12,6 +12,7 @@ from kbapp.ui.exports import download_buttons
 from kbapp.ui.highlight import safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import SEARCH
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
@@ -47,7 +48,7 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     f = facets(kb.documents())
     defaults = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
-    languages = sorted(set(kb.searcher.languages()) | {"es", "en"})
+    languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
     for key, options in (("f_lang", languages), ("f_states", states), ("f_countries", countries),
                          ("f_level", f["levels"]), ("f_type", f["types"])):
         state.valid(key, options)
