@@ -49,7 +49,7 @@ class Config:
     answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
     answer_sentences: int = 3
     answer_passages: int = 5  # the top hits an answer quotes from (and what `kb ask` lists)
-    compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
+    compare_min_score: float = 0.025  # a Compare cell under this theme score says "nothing on this" (kb/compare.py)
     ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
     ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
     ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here

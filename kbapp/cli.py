@@ -236,9 +236,12 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
              split: str = typer.Option("dev", "--split", help="Passage level: dev, test, all, or dev,test (each half "
                                                   "reported on its own, one run)."),
              no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
+             compare_cells: Optional[Path] = typer.Option(None, "--compare-cells", help="Labelled Compare cells "
+                                                          "(default: corpus/_eval/compare/cells.jsonl)."),
              store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
-    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode;
-    with --passages, passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
+    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode, then
+    the Compare cells (share whose passage is acceptable, share of empty cells left empty); with --passages,
+    passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
     from kb.eval import MODES, QueryFileError, format_report, load_queries, run
 
     if passages:
@@ -268,6 +271,13 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return
     typer.echo(format_report(report, worst))
+    cells_file = compare_cells or PROJECT_ROOT / "corpus" / "_eval" / "compare" / "cells.jsonl"
+    if cells_file.is_file():
+        from kb import compare_eval
+
+        typer.echo("")
+        typer.echo(compare_eval.format_report(compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)),
+                                              failures=worst > 0))
 
 
 @app.command()

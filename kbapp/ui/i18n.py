@@ -60,10 +60,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "export.help": ("{n} pasajes con sus citas", "{n} passages with their citations"),
     # compare
     "compare.title": ("Comparar estrategias", "Compare strategies"),
-    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra el pasaje más "
-                      "pertinente de esa jurisdicción, con su cita, o dice que la colección no tiene nada al respecto.",
-                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows that jurisdiction's most "
-                      "relevant passage, with its citation, or says that the collection has nothing on it."),
+    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
+                      "tratan el tema en el pasaje más pertinente de esa jurisdicción, con el pasaje completo a un clic "
+                      "y su cita, o dice que la colección no tiene nada al respecto.",
+                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows the sentences on the theme "
+                      "from that jurisdiction's most relevant passage, the whole passage one click away and its "
+                      "citation, or says that the collection has nothing on it."),
     "compare.jurisdictions": ("Jurisdicciones (2 a 4)", "Jurisdictions (2 to 4)"),
     "compare.pick": ("Elija jurisdicciones", "Choose jurisdictions"),
     "compare.themes": ("Temas (pilares del plan de Tabasco)", "Themes (pillars of the Tabasco plan)"),
@@ -78,6 +80,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.columns": ("Por jurisdicción", "By jurisdiction"),
     "compare.nothing": ("La colección no tiene pasajes sobre este tema para esta jurisdicción.",
                         "The collection has nothing on this for this jurisdiction."),
+    "compare.passage": ("Pasaje completo", "Whole passage"),
+    "compare.also_under": ("También se muestra en: {themes}.", "Also shown under: {themes}."),
+    "compare.reused": ("Ningún otro pasaje de esta jurisdicción trata este tema: es el mismo que en {themes}.",
+                       "Nothing else from this jurisdiction speaks to this theme: same passage as under {themes}."),
     "compare.nothing_at_all": ("Ningún pasaje sobre estos temas.", "No passage on these themes."),
     # library
     "lib.title": ("Biblioteca", "Library"),

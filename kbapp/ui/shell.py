@@ -25,6 +25,22 @@ CSS = """
 .kb-answer {border-left: 4px solid #1f4e96; padding: .4rem .8rem; background: #f5f8fd; margin-bottom: .8rem;}
 .kb-answer sup a, .kb-ref {text-decoration: none; font-weight: 600;}
 .kb-nothing {color: #777; font-style: italic;}
+.kb-say {background: #fff8d6; border-radius: .2em;}
+.kb-more summary {cursor: pointer; color: #1f4e96; font-size: .85rem; margin: .2rem 0;}
+.kb-also {color: #8a4b08; font-size: .8rem; margin: .2rem 0;}
+.kb-open {font-size: .85rem;}
+.kb-jur-head {font-weight: 700; color: #1f4e96; font-size: 1.05rem;}
+.kb-cell-theme {font-weight: 600; margin-bottom: .2rem;}
+.kb-cell-jur {display: none; font-weight: 700; color: #1f4e96; margin-bottom: .2rem;}
+/* Jurisdiction headers stay under Streamlit's top bar while the rows scroll by. */
+.st-key-cmp_head_matrix, .st-key-cmp_head_columns {position: sticky; top: 3.75rem; z-index: 50;
+           background: var(--background-color, #fff); background-color: #fff; border-bottom: 2px solid #1f4e96;
+           padding: .25rem 0;}
+/* Narrow screens stack the columns: each cell then names its jurisdiction and the header row goes. */
+@media (max-width: 640px) {
+  .kb-cell-jur {display: block;}
+  .st-key-cmp_head_matrix, .st-key-cmp_head_columns {display: none;}
+}
 .kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
            border-top: 1px solid #e6e6e6;}
 </style>
