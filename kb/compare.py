@@ -2,7 +2,8 @@
 Markdown and CSV exports. No Streamlit here: the page, the CLI and tests share it.
 
 How a cell is filled (measured on the labelled cells of ``corpus/_eval/compare/``, ``kb eval``):
-1. A jurisdiction's passages are its candidates (reference lists and other non-content passages excluded).
+1. A jurisdiction's passages are its candidates (reference lists and other non-content passages excluded, and
+   strategy profiles, which have rows of their own).
 2. Each passage is scored against each theme: dense = its best cosine to the theme's descriptions (embedded as
    passages, so a description meets a passage like a passage) minus its mean cosine to all preset themes (what is
    close to every theme says nothing about one), plus lexical = 0.03 · ln(1 + theme words it contains). Dense alone
@@ -25,6 +26,8 @@ import numpy as np
 
 from kb.citations import citation_for, cite_text, md_escape
 from kb.lexical import stems
+from kb.profiles import DOC_TYPE as PROFILE_TYPE
+from kb.profiles import Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
 from kb.sentences import split_sentences
 from kb.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
@@ -62,11 +65,16 @@ class Cell:
         return self.hits[0] if self.hits else None
 
 
+# The profile fields Compare shows as its first rows (kb/profiles.py has the rest).
+PROFILE_ROWS = ("plan", "period", "vision", "pillars", "sectors", "governance")
+
+
 @dataclass
 class Comparison:
     topics: list[Topic]
     jurisdictions: list[str]
     cells: dict[tuple[str, str], Cell]
+    profiles: dict[str, Profile] = field(default_factory=dict)  # jurisdiction → its strategy profile, if any
 
     def cell(self, topic: Topic, jurisdiction: str) -> Cell:
         return self.cells[(topic.key, jurisdiction)]
@@ -112,8 +120,10 @@ def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarra
         where = {"$and": [where, {"language": {"$in": list(language)}}]}
     found = kb.store.vectors.query(probe, MAX_CANDIDATES, where, with_embeddings=True)
     chunks = kb.store.manifest.chunks_by_id([d.chunk_id for d in found])
+    # Strategy profiles have rows of their own (kb/profiles.py): their passages would only repeat them.
     keep = [(chunks[d.chunk_id], d.embedding) for d in found
-            if d.chunk_id in chunks and d.embedding is not None and is_content(chunks[d.chunk_id])]
+            if d.chunk_id in chunks and d.embedding is not None and is_content(chunks[d.chunk_id])
+            and chunks[d.chunk_id].doc_type != PROFILE_TYPE]
     if not keep:
         return [], np.zeros((0, probe.shape[0]), dtype=np.float32)
     return [c for c, _ in keep], np.stack([e for _, e in keep]).astype(np.float32)
@@ -178,7 +188,22 @@ def compare(kb, topics: Sequence[Topic], jurisdictions: Sequence[str], *, per_ce
                 cell.reused = ti in reused
                 cell.sentences = theme_sentences(chunks[pi].text, chunks[pi].language, topic)
             cells[(topic.key, jur)] = cell
-    return Comparison(list(topics), list(jurisdictions), cells)
+    return Comparison(list(topics), list(jurisdictions), cells, profiles_for(kb, jurisdictions))
+
+
+def profiles_for(kb, jurisdictions: Sequence[str]) -> dict[str, Profile]:
+    """The strategy profile of each jurisdiction that has one in the collection (read from its file, as ingested;
+    a profile whose file is gone or unreadable is left out, the comparison goes on)."""
+    out: dict[str, Profile] = {}
+    for doc in kb.documents():
+        jur = doc.get("jurisdiction")
+        if doc.get("doc_type") != PROFILE_TYPE or jur not in jurisdictions or jur in out:
+            continue
+        try:
+            out[jur] = load_profile(doc["source"])
+        except (OSError, ProfileError):
+            continue
+    return out
 
 
 def _hit(chunk: Chunk, score: float, rank: int) -> Hit:
@@ -190,6 +215,18 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
     nothing = "Sin pasajes sobre este tema en la colección." if lang == "es" else "Nothing in the collection on this."
     lines = [f"# {'Comparación' if lang == 'es' else 'Comparison'}: "
              + ", ".join(md_escape(name(j)) for j in comp.jurisdictions), ""]
+    if comp.profiles:
+        lines += [f"## {'Perfil estratégico' if lang == 'es' else 'Strategy profile'}", ""]
+        for row in PROFILE_ROWS:
+            for jur in comp.jurisdictions:
+                prof = comp.profiles.get(jur)
+                f = prof.fields.get(row) if prof else None
+                if f is None or not f.filled:
+                    continue
+                src = "; ".join(s.cite() for s in f.sources)
+                lines.append(f"- **{md_escape(name(jur))}, {md_escape(f.label(lang))}**: {md_escape(f.text(lang))}"
+                             + (f" ({md_escape(src)})" if src else ""))
+        lines.append("")
     for topic in comp.topics:
         lines += [f"## {md_escape(topic.label(lang))}", ""]
         for jur in comp.jurisdictions:

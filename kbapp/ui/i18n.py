@@ -84,6 +84,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.also_under": ("También se muestra en: {themes}.", "Also shown under: {themes}."),
     "compare.reused": ("Ningún otro pasaje de esta jurisdicción trata este tema: es el mismo que en {themes}.",
                        "Nothing else from this jurisdiction speaks to this theme: same passage as under {themes}."),
+    "compare.profile": ("Perfil estratégico", "Strategy profile"),
+    "compare.no_profile": ("La colección no tiene un perfil estratégico de esta jurisdicción.",
+                           "The collection has no strategy profile for this jurisdiction."),
+    "compare.not_confirmed": ("Sin confirmar en una fuente pública.", "Not confirmed in a public source."),
+    "compare.source": ("Fuente", "Source"),
+    "compare.as_of": ("a {date}", "as of {date}"),
     "compare.nothing_at_all": ("Ningún pasaje sobre estos temas.", "No passage on these themes."),
     # library
     "lib.title": ("Biblioteca", "Library"),

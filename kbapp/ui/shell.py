@@ -31,6 +31,8 @@ CSS = """
 .kb-open {font-size: .85rem;}
 .kb-jur-head {font-weight: 700; color: #1f4e96; font-size: 1.05rem;}
 .kb-cell-theme {font-weight: 600; margin-bottom: .2rem;}
+.kb-field {font-weight: 600; color: #444; font-size: .9rem; margin: .3rem 0 -.5rem 0;}
+.kb-list {margin: 0 0 .3rem 1rem; padding: 0;}
 .kb-cell-jur {display: none; font-weight: 700; color: #1f4e96; margin-bottom: .2rem;}
 /* Jurisdiction headers stay under Streamlit's top bar while the rows scroll by. */
 .st-key-cmp_head_matrix, .st-key-cmp_head_columns {position: sticky; top: 3.75rem; z-index: 50;

@@ -7,7 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.citations import cite_text
-from kb.compare import THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
+from kb.compare import (PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv,
+                        to_markdown)
+from kb.profiles import FIELDS
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
@@ -142,9 +144,44 @@ def _header(comp: Comparison, lang: str, key: str) -> None:
                          unsafe_allow_html=True)
 
 
+def profile_html(comp: Comparison, jur: str, row: str, lang: str) -> str:
+    """One profile field of one jurisdiction: its value, its sources (linked) and the date they state it."""
+    head = f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(jur, lang))}</div>'
+    prof = comp.profiles.get(jur)
+    f = prof.fields.get(row) if prof else None
+    if prof is None:
+        return head + f'<div class="kb-nothing">{safe_html(t("compare.no_profile", lang))}</div>'
+    if f is None or not f.filled:
+        note = (f.note.get(lang) if f else "") or t("compare.not_confirmed", lang)
+        return head + f'<div class="kb-nothing">{safe_html(note)}</div>'
+    items = [f"“{i}”" if lang in f.quoted else i for i in f.items(lang)]
+    value = ("<ul class='kb-list'>" + "".join(f"<li>{safe_html(i)}</li>" for i in items) + "</ul>"
+             if f.is_list else f'<div class="kb-passage">{safe_html(f.text(lang))}</div>')
+    links = " · ".join(
+        (f'<a href="{safe_html(src.url)}" target="_blank" rel="noopener noreferrer">{safe_html(src.publisher)}'
+         f'{safe_html(f", {src.year}" if src.year else ", n.d.")}</a>')
+        if src.url.startswith(("https://", "http://")) else safe_html(src.publisher) for src in f.sources)
+    as_of = f' · {safe_html(t("compare.as_of", lang, date=f.as_of))}' if f.as_of else ""
+    return head + value + f'<div class="kb-meta">{safe_html(t("compare.source", lang))}: {links}{as_of}</div>'
+
+
+def render_profiles(comp: Comparison, lang: str) -> None:
+    """The strategy profiles as the first rows: plan, period, vision, pillars, sectors, governance, each sourced."""
+    if not comp.profiles:
+        return
+    st.markdown(f'<div class="kb-theme kb-profile-head">{safe_html(t("compare.profile", lang))}</div>',
+                unsafe_allow_html=True)
+    for row in PROFILE_ROWS:
+        label = FIELDS[row][0 if lang == "es" else 1]
+        st.markdown(f'<div class="kb-field">{safe_html(label)}</div>', unsafe_allow_html=True)
+        for col, jur in zip(st.columns(len(comp.jurisdictions), border=True), comp.jurisdictions):
+            col.markdown(profile_html(comp, jur, row, lang), unsafe_allow_html=True)
+
+
 def render_matrix(comp: Comparison, lang: str) -> None:
-    """One band per theme (its name across the page), one column per jurisdiction under it."""
+    """The strategy profiles, then one band per theme (its name across the page), one column per jurisdiction."""
     _header(comp, lang, "cmp_head_matrix")
+    render_profiles(comp, lang)
     for topic in comp.topics:
         st.markdown(f'<div class="kb-theme">{safe_html(topic.label(lang))}</div>', unsafe_allow_html=True)
         row = st.columns(len(comp.jurisdictions), border=True)
@@ -155,6 +192,7 @@ def render_matrix(comp: Comparison, lang: str) -> None:
 def render_columns(comp: Comparison, lang: str) -> None:
     """Each jurisdiction's column with the whole passages; one row per theme, so the rows line up across columns."""
     _header(comp, lang, "cmp_head_columns")
+    render_profiles(comp, lang)
     for topic in comp.topics:
         row = st.columns(len(comp.jurisdictions), border=True)
         for col, jur in zip(row, comp.jurisdictions):
