@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from kb.errors import KbError
 from kb.records import Hit
 
 
-class CellFileError(ValueError):
+class CellFileError(KbError, ValueError):
     """A cell file that cannot be read, with the file and line."""
 
 
