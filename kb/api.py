@@ -109,14 +109,15 @@ class KnowledgeBase:
 
     def ingest(self, paths: Iterable[str | Path], *, origin: str = "api", prune: bool = False, password: str = "", ocr: bool | None = None,
                progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-               on_wait: Callable[[str], None] | None = None) -> IngestReport:
+               on_wait: Callable[[str], None] | None = None,
+               on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
         """Ingest files and folders with the plugged-in ingestor, and keep the report for the Library page
         (``origin`` says who ran it). Raises ``kb.store.StoreLocked`` while another writer holds the store."""
         if self.ingestor is None:
             raise KbError("this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
                           "ingestor=ingest.ingest_paths to KnowledgeBase")
         report = self.ingestor(self, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file,
-                               on_wait=on_wait)
+                               on_wait=on_wait, on_stage=on_stage)
         ingest_log.save(self.config, report, origin=origin)
         return report
 

@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "filter.k": ("Número de pasajes", "Number of passages"),
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
+    "card.open_section": ("Abrir el documento en § {section}", "Open the document at § {section}"),
     "card.select": ("Elegir", "Select"),
     "card.summarises": ("Nota de investigación que resume: {source}", "Research note summarising: {source}"),
     "export.title": ("Exportar", "Export"),
@@ -100,6 +101,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.report": ("Última ingesta", "Last ingestion"),
     "lib.no_report": ("Aún no hay un informe de ingesta para este acervo.", "No ingestion report for this store yet."),
     "lib.report_summary": ("{when}: {n} archivos ({counts}), {seconds} s.", "{when}: {n} files ({counts}), {seconds} s."),
+    "lib.report_summary.one": ("{when}: 1 archivo ({counts}), {seconds} s.", "{when}: 1 file ({counts}), {seconds} s."),
+    "lib.report_gone": ("Desde entonces se eliminaron {n} de estos documentos.",
+                        "{n} of these documents have been deleted since."),
+    "lib.report_gone.one": ("Desde entonces se eliminó uno de estos documentos.",
+                            "One of these documents has been deleted since."),
     "lib.no_problems": ("Ningún archivo tuvo problemas.", "No file had a problem."),
     "col.title": ("Título", "Title"),
     "col.jurisdiction": ("Jurisdicción", "Jurisdiction"),
@@ -111,12 +117,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.chunks": ("Pasajes", "Passages"),
     "col.ingested": ("Ingresado", "Ingested"),
     "col.file": ("Archivo", "File"),
+    "col.publisher": ("Autor o institución", "Publisher"),
+    "col.url": ("Dirección (URL)", "URL"),
+    "col.open": ("Abrir", "Open"),
     "col.outcome": ("Resultado", "Outcome"),
     "col.reason": ("Motivo", "Reason"),
+    # Outcomes agree in number with what they count: "1 ingresado", "3 ingresados" (``tn``).
     "outcome.ingested": ("ingresados", "ingested"),
+    "outcome.ingested.one": ("ingresado", "ingested"),
     "outcome.updated": ("actualizados", "updated"),
+    "outcome.updated.one": ("actualizado", "updated"),
     "outcome.unchanged": ("sin cambios", "unchanged"),
     "outcome.skipped": ("omitidos", "skipped"),
+    "outcome.skipped.one": ("omitido", "skipped"),
     "outcome.failed": ("con error", "failed"),
     "upload.heading": ("Subir documentos", "Upload documents"),
     "upload.files": ("PDF o Markdown", "PDF or Markdown"),
@@ -136,8 +149,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.rejected": ("«{name}» no se guardó: {reason}.", "“{name}” was not stored: {reason}."),
     "upload.busy": ("Se está ingresando otra carga; puede seguir buscando mientras tanto.",
                     "Another upload is being ingested; you can keep searching meanwhile."),
-    "upload.progress": ("Ingresando {done}/{total} archivos… {current} ({seconds} s)",
-                        "Ingesting {done}/{total} files… {current} ({seconds} s)"),
+    "upload.progress": ("Archivo {n} de {total}: {current} ({seconds} s)",
+                        "File {n} of {total}: {current} ({seconds} s)"),
+    "upload.stage.reading": ("Archivo {n} de {total}: leyendo {current}… ({seconds} s)",
+                             "File {n} of {total}: reading {current}… ({seconds} s)"),
+    "upload.stage.embedding": ("Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo "
+                               "({seconds} s)",
+                               "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)"),
+    "upload.stage.storing": ("Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
+                             "File {n} of {total}: storing the {todo} passages of {current}… ({seconds} s)"),
     "upload.waiting": ("En espera: {reason}", "Waiting: {reason}"),
     "upload.failed": ("La ingesta no se completó: {reason}", "Ingestion did not complete: {reason}"),
     "upload.file_failed": ("«{name}»: {reason}", "“{name}”: {reason}"),
@@ -200,6 +220,11 @@ def t(key: str, lang: str, default: str | None = None, **values) -> str:
         raise KeyError(f"no label {key!r}")
     text = pair[0 if lang == "es" else 1]
     return text.format(**values) if values else text
+
+
+def tn(key: str, lang: str, n: int, **values) -> str:
+    """``t`` in the number of ``n``: the ``<key>.one`` label when n is 1 and there is one, else ``key``."""
+    return t(f"{key}.one" if n == 1 and f"{key}.one" in LABELS else key, lang, n=n, **values)
 
 
 def ui_lang() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -62,10 +63,34 @@ def _language_switch() -> str:
     return ui_lang()
 
 
+# Streamlit's own widget texts (the file uploader's drop zone) have no API for a language: in Spanish, CSS hides
+# them and writes ours in their place. Scoped to the uploader's test ids, so nothing else is touched.
+SPANISH_WIDGETS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-of-type::after {
+  content: "Arrastre y suelte los archivos aquí"; font-size: 1rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span:last-of-type::after {
+  content: "Hasta 200 MB por archivo · PDF, MD, MARKDOWN, TXT"; font-size: .8rem;}
+[data-testid="stFileUploaderDropzone"] button {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzone"] button::after {content: "Buscar archivos"; font-size: .9rem;}
+</style>
+"""
+
+
+def _page_language(lang: str) -> None:
+    """``<html lang>`` follows the interface language (screen readers and hyphenation read it)."""
+    st.sidebar.html(f"<script>window.parent.document.documentElement.lang = {json.dumps(lang)};"
+            f"document.documentElement.lang = {json.dumps(lang)};</script>", unsafe_allow_javascript=True)
+    if lang == "es":
+        st.markdown(SPANISH_WIDGETS, unsafe_allow_html=True)
+
+
 def run() -> None:
     st.set_page_config(page_title="policy-kb", page_icon=":material/menu_book:", layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
     lang = _language_switch()
+    _page_language(lang)
     from kbapp.ui.pages import PAGE_STATE_KEYS
 
     state.keep(PAGE_STATE_KEYS)

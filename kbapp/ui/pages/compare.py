@@ -11,6 +11,7 @@ from kb.compare import (PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare
                         to_markdown)
 from kb.profiles import FIELDS
 from kbapp.ui import jurisdictions, state
+from kbapp.ui.cards import open_label_for
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
 from kbapp.ui.i18n import t, ui_lang
@@ -44,11 +45,10 @@ def run_comparison(kb, topics, chosen, languages) -> Comparison:
 def _open_link(hit, lang: str) -> str:
     c = hit.citation
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "")
+    link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "", section=c.section)
     if not link:
         return ""
-    label = t("card.open_pdf", lang, page=c.page_start) if c.source.lower().endswith(".pdf") and c.page_start \
-        else t("card.open_file", lang)
+    label = open_label_for(c, lang)
     return f'<a href="{link}" target="_blank" rel="noopener noreferrer" class="kb-open">{safe_html(label)}</a>'
 
 

@@ -42,6 +42,18 @@ def default_k(kb) -> int:
     """KB_K, inside the slider's range."""
     return min(max(kb.config.k, K_RANGE[0]), K_RANGE[1])
 
+YEARS_BACK = 10  # a collection from one year still gets a range to choose from: that year and the ten before
+
+
+def year_bounds(years: tuple[int, int], chosen=None) -> tuple[int, int]:
+    """The year slider's ends: the collection's years, widened to hold a range asked for in the URL
+    (``?years=2020-2024`` is applied as asked, never dropped), and never a single year."""
+    lo, hi = years
+    if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and all(isinstance(y, int) for y in chosen) \
+            and 1000 <= chosen[0] <= chosen[1] <= 2999:
+        lo, hi = min(lo, chosen[0]), max(hi, chosen[1])
+    return (hi - YEARS_BACK, hi) if lo == hi else (lo, hi)
+
 
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
@@ -66,12 +78,14 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     sb.multiselect(t("filter.type", lang), f["types"], key="f_type", placeholder=t("any", lang),
                    format_func=lambda v: t(f"type.{v}", lang, default=v))
     year_range = None
-    if f["years"] and f["years"][0] < f["years"][1]:
-        lo, hi = f["years"]
+    if f["years"]:
+        lo, hi = year_bounds(f["years"], st.session_state.get("f_years"))
         defaults["f_years"] = (lo, hi)
         chosen = st.session_state.get("f_years")
-        if not (isinstance(chosen, tuple) and lo <= chosen[0] <= chosen[1] <= hi):
+        if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2 and lo <= chosen[0] <= chosen[1] <= hi):
             st.session_state["f_years"] = (lo, hi)
+        else:
+            st.session_state["f_years"] = tuple(chosen)
         year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
