@@ -35,14 +35,17 @@ CSS = """
 .kb-field {font-weight: 600; color: #444; font-size: .9rem; margin: .3rem 0 -.5rem 0;}
 .kb-list {margin: 0 0 .3rem 1rem; padding: 0;}
 .kb-cell-jur {display: none; font-weight: 700; color: #1f4e96; margin-bottom: .2rem;}
-/* Jurisdiction headers stay under Streamlit's top bar while the rows scroll by. */
-.st-key-cmp_head_matrix, .st-key-cmp_head_columns {position: sticky; top: 3.75rem; z-index: 50;
-           background: var(--background-color, #fff); background-color: #fff; border-bottom: 2px solid #1f4e96;
-           padding: .25rem 0;}
+/* Jurisdiction headers stay under Streamlit's top bar while the rows scroll by. Sticky goes on the keyed
+   container's wrapper: the container alone is as tall as its wrapper, so it would have nowhere to stick. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_matrix),
+[data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {position: sticky; top: 3.75rem; z-index: 50;
+           background-color: #fff; box-shadow: 0 2px 0 #1f4e96; padding: .35rem 0 .25rem 0; min-height: 2.3rem;}
+.st-key-cmp_head_matrix, .st-key-cmp_head_columns {background-color: #fff; min-height: 1.8rem;}
 /* Narrow screens stack the columns: each cell then names its jurisdiction and the header row goes. */
 @media (max-width: 640px) {
   .kb-cell-jur {display: block;}
-  .st-key-cmp_head_matrix, .st-key-cmp_head_columns {display: none;}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_matrix),
+  [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {display: none;}
 }
 .kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
            border-top: 1px solid #e6e6e6;}
@@ -67,13 +70,12 @@ def _language_switch() -> str:
 # them and writes ours in their place. Scoped to the uploader's test ids, so nothing else is touched.
 SPANISH_WIDGETS = """
 <style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Elegir archivos"; font-size: .9rem;}
 [data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0 !important;}
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-of-type::after {
-  content: "Arrastre y suelte los archivos aquí"; font-size: 1rem;}
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span:last-of-type::after {
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Hasta 200 MB por archivo · PDF, MD, MARKDOWN, TXT"; font-size: .8rem;}
-[data-testid="stFileUploaderDropzone"] button {font-size: 0 !important;}
-[data-testid="stFileUploaderDropzone"] button::after {content: "Buscar archivos"; font-size: .9rem;}
 </style>
 """
 

@@ -151,7 +151,8 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
         page.get_by_role("button", name="BibTeX").click()
     bib = Path(dl.value.path()).read_text(encoding="utf-8")
     assert dl.value.suggested_filename == "policy-kb-search.bib"
-    assert bib.count("@misc{") == page.locator(".kb-card").count() and "Plan industrial de prueba" in bib
+    titles = {re.sub(r"^\[\d+\]\s*", "", t) for t in page.locator(".kb-card-title").all_inner_texts()}
+    assert bib.count("@misc{") == len(titles) and "Plan industrial de prueba" in bib  # one entry per document
 
     # Compare: the two jurisdictions of the small store are preselected; the matrix shows both.
     page.get_by_role("link", name="Compare").click()

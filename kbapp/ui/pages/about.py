@@ -76,7 +76,7 @@ def render() -> None:
             docs_chart, passages_chart, numbers = st.columns([2, 2, 2])
             for col, column in ((docs_chart, t("about.documents", lang)), (passages_chart, t("about.passages", lang))):
                 col.caption(column)
-                col.bar_chart(tables[facet][[column]], horizontal=True, height=max(160, 26 * len(tables[facet])))
+                col.bar_chart(tables[facet][[column]], horizontal=True, height=max(200, 32 * len(tables[facet])))
             numbers.dataframe(tables[facet], width="stretch")
     st.subheader(t("about.system", lang))
     ident = kb.embedder.identity

@@ -69,10 +69,12 @@ def _marked_passage(text: str, sentences: list[str], terms: str) -> str:
 def cell_html(cell, lang: str, *, full: bool = False) -> str:
     """One cell as one HTML block: the jurisdiction (shown when columns stack on a narrow screen), the sentences
     that speak to the theme with its words marked, the whole passage one click away, the citation."""
-    jur = f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>'
+    # data-* name the cell for tests and user styles; the values are codes, escaped all the same.
+    jur = (f'<div class="kb-cell" data-theme="{safe_html(cell.topic.key)}" data-jur="{safe_html(cell.jurisdiction)}">'
+           f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>')
     best = cell.best
     if best is None:
-        return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div>'
+        return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div></div>'
     terms = " ".join(cell.topic.keywords)
     sentences = cell.sentences or [best.chunk.text]
     said = "".join(f'<span class="kb-say">{highlight(s, terms)}</span> ' for s in sentences)
@@ -87,7 +89,8 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
         also = f'<div class="kb-also">{safe_html(t(key, lang, themes=names))}</div>'
     return (jur + body + also +
             f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
-            f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}')
+            f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}'
+            '</div>')
 
 
 def render() -> None:
