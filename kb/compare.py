@@ -25,11 +25,10 @@ from typing import Sequence
 import numpy as np
 
 from kb.citations import citation_for, cite_text, md_escape
-from kb.lexical import stems
 from kb.profiles import DOC_TYPE as PROFILE_TYPE
 from kb.profiles import Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
-from kb.sentences import split_sentences
+from kb.text import split_sentences, stems
 from kb.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
 
 LEXICAL_WEIGHT = 0.03  # dev cells: 0.03-0.04 equally good (0.926), 0.12 worse (0.85)

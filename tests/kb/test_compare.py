@@ -8,7 +8,7 @@ import io
 import re
 
 from kb.compare import THEMES, THEMES_BY_KEY, compare, free_topic, theme_sentences, to_csv, to_markdown
-from kb.lexical import guess_language
+from kb.text import guess_language
 
 
 def test_themes_are_the_tabasco_pillars_in_both_languages():

@@ -42,6 +42,7 @@ def default_k(kb) -> int:
     """KB_K, inside the slider's range."""
     return min(max(kb.config.k, K_RANGE[0]), K_RANGE[1])
 
+
 YEARS_BACK = 10  # a collection from one year still gets a range to choose from: that year and the ten before
 
 
