@@ -16,7 +16,7 @@ from ingest.chunk import ChunkSettings, chunk_blocks
 from ingest.clean import clean_pages, join_hyphenated, normalise
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
-from ingest.language import detect_language
+from ingest.language import detect_language, passage_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
@@ -28,7 +28,9 @@ from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 from kb.text import MAIN_LANGUAGES
 
-PIPELINE_VERSION = "6"  # bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11)
+# Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language
+# takes its document's as prior, #14).
+PIPELINE_VERSION = "7"
 
 
 class IngestLocked(StoreLocked):
@@ -122,7 +124,7 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
     chunks: list[Chunk] = []
     texts: list[str] = []
     for ordinal, p in enumerate(passages):
-        lang = detect_language(p.text, fallback=doc_language, min_words=min_lang_words)
+        lang = passage_language(p.text, doc_language, min_words=min_lang_words)
         chunks.append(Chunk(
             chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
             page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,

@@ -21,7 +21,7 @@ from kb import ingest_log
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor
-from kb.records import FileReport, Filters, Hit, IngestReport
+from kb.records import FileReport, Filters, Hit, IngestReport, SearchResult
 from kb.search import Searcher, SearchTrace
 from kb.store import Store
 
@@ -93,6 +93,12 @@ class KnowledgeBase:
                trace: SearchTrace | None = None, **filter_args: Any) -> list[Hit]:
         """Cited passages for ``query``; filter by language, jurisdiction, level, doc_type, year=(min, max)."""
         return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
+
+    def search_result(self, query: str, k: int | None = None, *, filters: Filters | None = None,
+                      trace: SearchTrace | None = None, **filter_args: Any) -> SearchResult:
+        """Like ``search``, with the verdict: ``.hits``, ``.nothing_relevant`` (the collection has nothing that
+        answers ``query``: the hits are only the nearest passages) and its evidence ``.best_similarity``."""
+        return self.searcher.search_result(query, k, filters or make_filters(**filter_args), trace=trace)
 
     def answer(self, query: str, k: int | None = None, *, method: str | None = None, sentences: int | None = None,
                filters: Filters | None = None, hits: list[Hit] | None = None, **filter_args: Any):

@@ -38,11 +38,14 @@ class Config:
     # linear in its length (on the shared 2-core machine: 1,000 chars 0.7 s, 2,000 2.4 s, 20,000 19 s; a
     # 100,000-character query took 397 s). Longer queries are refused with a message, not truncated silently.
     max_query_chars: int = 2000
-    rrf_k: int = 60
     max_per_doc: int = 3
     dedup_similarity: float = 0.97
     lexical: bool = True
-    lexical_weight: float = 0.3  # RRF weight of the BM25 leg (each dense leg weighs 1); measured, see README
+    lexical_bonus: float = 0.015  # most the BM25 leg adds to a passage's calibrated similarity; measured, see README
+    lexical_cross_weight: float = 0.5  # share of that bonus for a passage not in the query's language (README)
+    language_bias: float = 0.04  # e5's same-language bonus, taken off passages in the query's language (README)
+    relevance_floor: float = 0.77  # best calibrated similarity below this: "nothing relevant" (0: off); README
+    relevance_floor_names: float = 0.83  # the same when the query names something no passage mentions (0: off)
     glossary: bool = True  # expand lexical queries with the ES↔EN glossary of policy terms
     glossary_path: str = ""  # default: kb/data/glossary.tsv
     glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words

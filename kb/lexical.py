@@ -28,7 +28,7 @@ import numpy as np
 
 from kb.bm25_segments import Segment, SegmentedIndex
 from kb.records import Chunk, Filters
-from kb.text import MAIN_LANGUAGES, stems
+from kb.text import MAIN_LANGUAGES, fold, is_stopword, stems, words
 
 OTHER = "xx"  # prefix for chunks in any other language: lower-cased, not stemmed
 _POINTER = "CURRENT"
@@ -216,6 +216,47 @@ class LexicalIndex:
             mask = np.fromiter((filters.matches(f) for f in idx.fields), dtype=bool, count=len(idx.fields))
             scores = np.where(mask, scores, 0.0)
         return idx, scores
+
+    def knows(self, word: str) -> bool:
+        """Whether any passage contains ``word`` (stemmed as Spanish or English, or as it is), or a part of it;
+        words of one or two letters count as known."""
+        index = self.current().index
+        parts = [p for p in words(word) if len(p) >= 3]
+        if not parts:
+            return True
+        for part in parts:
+            tokens = [f"{lang}:{s}" for lang in MAIN_LANGUAGES for s in stems(part, lang, keep_stopwords=True)]
+            if any(seg.df(t) for t in tokens + [f"{OTHER}:{fold(part)}"] for seg in index.segments):
+                return True
+        return False
+
+    def language_share(self, language: str) -> float:
+        """The share of indexed passages in ``language`` (deleted rows included: an approximation that is fine
+        for the question it answers, whether a language is well represented)."""
+        idx = self.current()
+        cached = getattr(idx, "_shares", None)
+        if cached is None:
+            counts: dict[str, int] = {}
+            for f in idx.fields:
+                counts[f.get("language") or ""] = counts.get(f.get("language") or "", 0) + 1
+            total = sum(counts.values()) or 1
+            cached = {k: v / total for k, v in counts.items()}
+            idx._shares = cached
+        return cached.get(language, 0.0)
+
+    def content_words(self, query: str) -> list[str]:
+        """The words of ``query`` that are no stop word in Spanish or English (at least 3 letters)."""
+        return [w for w in words(query) if len(w) >= 3 and not is_stopword(w)]
+
+    def scored(self, query: str, n: int, filters: Filters = Filters(), *,
+               expand: bool = True) -> list[tuple[str, float, str]]:
+        """(chunk id, BM25 score, passage language) of the ``n`` best-scoring passages that match ``filters``."""
+        idx, scores = self.scores(query, filters, expand=expand)
+        if n <= 0 or not len(scores):
+            return []
+        top = np.argsort(-scores, kind="stable")[:n]
+        rows, fields = idx.index.rows_ids, idx.fields
+        return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top if scores[i] > 0]
 
     def search(self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True) -> list[str]:
         """Chunk ids of the ``n`` best-scoring passages that match ``filters`` (only those with a positive score)."""

@@ -196,6 +196,26 @@ class Hit:
     citation: Citation
 
 
+@dataclass
+class SearchResult:
+    """One search: the hits, and whether the collection has nothing that answers the query (the best dense
+    similarity, calibrated for the same-language bonus, is below ``floor`` = ``KB_RELEVANCE_FLOOR``). The hits
+    are then the nearest passages, not answers."""
+
+    hits: list[Hit]
+    nothing_relevant: bool
+    best_similarity: float | None  # the evidence: None when no dense leg ran
+    floor: float
+    query_language: str = ""
+    unknown_names: list[str] = field(default_factory=list)  # names in the query that no passage mentions
+
+    def relevance_json(self) -> dict[str, Any]:
+        """The verdict and its evidence, for ``--json`` outputs."""
+        best = None if self.best_similarity is None else round(self.best_similarity, 4)
+        return {"nothing_relevant": self.nothing_relevant, "best_similarity": best, "floor": self.floor,
+                "unknown_names": list(self.unknown_names)}
+
+
 class Outcome(str, Enum):
     INGESTED = "ingested"
     UPDATED = "updated"

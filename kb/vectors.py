@@ -154,6 +154,20 @@ class VectorIndex:
             out.extend(col.get(where={"doc_id": doc_id}, include=[])["ids"])
         return out
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those that have one), from whichever group holds each."""
+        if not ids:
+            return {}
+        self._refresh()
+        out: dict[str, np.ndarray] = {}
+        for col in self._cols.values():
+            got = col.get(ids=list(ids), include=["embeddings"])
+            embs = got.get("embeddings")
+            if embs is None or not len(got["ids"]):
+                continue
+            out.update((i, np.asarray(e, dtype=np.float32)) for i, e in zip(got["ids"], embs))
+        return out
+
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None, with_embeddings: bool = True,
               group: str | None = None) -> list[DenseHit]:
         """The ``n`` nearest vectors under ``where``: in one language group's collection when ``group`` is given,

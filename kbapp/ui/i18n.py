@@ -38,6 +38,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "exists, and ends with its references. The year filter uses the summarised document's year. To work with "
         "the originals, download the PDFs from those links and upload them on the Library page, or copy them into "
         "`corpus/` and run `kb ingest corpus/`."),
+    "search.nothing": ("La colección no tiene nada que responda a esta pregunta.",
+                       "The collection has nothing that answers this question."),
+    "search.nearest": ("Los pasajes más cercanos (no la responden)", "The nearest passages (they do not answer it)"),
     "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
     "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",
                "Extractive answer (sentences from the cited passages)"),

@@ -183,6 +183,19 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
     assert not page.dialogs, page.dialogs
 
 
+def test_nonsense_query_says_nothing_relevant(server, page):
+    """A query the collection cannot answer is told so plainly; the nearest passages follow under their own
+    heading, without an answer quoted from them (issue 10)."""
+    page.goto(f"{server}/?ui=en&q=xqzv+blorft")
+    page.locator(".kb-card").first.wait_for()
+    wait_idle(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "The collection has nothing that answers this question." in body
+    assert "The nearest passages (they do not answer it)" in body
+    assert "most relevant first" not in body and page.locator(".kb-answer").count() == 0
+    shot(page, "search-nothing-relevant")
+
+
 def test_hostile_document_cannot_run_script(hostile_kb, browser, tmp_path):
     """A document whose title and text carry <script>, onerror, Markdown and javascript: links is shown as text."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -99,15 +99,17 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
 
 
 def run_search(kb, query: str, k: int, filters: Filters):
-    """(answer or None, hits), kept in session state so reruns (a click on a checkbox) do not search again."""
+    """(answer or None, hits, nothing relevant), kept in session state so reruns (a click on a checkbox) do not
+    search again. When the collection has nothing that answers the query, no answer is quoted."""
     key = (query, k, filters, kb.store.manifest.generation())
     cached = st.session_state.get("_search")
     if cached and cached[0] == key:
-        return cached[1], cached[2]
-    answer = kb.answer(query, k, filters=filters)
-    hits = list(answer.hits)
-    st.session_state["_search"] = (key, answer, hits)
-    return answer, hits
+        return cached[1:]
+    result = kb.search_result(query, k, filters=filters)
+    hits, nothing = list(result.hits), result.nothing_relevant
+    answer = kb.answer(query, k, filters=filters, hits=hits) if not nothing else None
+    st.session_state["_search"] = (key, answer, hits, nothing)
+    return answer, hits, nothing
 
 
 def answer_html(answer, lang: str) -> str:
@@ -142,16 +144,20 @@ def render() -> None:
             st.markdown(t("collection.notes", lang, n=notes))
         return
     try:
-        answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)
+        answer, hits, nothing = run_search(kb, query, int(st.session_state["k"]), filters)
     except QueryError as exc:  # a query restored from a link can be longer than the box allows
         st.error(t("search.error", lang, reason=str(exc)))
         return
     if not hits:
         st.warning(t("search.none", lang))
         return
-    if answer is not None and answer.sentences:
-        st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
-    st.caption(t("search.count", lang, n=len(hits)))
+    if nothing:
+        st.warning(t("search.nothing", lang))
+        st.subheader(t("search.nearest", lang))
+    else:
+        if answer is not None and answer.sentences:
+            st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
+        st.caption(t("search.count", lang, n=len(hits)))
     extra = glossary_terms(kb, query)
     for hit in hits:
         cards.render(hit, query, lang, select_key=f"sel_{hit.chunk.chunk_id}", extra_terms=extra)
