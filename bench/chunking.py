@@ -5,7 +5,7 @@
     .venv/bin/python -m bench.chunking                 # 50 KB, 500 KB, 5 MB
     .venv/bin/python -m bench.chunking --sizes 50 500
 
-Before sentence splitting was cut into pieces (kb/sentences.py), one line of 10 KB took 2.5 s, 50 KB 21 s, 200 KB
+Before sentence splitting was cut into pieces (kb/text.py), one line of 10 KB took 2.5 s, 50 KB 21 s, 200 KB
 223 s, and 5 MB did not finish in 900 s.
 """
 

@@ -225,7 +225,7 @@ def _put_bulk(kb, docs: list[SyntheticDoc], settings: str) -> None:
     store = kb.store
     with store.writing():
         store.vectors.upsert([c.chunk_id for c in chunks], np.concatenate([d.vectors for d in docs]),
-                             [c.text for c in chunks], [c.metadata() for c in chunks])
+                             [c.metadata() for c in chunks])
         for d in docs:
             store.manifest.commit_document(d.doc_id, d.source, d.meta, page_count=d.chunks[-1].page_end,
                                            empty_pages=0, file_size=0, settings=settings, chunks=d.chunks)

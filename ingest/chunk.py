@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kb.records import Block
 from ingest.switches import sentence_language
-from kb.sentences import split_sentences
+from kb.text import split_sentences
 
 
 @dataclass(frozen=True)

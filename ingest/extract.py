@@ -11,6 +11,7 @@ from typing import Sequence
 import yaml
 
 from ingest.errors import IngestError
+from kb.messages import message
 from kb.records import DocumentMeta, Page
 
 PDF_SUFFIXES = {".pdf"}
@@ -64,15 +65,15 @@ def extract(path: Path, data: bytes, *, password: str | Sequence[str] = "") -> E
     suffix = path.suffix.lower()
     kind = sniff(data)
     if kind == "empty":
-        raise IngestError("empty file (0 bytes)")
+        raise IngestError(message("file.empty"))
     if suffix in PDF_SUFFIXES:
         if kind != "pdf":
-            raise IngestError(f"not a PDF (looks like {kind})")
+            raise IngestError(message("file.not_pdf", kind=kind))
         return extract_pdf(data, password=password)
     if kind == "pdf":  # a PDF under another name is still a PDF
         return extract_pdf(data, password=password)
     if kind != "text":
-        raise IngestError(f"unsupported file type (looks like {kind})")
+        raise IngestError(message("file.unsupported_kind", kind=kind))
     text = _decode(data)
     if suffix in MARKDOWN_SUFFIXES:
         return extract_markdown(text)
@@ -95,7 +96,7 @@ def extract_markdown(text: str) -> Extracted:
             fm = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as exc:
             fm = {}
-            warnings.append(f"front matter is not valid YAML ({exc.__class__.__name__}); ignored")
+            warnings.append(message("warn.front_matter", error=exc.__class__.__name__))
         if isinstance(fm, dict):
             meta = meta_from_mapping(fm)
         text = text[match.end():]
@@ -158,13 +159,13 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     except IngestError:
         raise
     except FileNotDecryptedError:
-        raise IngestError("encrypted: password required") from None
+        raise IngestError(message("pdf.encrypted")) from None
     except DependencyError as exc:
         raise IngestError(f"encrypted with a cipher that needs an extra package ({exc})", skip=False) from None
     except Exception as exc:  # PdfReadError, PdfStreamError, ValueError, KeyError, RecursionError, zlib.error …
-        raise IngestError(f"truncated or corrupt PDF ({_brief(exc)})", skip=False) from None
+        raise IngestError(message("pdf.corrupt", why=_brief(exc)), skip=False) from None
     if n_pages == 0:
-        raise IngestError("truncated or corrupt PDF (no pages)", skip=False)
+        raise IngestError(message("pdf.corrupt", why="no pages"), skip=False)
 
     pages: list[Page] = []
     blank: list[int] = []
@@ -189,14 +190,14 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
 
     warnings = []
     if failed:
-        warnings.append(f"text of {len(failed)} page(s) could not be read: {_ranges(failed)}")
+        warnings.append(message("warn.pages_unreadable", n=len(failed), pages=_ranges(failed)))
     unread = [n for n in failed if n not in scanned]
     textless = sorted(blank + scanned + unread)
     if len(textless) == n_pages and not scanned:
         if unread:
             raise IngestError(f"no text could be read: extracting the text of {len(unread)} of {n_pages} page(s) "
                               f"failed ({first_error})", skip=False)
-        raise IngestError(f"no text: every page is blank ({n_pages} page(s))")
+        raise IngestError(message("pdf.blank", pages=n_pages))
     # Scanned pages are returned textless with their numbers: the pipeline reads them by OCR when asked to, and
     # otherwise skips a document that has nothing else (ingest.pipeline.apply_ocr).
     if textless and len(textless) < n_pages:

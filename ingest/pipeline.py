@@ -16,20 +16,21 @@ from ingest.chunk import ChunkSettings, chunk_blocks
 from ingest.clean import clean_pages, describe_removed, join_hyphenated, normalise
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
-from ingest.language import detect_language
+from ingest.language import detect_language, passage_language
 from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
 from ingest import shipped_vectors
-from kb import testhooks
+from kb import steps
+from kb.messages import message
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
+from kb.text import MAIN_LANGUAGES
 
-# Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: headings, header/
-# footer remover, language switches, #14).
+# Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language
+# takes its document's as prior, headings, header/footer remover, language switches, garbage text, #14).
 PIPELINE_VERSION = "7"
-MAIN_LANGUAGES = ("es", "en")
 
 
 class IngestLocked(StoreLocked):
@@ -121,19 +122,19 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
             warnings.append(describe_removed(removed, sum(1 for p in extracted.pages if p.text.strip())))
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
-        raise IngestError("no text: the document is empty after cleaning")
+        raise IngestError(message("doc.empty_after_cleaning"))
     doc_language = meta.language or document_language(full_text)
     meta.language = doc_language
     if not doc_language:
-        warnings.append("language: unknown (too little text to tell)")
+        warnings.append(message("warn.language_unknown"))
     elif doc_language not in MAIN_LANGUAGES:
         # Kept and searchable (the "other languages" leg), never dropped: the user decides what it is worth.
-        warnings.append(f"language: {doc_language} (neither Spanish nor English)")
+        warnings.append(message("warn.language_other", language=doc_language))
     passages = chunk_blocks(blocks, chunking, language=doc_language)
     chunks: list[Chunk] = []
     texts: list[str] = []
     for ordinal, p in enumerate(passages):
-        lang = detect_language(p.text, fallback=doc_language, min_words=min_lang_words)
+        lang = passage_language(p.text, doc_language, min_words=min_lang_words)
         chunks.append(Chunk(
             chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
             page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
@@ -146,7 +147,7 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
     others = sorted({c.language for c in chunks if c.language and c.language not in MAIN_LANGUAGES}
                     - {doc_language})
     if others and doc_language in MAIN_LANGUAGES:
-        warnings.append(f"language: some passages are in {', '.join(others)} (neither Spanish nor English)")
+        warnings.append(message("warn.passages_other_language", languages=", ".join(others)))
     return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
                     ocr_page_numbers(extracted.pages), len(extracted.scanned))
 
@@ -203,19 +204,25 @@ def version_tag(settings: str) -> str:
     return hashlib.sha256(settings.encode()).hexdigest()[:6] + "-"
 
 
-def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, int]:
-    """Vectors for ``texts``; only passages this model has never embedded reach it. Returns (vectors, n embedded)."""
+def embed_with_cache(kb, texts: Sequence[str], batch: int,
+                     on_batch: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``; only passages this model has never embedded reach it. Returns (vectors, n embedded).
+    ``on_batch(done, total)`` hears after each batch how many of the passages to embed are done."""
     ident = str(kb.store.embedder.identity)
     keys = [shipped_vectors.cache_key(ident, t) for t in texts]
     cached = kb.store.manifest.cached_vectors(keys)
     missing = [i for i, key in enumerate(keys) if key not in cached]
+    if on_batch and missing:
+        on_batch(0, len(missing))
     for start in range(0, len(missing), batch):
         idx = missing[start:start + batch]
         vecs = kb.store.embedder.embed_passages([texts[i] for i in idx])
         fresh = {keys[i]: v for i, v in zip(idx, vecs)}
         kb.store.manifest.cache_vectors(fresh)
         cached.update(fresh)
-        testhooks.reach(kb.config.test_hook, "embed.batch", kb.config.store)
+        steps.reached("embed.batch", kb.config.store)
+        if on_batch:
+            on_batch(min(start + batch, len(missing)), len(missing))
     dim = kb.store.embedder.identity.dim
     out = np.stack([cached[key] for key in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
     return out, len(missing)
@@ -223,11 +230,13 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int) -> tuple[np.ndarray, 
 
 def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, password: str = "",
                  ocr: bool | None = None, progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> IngestReport:
+                 on_wait: Callable[[str], None] | None = None,
+                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
     """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
     replaced as a unit; every file ends in the report with its outcome and reason. One ingestion writes to a store
     at a time: another one waits (``on_wait`` hears why; default: a line on stderr) up to KB_LOCK_TIMEOUT_S, then
-    IngestLocked is raised."""
+    IngestLocked is raised. ``on_stage(file name, stage, done, total)`` hears each file's stages: "reading", then
+    "embedding" with the passages embedded so far of those to embed, then "storing"."""
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     settings = settings_key(kb, chunking)
@@ -240,7 +249,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     files = discover(roots, unreadable)
     for folder, why in unreadable:
         report.files.append(FileReport(path=str(folder), outcome=Outcome.FAILED,
-                                       reason=f"cannot read the folder ({why}); the files in it were not ingested"))
+                                       reason=message("folder.unreadable", why=why)))
     # The writer lock is held while the store changes, not while files are read and embedded: at the start (finish
     # what a crash interrupted), for each document's write (Store.put_document takes it for the whole
     # journal → vectors → commit → clean-up sequence, so a repair by another process never sees a write half done),
@@ -258,7 +267,8 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
             bar = _progress(len(files), progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(kb, path, chunking, settings, password=password, report=report,
-                                 extractor=extractor.extract, ocr=ocr_settings, structurer=extractor.structure)
+                                 extractor=extractor.extract, ocr=ocr_settings, on_stage=on_stage,
+                                 structurer=extractor.structure)
                 report.files.append(fr)
                 if bar is not None:
                     bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
@@ -270,7 +280,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
         with kb.store.writing(on_wait=on_wait or _say):
             if prune:
                 report.pruned = prune_missing(kb, roots)
-            testhooks.reach(cfg.test_hook, "batch.indexed", cfg.store)
+            steps.reached("batch.indexed", cfg.store)
             kb.after_ingest()
     except StoreLocked as exc:
         raise IngestLocked(str(exc)) from None
@@ -294,22 +304,28 @@ def _progress(total: int, enabled: bool):
 
 def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
                 report: IngestReport, extractor: Callable[..., Extracted] = extract,
-                ocr: OcrSettings | None = None, structurer: Callable[..., Prepared] | None = None) -> FileReport:
+                ocr: OcrSettings | None = None,
+                on_stage: Callable[[str, str, int, int], None] | None = None,
+                structurer: Callable[..., Prepared] | None = None) -> FileReport:
     t0 = time.perf_counter()
+
+    def stage(name: str, done: int = 0, total: int = 0) -> None:
+        if on_stage:
+            on_stage(path.name, name, done, total)
+
     fr = FileReport(path=str(path), outcome=Outcome.FAILED)
     try:
         if not path.exists():
-            raise IngestError("file not found", skip=False)
+            raise IngestError(message("file.not_found"), skip=False)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise IngestError(f"unsupported file type {path.suffix or '(no extension)'}: "
-                              "policy-kb reads PDF, Markdown and plain text")
+            raise IngestError(message("file.unsupported_suffix", suffix=path.suffix or "(no extension)"))
         size = path.stat().st_size
         if size > kb.config.max_file_mb * 1024 * 1024:
-            raise IngestError(f"too large ({size / 1e6:.0f} MB > KB_MAX_FILE_MB={kb.config.max_file_mb:g})")
+            raise IngestError(message("file.too_large", mb=f"{size / 1e6:.0f}", limit=f"{kb.config.max_file_mb:g}"))
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise IngestError(f"cannot read the file ({exc.__class__.__name__}: {exc.strerror or exc})",
+            raise IngestError(message("file.unreadable", why=f"{exc.__class__.__name__}: {exc.strerror or exc}"),
                               skip=False) from None
         doc_id = content_hash(data)
         current = kb.store.manifest.document_by_source(str(path))
@@ -318,12 +334,15 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
             return fr
         twin = kb.store.manifest.document(doc_id)
         if twin and twin["source"] != str(path) and Path(twin["source"]).exists():
-            raise IngestError(f"duplicate of {twin['source']} (same content)")
+            raise IngestError(message("file.duplicate", other=twin["source"]))
         # The file's own password (catalog or sidecar) first, then the one given for the batch.
         pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
+        stage("reading")
         prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
                            extractor=extractor, version=version_tag(settings), ocr=ocr, structurer=structurer)
-        vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch)
+        vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch,
+                                             on_batch=lambda done, total: stage("embedding", done, total))
+        stage("storing", len(prepared.chunks), len(prepared.chunks))
         report.embedded += embedded
         report.reused += len(prepared.chunks) - embedded
         kb.store.put_document(doc_id=doc_id, source=str(path), meta=prepared.meta, chunks=prepared.chunks,
@@ -334,7 +353,7 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         fr.empty_pages, fr.language, fr.warnings = prepared.empty_pages, prepared.meta.language, prepared.warnings
         fr.ocr_pages = prepared.ocr_pages
         if not prepared.chunks:
-            fr.warnings.append("no passages: the document has no usable text")
+            fr.warnings.append(message("warn.no_passages"))
     except IngestError as exc:
         fr.outcome = Outcome.SKIPPED if exc.skip else Outcome.FAILED
         fr.reason = exc.reason
@@ -343,7 +362,7 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         fr.reason = f"not stored: {exc}"
     except Exception as exc:  # one bad file must not stop the batch; say what happened
         fr.outcome = Outcome.FAILED
-        fr.reason = f"unexpected error: {exc.__class__.__name__}: {str(exc)[:200]}"
+        fr.reason = message("unexpected", why=f"{exc.__class__.__name__}: {str(exc)[:200]}")
     finally:
         fr.seconds = time.perf_counter() - t0
     return fr

@@ -65,7 +65,7 @@ def _warm_up() -> None:
     try:
         from ingest.language import detect_language
         from ingest.pipeline import structure  # noqa: F401
-        from kb.sentences import split_sentences
+        from kb.text import split_sentences
 
         split_sentences("Uno. Dos.", "es")
         split_sentences("One. Two.", "en")
@@ -92,7 +92,6 @@ class Extractor:
         self._proc: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._recv: Connection | None = None
-        self.restarts = 0
         self._jobs = 0
 
     def __enter__(self) -> "Extractor":
@@ -174,7 +173,6 @@ class Extractor:
             return
         if kill:
             self._proc.kill()
-            self.restarts += 1
         else:
             try:
                 self._send.send(None)

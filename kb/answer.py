@@ -12,16 +12,14 @@ so the answer reads against the result list it sits on. Two scorers:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
-from kb.lexical import STEMMED_LANGUAGES, stopwords_for, is_useful, fold, guess_language, stems, words
-from kb import sentences
+from kb import text as _text
+from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
 from kb.records import Hit
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
@@ -57,12 +55,7 @@ class Answer:
 @lru_cache(maxsize=8192)
 def split_sentences(text: str, language: str = "en") -> tuple[str, ...]:
     # pysbd takes ~30 ms a passage and the same passages recur across queries: measured 155-165 ms of every answer.
-    return tuple(sentences.split_sentences(text, language))
-
-
-def _fingerprint(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[\W\d_]+", " ", text).strip()
+    return tuple(_text.split_sentences(text, language))
 
 
 @dataclass
@@ -79,7 +72,7 @@ def candidates(hits: Sequence[Hit], max_hits: int) -> list[_Candidate]:
     for hit in hits[:max_hits]:
         for sentence in split_sentences(hit.chunk.text, hit.chunk.language):
             n = len(sentence.split())
-            fp = _fingerprint(sentence)
+            fp = fingerprint(sentence)
             if not (MIN_WORDS <= n <= MAX_WORDS) or fp in seen:
                 continue
             seen.add(fp)
@@ -92,7 +85,7 @@ def lexical_scores(query: str, cands: Sequence[_Candidate], glossary=None) -> li
     its stem is in the sentence, or when it is part of a glossary term one of whose names (in either language) is
     in the sentence. So "supplier development" is covered by "desarrollo de proveedores"."""
     qlang = guess_language(query)
-    qwords = [w for w in words(query) if fold(w) not in stopwords_for(qlang) and is_useful(w)]
+    qwords = [w for w in words(query) if fold(w) not in stopwords(qlang) and is_useful(w)]
     qwords = list(dict.fromkeys(qwords))
     if not qwords:
         return [0.0] * len(cands)
@@ -103,12 +96,12 @@ def lexical_scores(query: str, cands: Sequence[_Candidate], glossary=None) -> li
         named = {s for name in term.names(qlang) for s in stems(name, qlang)}
         units = {i for i, w in enumerate(qwords) if set(stems(w, qlang)) & named}
         if units:
-            names = {l: [set(stems(n, l)) for n in term.es + term.en] for l in STEMMED_LANGUAGES}
+            names = {l: [set(stems(n, l)) for n in term.es + term.en] for l in MAIN_LANGUAGES}
             terms.append((units, names))
-    per_lang = {l: [set(stems(w, l)) for w in qwords] for l in STEMMED_LANGUAGES}
+    per_lang = {l: [set(stems(w, l)) for w in qwords] for l in MAIN_LANGUAGES}
     out = []
     for c in cands:
-        lang = c.language if c.language in STEMMED_LANGUAGES else "en"
+        lang = c.language if c.language in MAIN_LANGUAGES else "en"
         found = set(stems(c.text, lang))
         covered = {i for i, st in enumerate(per_lang[lang]) if st and st <= found}
         for units, names in terms:
@@ -142,7 +135,7 @@ def extract_answer(query: str, hits: Sequence[Hit], *, glossary=None, embedder=N
     for c, s in ranked:
         if s <= 0 or s < RELATIVE_FLOOR * best or len(chosen) >= max_sentences:
             continue
-        words = frozenset(_fingerprint(c.text).split())
+        words = frozenset(fingerprint(c.text).split())
         if any(len(words & k) / len(words | k) >= SAME_SENTENCE_JACCARD for k in kept):
             continue
         kept.append(words)

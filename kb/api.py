@@ -21,7 +21,7 @@ from kb import ingest_log
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor
-from kb.records import FileReport, Filters, Hit, IngestReport
+from kb.records import FileReport, Filters, Hit, IngestReport, SearchResult
 from kb.search import Searcher, SearchTrace
 from kb.store import Store
 
@@ -94,6 +94,12 @@ class KnowledgeBase:
         """Cited passages for ``query``; filter by language, jurisdiction, level, doc_type, year=(min, max)."""
         return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
 
+    def search_result(self, query: str, k: int | None = None, *, filters: Filters | None = None,
+                      trace: SearchTrace | None = None, **filter_args: Any) -> SearchResult:
+        """Like ``search``, with the verdict: ``.hits``, ``.nothing_relevant`` (the collection has nothing that
+        answers ``query``: the hits are only the nearest passages) and its evidence ``.best_similarity``."""
+        return self.searcher.search_result(query, k, filters or make_filters(**filter_args), trace=trace)
+
     def answer(self, query: str, k: int | None = None, *, method: str | None = None, sentences: int | None = None,
                filters: Filters | None = None, hits: list[Hit] | None = None, **filter_args: Any):
         """An extractive answer: the best sentences of the top hits (searched, unless ``hits`` are given), each with
@@ -104,18 +110,20 @@ class KnowledgeBase:
             hits = self.search(query, k, filters=filters, **filter_args)
         return extract_answer(query, hits, glossary=self.glossary, embedder=self.embedder,
                               method=method or self.config.answer_method,
-                              max_sentences=sentences or self.config.answer_sentences)
+                              max_sentences=sentences or self.config.answer_sentences,
+                              max_hits=self.config.answer_passages)
 
     def ingest(self, paths: Iterable[str | Path], *, origin: str = "api", prune: bool = False, password: str = "", ocr: bool | None = None,
                progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-               on_wait: Callable[[str], None] | None = None) -> IngestReport:
+               on_wait: Callable[[str], None] | None = None,
+               on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
         """Ingest files and folders with the plugged-in ingestor, and keep the report for the Library page
         (``origin`` says who ran it). Raises ``kb.store.StoreLocked`` while another writer holds the store."""
         if self.ingestor is None:
             raise KbError("this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
                           "ingestor=ingest.ingest_paths to KnowledgeBase")
         report = self.ingestor(self, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file,
-                               on_wait=on_wait)
+                               on_wait=on_wait, on_stage=on_stage)
         ingest_log.save(self.config, report, origin=origin)
         return report
 

@@ -38,24 +38,27 @@ class Config:
     # linear in its length (on the shared 2-core machine: 1,000 chars 0.7 s, 2,000 2.4 s, 20,000 19 s; a
     # 100,000-character query took 397 s). Longer queries are refused with a message, not truncated silently.
     max_query_chars: int = 2000
-    rrf_k: int = 60
     max_per_doc: int = 3
     dedup_similarity: float = 0.97
     lexical: bool = True
-    lexical_weight: float = 0.3  # RRF weight of the BM25 leg (each dense leg weighs 1); measured, see README
+    lexical_bonus: float = 0.015  # most the BM25 leg adds to a passage's calibrated similarity; measured, see README
+    lexical_cross_weight: float = 0.5  # share of that bonus for a passage not in the query's language (README)
+    language_bias: float = 0.04  # e5's same-language bonus, taken off passages in the query's language (README)
+    relevance_floor: float = 0.77  # best calibrated similarity below this: "nothing relevant" (0: off); README
+    relevance_floor_names: float = 0.83  # the same when the query names something no passage mentions (0: off)
     glossary: bool = True  # expand lexical queries with the ES↔EN glossary of policy terms
     glossary_path: str = ""  # default: kb/data/glossary.tsv
     glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words
     answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
     answer_sentences: int = 3
-    compare_min_similarity: float = 0.80  # e5-small cosine below which a Compare cell says "nothing on this"
+    answer_passages: int = 5  # the top hits an answer quotes from (and what `kb ask` lists)
+    compare_min_score: float = 0.025  # a Compare cell under this theme score says "nothing on this" (kb/compare.py)
     ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
     ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
     ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here
     max_file_mb: float = 200.0
     file_timeout_s: float = 300.0
     lock_timeout_s: float = 600.0
-    test_hook: str = ""  # tests only: "kill:<point>[:<n>]" or "pause:<point>[:<n>]" (see kb/testhooks.py)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Config":

@@ -69,8 +69,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(model, device=device)
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        dim = int(get_dim())
+        dim = int(self._model.get_embedding_dimension())
         version = metadata.version("sentence-transformers")
         self.identity = EmbedderIdentity(f"st:{model}|q={query_prompt!r}|p={passage_prompt!r}", version, dim)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.lexical import STEMMED_LANGUAGES, stems, words
+from kb.text import MAIN_LANGUAGES, stems, words
 from kb.errors import KbError
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
@@ -49,11 +49,11 @@ class Glossary:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
         # language → stem tuple → term indexes; acronyms are kept apart and matched on the raw query text.
-        self._phrases: dict[str, dict[tuple[str, ...], set[int]]] = {l: {} for l in STEMMED_LANGUAGES}
+        self._phrases: dict[str, dict[tuple[str, ...], set[int]]] = {l: {} for l in MAIN_LANGUAGES}
         self._acronyms: dict[str, set[int]] = {}
-        self._longest = {l: 1 for l in STEMMED_LANGUAGES}
+        self._longest = {l: 1 for l in MAIN_LANGUAGES}
         for i, term in enumerate(terms):
-            for lang in STEMMED_LANGUAGES:
+            for lang in MAIN_LANGUAGES:
                 for name in term.names(lang):
                     if _is_short_acronym(name):
                         self._acronyms.setdefault(name, set()).add(i)
@@ -73,7 +73,7 @@ class Glossary:
     def find(self, query: str) -> list[tuple[Term, str]]:
         """Terms named in ``query`` with the language they were named in; longest matches first, no overlaps."""
         found: dict[int, str] = {}
-        for lang in STEMMED_LANGUAGES:
+        for lang in MAIN_LANGUAGES:
             toks = stems(query, lang, keep_stopwords=True)
             used = [False] * len(toks)
             for size in range(min(self._longest[lang], len(toks)), 0, -1):
@@ -98,7 +98,7 @@ class Glossary:
         query_words = set(words(query))
         out: list[tuple[str, str]] = []
         for term, _lang in self.find(query):
-            for lang in STEMMED_LANGUAGES:
+            for lang in MAIN_LANGUAGES:
                 for name in term.names(lang):
                     if not set(words(name)) <= query_words:
                         out.append((lang, name))

@@ -23,4 +23,5 @@ class Ingestor(Protocol):
 
     def __call__(self, kb: KnowledgeBase, paths: Iterable[str | Path], *, prune: bool = False, password: str = "", ocr: bool | None = None,
                  progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> IngestReport: ...
+                 on_wait: Callable[[str], None] | None = None,
+                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport: ...

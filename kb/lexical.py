@@ -17,13 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import threading
-import unicodedata
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -31,80 +28,21 @@ import numpy as np
 
 from kb.bm25_segments import Segment, SegmentedIndex
 from kb.records import Chunk, Filters
+from kb.text import MAIN_LANGUAGES, fold, is_stopword, stems, words
 
-STEMMED_LANGUAGES = ("es", "en")
 OTHER = "xx"  # prefix for chunks in any other language: lower-cased, not stemmed
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _POINTER = "CURRENT"
 _SEGMENTS = "segments"
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=4)
-def _stemmer(language: str):
-    import Stemmer
-
-    return Stemmer.Stemmer({"es": "spanish", "en": "english"}[language])
-
-
-@lru_cache(maxsize=4)
-def stopwords_for(language: str) -> frozenset[str]:
-    from bm25s import stopwords
-
-    words = {"es": stopwords.STOPWORDS_SPANISH, "en": stopwords.STOPWORDS_EN_PLUS}.get(language, ())
-    return frozenset(fold(w) for w in words)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Política" and "politica" are the same word to a searcher."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words; a hyphenated word also yields its parts and its closed-up form (T-MEC → t, mec, tmec)."""
-    out: list[str] = []
-    for m in _WORD.finditer(unicodedata.normalize("NFKC", text)):
-        w = m.group(0).lower().replace("’", "'")
-        parts = [p for p in re.split(r"[-']", w) if p]
-        if len(parts) > 1:
-            out.extend(parts)
-            out.append("".join(parts))
-        else:
-            out.append(w)
-    return out
-
-
-def stems(text: str, language: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Folded stems of ``text`` as ``language`` would stem them, without stop words (unless asked)."""
-    ws = words(text)
-    if language in STEMMED_LANGUAGES:
-        stop = stopwords_for(language)
-        # Stem the accented form (the Snowball rules know Spanish accents), then fold the stem.
-        out = [fold(s) for s in _stemmer(language).stemWords(ws)]
-        return [s for w, s in zip(ws, out) if keep_stopwords or (fold(w) not in stop and is_useful(w))]
-    return [fold(w) for w in ws if keep_stopwords or is_useful(w)]
-
-
-def guess_language(text: str) -> str:
-    """"es" or "en" by stop-word count (langdetect is unreliable on a short query); "en" on a tie."""
-    ws = [fold(w) for w in words(text)]
-    es = sum(w in stopwords_for("es") for w in ws)
-    en = sum(w in stopwords_for("en") for w in ws)
-    return "es" if es > en or (es == en and any(c in text for c in "áéíóúñ¿¡")) else "en"
-
-
-def is_useful(word: str) -> bool:
-    return len(word) > 1 or word.isdigit()
-
-
 def chunk_tokens(text: str, language: str) -> list[str]:
     """Index tokens of one passage: its words stemmed by its own language, prefixed with that language."""
-    lang = language if language in STEMMED_LANGUAGES else OTHER
+    lang = language if language in MAIN_LANGUAGES else OTHER
     return [f"{lang}:{s}" for s in stems(text, lang)]
 
 
-def query_tokens(text: str, languages: Iterable[str] = (*STEMMED_LANGUAGES, OTHER)) -> list[str]:
+def query_tokens(text: str, languages: Iterable[str] = (*MAIN_LANGUAGES, OTHER)) -> list[str]:
     """Query tokens for every language the query may match (unknown tokens are ignored by BM25)."""
     out: list[str] = []
     for lang in languages:
@@ -278,6 +216,47 @@ class LexicalIndex:
             mask = np.fromiter((filters.matches(f) for f in idx.fields), dtype=bool, count=len(idx.fields))
             scores = np.where(mask, scores, 0.0)
         return idx, scores
+
+    def knows(self, word: str) -> bool:
+        """Whether any passage contains ``word`` (stemmed as Spanish or English, or as it is), or a part of it;
+        words of one or two letters count as known."""
+        index = self.current().index
+        parts = [p for p in words(word) if len(p) >= 3]
+        if not parts:
+            return True
+        for part in parts:
+            tokens = [f"{lang}:{s}" for lang in MAIN_LANGUAGES for s in stems(part, lang, keep_stopwords=True)]
+            if any(seg.df(t) for t in tokens + [f"{OTHER}:{fold(part)}"] for seg in index.segments):
+                return True
+        return False
+
+    def language_share(self, language: str) -> float:
+        """The share of indexed passages in ``language`` (deleted rows included: an approximation that is fine
+        for the question it answers, whether a language is well represented)."""
+        idx = self.current()
+        cached = getattr(idx, "_shares", None)
+        if cached is None:
+            counts: dict[str, int] = {}
+            for f in idx.fields:
+                counts[f.get("language") or ""] = counts.get(f.get("language") or "", 0) + 1
+            total = sum(counts.values()) or 1
+            cached = {k: v / total for k, v in counts.items()}
+            idx._shares = cached
+        return cached.get(language, 0.0)
+
+    def content_words(self, query: str) -> list[str]:
+        """The words of ``query`` that are no stop word in Spanish or English (at least 3 letters)."""
+        return [w for w in words(query) if len(w) >= 3 and not is_stopword(w)]
+
+    def scored(self, query: str, n: int, filters: Filters = Filters(), *,
+               expand: bool = True) -> list[tuple[str, float, str]]:
+        """(chunk id, BM25 score, passage language) of the ``n`` best-scoring passages that match ``filters``."""
+        idx, scores = self.scores(query, filters, expand=expand)
+        if n <= 0 or not len(scores):
+            return []
+        top = np.argsort(-scores, kind="stable")[:n]
+        rows, fields = idx.index.rows_ids, idx.fields
+        return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top if scores[i] > 0]
 
     def search(self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True) -> list[str]:
         """Chunk ids of the ``n`` best-scoring passages that match ``filters`` (only those with a positive score)."""

@@ -33,9 +33,10 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from kb.text import MAIN_LANGUAGES
 from kb.errors import KbError
 
-LANGUAGES = ("es", "en")
+LANGUAGES = MAIN_LANGUAGES  # a profile is written in both
 DOC_TYPE = "profile"
 NOT_CONFIRMED = "not confirmed"
 

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-# Document fields copied onto every chunk, because chromadb filters on chunk metadata only.
-FILTER_FIELDS = ("jurisdiction", "level", "doc_type", "year")
-
 
 def summary_of(title: str, publisher: str, year: int | None) -> str:
     """ "Title, Publisher, Year" with the unknown parts left out; "" without a title."""
@@ -120,17 +117,6 @@ class Chunk:
         }
         return {k: v for k, v in raw.items() if v not in ("", None)}
 
-    @classmethod
-    def from_metadata(cls, chunk_id: str, text: str, md: dict[str, Any]) -> "Chunk":
-        return cls(
-            chunk_id=chunk_id, doc_id=md["doc_id"], ordinal=int(md.get("ordinal", 0)), text=text,
-            page_start=int(md.get("page_start", 0)), page_end=int(md.get("page_end", 0)),
-            section=md.get("section", ""), language=md.get("language", ""), title=md.get("title", ""),
-            publisher=md.get("publisher", ""), year=md.get("year"), jurisdiction=md.get("jurisdiction", ""),
-            level=md.get("level", ""), doc_type=md.get("doc_type", ""), source=md.get("source", ""),
-            url=md.get("url", ""),
-        )
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -208,6 +194,26 @@ class Hit:
     rank: int
     legs: list[str]  # which retrieval legs found it, e.g. ["dense:es", "lexical"]
     citation: Citation
+
+
+@dataclass
+class SearchResult:
+    """One search: the hits, and whether the collection has nothing that answers the query (the best dense
+    similarity, calibrated for the same-language bonus, is below ``floor`` = ``KB_RELEVANCE_FLOOR``). The hits
+    are then the nearest passages, not answers."""
+
+    hits: list[Hit]
+    nothing_relevant: bool
+    best_similarity: float | None  # the evidence: None when no dense leg ran
+    floor: float
+    query_language: str = ""
+    unknown_names: list[str] = field(default_factory=list)  # names in the query that no passage mentions
+
+    def relevance_json(self) -> dict[str, Any]:
+        """The verdict and its evidence, for ``--json`` outputs."""
+        best = None if self.best_similarity is None else round(self.best_similarity, 4)
+        return {"nothing_relevant": self.nothing_relevant, "best_similarity": best, "floor": self.floor,
+                "unknown_names": list(self.unknown_names)}
 
 
 class Outcome(str, Enum):

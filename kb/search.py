@@ -1,11 +1,10 @@
-"""Search: dense retrieval per language (+ lexical when present) → reciprocal rank fusion → de-duplication → hits."""
+"""Search: dense retrieval per language → calibrated merge (+ a lexical bonus) → de-duplication → hits, and whether
+anything relevant was found."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -13,11 +12,13 @@ import numpy as np
 
 from kb.errors import KbError
 from kb.citations import citation_for
-from kb.fusion import reciprocal_rank_fusion
-from kb.records import Chunk, Filters, Hit
+from kb.fusion import calibrate, calibrated_dense, lexical_bonus
+from kb.records import Chunk, Filters, Hit, SearchResult
+from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, unknown
 from kb.store import Store
+from kb.text import MAIN_LANGUAGES, fingerprint, guess_language
+from kb.vectors import group_of
 
-MAIN_LANGUAGES = ("es", "en")
 MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
 
 
@@ -42,11 +43,13 @@ def check_k(k: int | None) -> None:
 
 
 class Leg(Protocol):
-    """An extra retrieval leg (e.g. BM25): ranked chunk ids for a query under the same filters."""
+    """An extra retrieval leg (e.g. BM25): scored chunk ids for a query under the same filters."""
 
     name: str
 
-    def search(self, query: str, n: int, filters: Filters) -> list[str]: ...
+    def scored(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, str]]:
+        """(chunk id, score, passage language), best first."""
+        ...
 
 
 @dataclass
@@ -121,6 +124,13 @@ class Searcher:
 
     def search(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
                extra: bool = True, trace: SearchTrace | None = None, max_per_doc: int | None = None) -> list[Hit]:
+        return self.search_result(query, k, filters, dense=dense, extra=extra, trace=trace,
+                                  max_per_doc=max_per_doc).hits
+
+    def search_result(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
+                      extra: bool = True, trace: SearchTrace | None = None,
+                      max_per_doc: int | None = None) -> SearchResult:
+        """The hits, and whether the best of them is below the relevance floor (nothing answers the query)."""
         check_k(k)
         query = check_query(query, self.config.max_query_chars)
         k = k or self.config.k
@@ -128,27 +138,42 @@ class Searcher:
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
+        bias = self.config.language_bias
+        qlang = guess_language(query)
         t = time.perf_counter()
-        ranked: dict[str, list[str]] = {}
+        scores: dict[str, float] = {}
+        found_by: dict[str, list[str]] = {}
         embeddings: dict[str, np.ndarray] = {}
         similarity: dict[str, float] = {}
+        best: float | None = None
+        qvec = None
         if dense:
             qvec = self.store.embedder.embed_query(query)
             t = trace.add("embed_query", t)
+            lists: dict[str, list[tuple[str, float]]] = {}
             for name, group, where in self.dense_legs(filters):
                 found = self.committed_neighbours(qvec, n, where, group)
-                ranked[name] = [h.chunk_id for h in found]
+                lists[name] = [(h.chunk_id, 1.0 - h.distance) for h in found]
                 embeddings.update({h.chunk_id: h.embedding for h in found if h.embedding is not None})
-                similarity.update({h.chunk_id: 1.0 - h.distance for h in found})
+                similarity.update(lists[name])
                 t = trace.add(name, t)
+            for cid, score, leg in calibrated_dense(lists, qlang, bias):
+                scores[cid] = score
+                found_by[cid] = [leg]
+            best = max(scores.values(), default=None)
         if extra:
             for leg in self.extra_legs:
-                ranked[leg.name] = leg.search(query, n, filters)
+                found = leg.scored(query, n, filters)
+                if qvec is None:  # lexical only (evaluation): BM25 order
+                    for cid, score, _ in found:
+                        scores[cid] = scores.get(cid, 0.0) + score
+                        found_by.setdefault(cid, []).append(leg.name)
+                else:
+                    self._add_lexical(leg.name, found, qvec, qlang, scores, found_by, embeddings, similarity)
                 t = trace.add(leg.name, t)
-        # Equal fused scores are common (rank 1 of the Spanish leg vs rank 1 of the English leg): the closer vector wins.
-        weights = {leg.name: self.config.lexical_weight for leg in self.extra_legs}
-        fused = sorted(reciprocal_rank_fusion(ranked, k=self.config.rrf_k, weights=weights),
-                       key=lambda t: (-round(t[1], 12), -similarity.get(t[0], 0.0)))
+        # Ties (the same passage text in two documents): the closer vector wins.
+        fused = sorted(((cid, s, found_by[cid]) for cid, s in scores.items()),
+                       key=lambda x: (-round(x[1], 12), -similarity.get(x[0], 0.0), x[0]))
         t = trace.add("fusion", t)
         # Committed versions only. Most lists fill from their head: read 3k rows first, the rest only if needed
         # (turning 120 rows into Chunk records was a third of this stage at 100k passages).
@@ -159,13 +184,49 @@ class Searcher:
         if len(hits) < k and len(ids) > head:
             chunks.update(self.store.manifest.chunks_by_id(ids[head:]))
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
-        trace.add("citations", t)
-        return hits
+        t = trace.add("citations", t)
+        nothing, names = self._nothing_relevant(query, best if dense else None, qlang)
+        trace.add("relevance", t)
+        return SearchResult(hits=hits, nothing_relevant=nothing or not hits, best_similarity=best,
+                            floor=self.config.relevance_floor, query_language=qlang, unknown_names=names)
 
+    def _nothing_relevant(self, query: str, best: float | None, qlang: str) -> tuple[bool, list[str]]:
+        """The verdict of kb/relevance.py, with the names the collection never mentions (its evidence)."""
+        lexicon = next((leg for leg in self.extra_legs if hasattr(leg, "knows")), None)
+        names: list[str] = []
+        all_unknown = False
+        if lexicon is not None:
+            if lexicon.language_share(qlang) >= NAMES_MIN_SHARE:
+                names = unknown(proper_names(query), lexicon.knows)
+            content = lexicon.content_words(query)
+            all_unknown = bool(content) and not any(lexicon.knows(w) for w in content)
+        verdict = judge(best, floor=self.config.relevance_floor, names_floor=self.config.relevance_floor_names,
+                        unknown_names=names, all_words_unknown=all_unknown)
+        return verdict, names
 
-def _fingerprint(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[\W\d_]+", " ", text).strip()
+    def _add_lexical(self, name: str, found: list[tuple[str, float, str]], qvec: np.ndarray, qlang: str,
+                     scores: dict[str, float], found_by: dict[str, list[str]], embeddings: dict[str, np.ndarray],
+                     similarity: dict[str, float]) -> None:
+        """BM25 as a bonus on the calibrated similarity: at most ``KB_LEXICAL_BONUS``, for the best BM25 score among
+        passages of the same language (so a language's best lexical match weighs the same in either language, and
+        the leg cannot push query-language passages over better cross-language ones). A passage only BM25 found is
+        scored by its own stored vector, like every other candidate."""
+        bias = self.config.language_bias
+        new = [cid for cid, _, _ in found if cid not in scores]
+        vectors = self.store.vectors.vectors(new) if new else {}
+        for cid, _, lang in found:
+            if cid in scores or cid not in vectors:
+                continue
+            vec = vectors[cid]
+            similarity[cid] = float(np.dot(qvec, vec))
+            scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
+            embeddings[cid] = vec
+            found_by[cid] = []
+        for cid, bonus in lexical_bonus(found, self.config.lexical_bonus, qlang,
+                                        self.config.lexical_cross_weight).items():
+            if cid in scores:
+                scores[cid] += bonus
+                found_by[cid].append(name)
 
 
 def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:
@@ -195,7 +256,7 @@ def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], 
             continue  # uncommitted (an ingestion is writing it) or already replaced
         if max_per_doc and per_doc.get(chunk.doc_id, 0) >= max_per_doc:
             continue
-        fp = _fingerprint(chunk.text)
+        fp = fingerprint(chunk.text)
         if fp in seen_text:
             continue
         vec = embeddings.get(chunk_id)

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 from filelock import FileLock, Timeout
 
-from kb import testhooks
+from kb import steps
 from kb.config import Config
 from kb.embedding import Embedder
 from kb.manifest import Manifest
@@ -107,7 +107,7 @@ class Store:
             return "unknown process"
 
     def _hook(self, point: str) -> None:
-        testhooks.reach(self.config.test_hook, point, self.config.store)
+        steps.reached(point, self.config.store)
 
     # --- writes -----------------------------------------------------------------------------------------
     def put_document(self, *, doc_id: str, source: str, meta: DocumentMeta, chunks: Sequence[Chunk],
@@ -117,7 +117,7 @@ class Store:
             self.manifest.mark_pending(doc_id, "put")
             self._hook("put.pending")
             if chunks:
-                self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+                self.vectors.upsert([c.chunk_id for c in chunks], vectors,
                                     [c.metadata() for c in chunks])
             self._hook("put.upserted")
             old = self.manifest.commit_document(doc_id, source, meta, page_count=page_count,

@@ -3,26 +3,21 @@ vectors."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
-from urllib.parse import urlparse
 
 import numpy as np
 
+from kb.chroma_adapter import COLLECTION_MISSING, STALE_INDEX_ERRORS, chroma_client, reopen_local_client
 from kb.embedding import EmbedderIdentity
 from kb.errors import KbError
+from kb.text import MAIN_LANGUAGES
 
 READ_RETRIES = 3  # reloads of an embedded index that another process is writing to, before giving up
-GROUPS = ("es", "en", "other")  # one collection each: a language leg then needs no language filter
+GROUPS = (*MAIN_LANGUAGES, "other")  # one collection each: a language leg then needs no language filter
 FILTER_KEYS = ("doc_id", "language", "jurisdiction", "level", "doc_type", "year")  # all that chromadb filters on
-MIGRATE_PAGE = 5000  # vectors copied per step when a single-collection store is split into groups
-
-# chromadb reads this at import time; telemetry would try the network.
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 class EmbedderMismatch(KbError, RuntimeError):
@@ -38,40 +33,12 @@ class DenseHit:
 
 def group_of(language: str | None) -> str:
     """The collection a chunk of ``language`` lives in."""
-    return language if language in ("es", "en") else "other"
+    return language if language in MAIN_LANGUAGES else "other"
 
 
 def slim_metadata(md: dict[str, Any]) -> dict[str, Any]:
     """Only the fields a ``where`` clause uses (absent ones left out); the rest of a chunk lives in the manifest."""
     return {k: md[k] for k in FILTER_KEYS if k in md and md[k] not in ("", None)}
-
-
-@lru_cache(maxsize=8)
-def chroma_client(path: str = "", url: str = ""):
-    """One client per process and location (chromadb clients are heavy and keep their own caches)."""
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    if url:
-        parsed = urlparse(url)
-        return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
-                                   ssl=parsed.scheme == "https", settings=settings)
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=path, settings=settings)
-
-
-def reopen_local_client(path: str):
-    """A fresh embedded client for ``path``. An embedded client loads the vector index once and never sees what
-    another process writes later (measured with chromadb 1.5.9), so a reader reopens it when the manifest says
-    another process committed. Only this path's cached system is dropped; other stores in the process keep theirs."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    chroma_client.cache_clear()  # lru_cache cannot drop one key; the other entries are rebuilt cheaply on demand
-    with SharedSystemClient._refcount_lock:
-        SharedSystemClient._identifier_to_system.pop(path, None)  # not stopped: another thread may be querying it
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
-    return chroma_client(path, "")
 
 
 class VectorIndex:
@@ -93,7 +60,6 @@ class VectorIndex:
         self._seen = generation() if self._generation else 0
         self._client = chroma_client(self._path, url)
         self._cols = self._collections()
-        self._migrate_single_collection()
 
     def _metadata(self) -> dict[str, Any]:
         return {"embedder": self.identity.name, "embedder_version": self.identity.version, "dim": self.identity.dim}
@@ -101,15 +67,14 @@ class VectorIndex:
     def _get(self, name: str):
         try:
             return self._client.get_collection(name=name, embedding_function=None)
-        except Exception:  # chromadb raises NotFoundError (a ValueError in some versions) when it does not exist
+        except COLLECTION_MISSING:
             return None
 
     def _collections(self) -> dict[str, Any]:
         """The three group collections; every existing one is checked before any missing one is created, so a
         store is never half-converted to another model."""
         cols = {g: self._get(f"{self._name}_{g}") for g in GROUPS}
-        old = self._get(self._name)  # a store from before the split: checked too, migrated by the caller
-        for col in [c for c in cols.values() if c is not None] + ([old] if old is not None else []):
+        for col in [c for c in cols.values() if c is not None]:
             self._check_identity(col)
         for g, col in cols.items():
             if col is None:
@@ -118,22 +83,6 @@ class VectorIndex:
                     name=f"{self._name}_{g}", embedding_function=None,
                     configuration={"hnsw": {"space": "cosine"}}, metadata=self._metadata(), get_or_create=True)
         return cols
-
-    def _migrate_single_collection(self) -> None:
-        """Copy the vectors of a pre-split store (one collection named ``name``) into the group collections, then
-        drop it. Upserts are idempotent, so a migration cut short simply runs again on the next open."""
-        old = self._get(self._name)
-        if old is None:
-            return
-        total = old.count()
-        for offset in range(0, total, MIGRATE_PAGE):
-            got = old.get(include=["embeddings", "metadatas"], limit=MIGRATE_PAGE, offset=offset)
-            if len(got["ids"]):
-                self.upsert(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), [], got["metadatas"])
-        try:
-            self._client.delete_collection(name=self._name)
-        except Exception:  # another process opening the same old store finished the migration first
-            pass
 
     def saw(self, generation: int) -> None:
         """This process wrote ``generation`` itself: its client already holds those vectors."""
@@ -162,8 +111,8 @@ class VectorIndex:
     def count(self) -> int:
         return sum(col.count() for col in self._cols.values())
 
-    def upsert(self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict]) -> None:
-        """Store vectors with their filter fields. ``texts`` is accepted and not stored: the manifest keeps them."""
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None:
+        """Store vectors with their filter fields (passage text and citation fields live in the manifest)."""
         by_group: dict[str, list[int]] = {g: [] for g in GROUPS}
         for i, md in enumerate(metadatas):
             by_group[group_of((md or {}).get("language"))].append(i)
@@ -173,10 +122,6 @@ class VectorIndex:
                 part = rows[start:start + 1000]
                 self._cols[g].upsert(ids=[ids[i] for i in part], embeddings=vectors[part],
                                      metadatas=[slim_metadata(metadatas[i] or {}) for i in part])
-
-    def delete_doc(self, doc_id: str) -> None:
-        for col in self._cols.values():
-            col.delete(where={"doc_id": doc_id})
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         # A chunk id does not say its language; deleting ids a collection lacks is a no-op.
@@ -209,6 +154,20 @@ class VectorIndex:
             out.extend(col.get(where={"doc_id": doc_id}, include=[])["ids"])
         return out
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those that have one), from whichever group holds each."""
+        if not ids:
+            return {}
+        self._refresh()
+        out: dict[str, np.ndarray] = {}
+        for col in self._cols.values():
+            got = col.get(ids=list(ids), include=["embeddings"])
+            embs = got.get("embeddings")
+            if embs is None or not len(got["ids"]):
+                continue
+            out.update((i, np.asarray(e, dtype=np.float32)) for i, e in zip(got["ids"], embs))
+        return out
+
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None, with_embeddings: bool = True,
               group: str | None = None) -> list[DenseHit]:
         """The ``n`` nearest vectors under ``where``: in one language group's collection when ``group`` is given,
@@ -233,7 +192,7 @@ class VectorIndex:
                 res = self._cols[g].query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
                                           where=where, include=include)
                 break
-            except Exception:
+            except STALE_INDEX_ERRORS:
                 # Another process wrote vectors since this one loaded the index: the metadata it filters on (shared
                 # SQLite) names ids its in-memory index lacks ("Error finding id"). Reload and ask again.
                 if self._generation is None or attempt == READ_RETRIES:

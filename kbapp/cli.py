@@ -101,7 +101,7 @@ def _short(path: str) -> str:
 
 @app.command()
 def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
-           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,
@@ -127,19 +127,22 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
         kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
-        hits = kb.search(query, k, filters=filters)
+        result = kb.search_result(query, k, filters=filters)
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2)
-    found = kb.answer(query, hits=hits) if answer else None
+    hits = result.hits
+    found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
     if as_json:
-        out = {"query": query, "hits": [hit_json(h) for h in hits]}
+        out = {"query": query, **result.relevance_json(), "hits": [hit_json(h) for h in hits]}
         if found is not None:
             out["answer"] = found.to_json()
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     if not hits:
         typer.echo("no passages found")
+    elif result.nothing_relevant:
+        _print_nothing_relevant(result)
     if found is not None:
         _print_answer(found)
     for h in hits:
@@ -168,7 +171,7 @@ def _batch_search(kb, queries: Path, k: int, filters) -> int:
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise QueryError('no "text" field: each line must be a JSON object such as '
                                  '{"id": "q1", "text": "supplier development"}')
-            hits = kb.search(item["text"], k, filters=filters)
+            result = kb.search_result(item["text"], k, filters=filters)
         except (json.JSONDecodeError, QueryError) as exc:
             reason = f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
             qid = item.get("id") if isinstance(item, dict) else None
@@ -176,8 +179,15 @@ def _batch_search(kb, queries: Path, k: int, filters) -> int:
             typer.echo(json.dumps({"line": number, "id": qid, "error": reason}, ensure_ascii=False))
             failed += 1
             continue
-        typer.echo(json.dumps({"id": item.get("id"), "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+        typer.echo(json.dumps({"id": item.get("id"), **result.relevance_json(),
+                               "hits": [hit_json(h) for h in result.hits]}, ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _print_nothing_relevant(result) -> None:
+    names = f" ({', '.join(result.unknown_names)} appear in no document)" if result.unknown_names else ""
+    typer.secho(f"Nothing in the collection answers this question{names}. The nearest passages:", bold=True)
+    typer.echo("")
 
 
 def _print_answer(found) -> None:
@@ -191,8 +201,10 @@ def _print_answer(found) -> None:
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
-        k: int = typer.Option(5, "--k", "-k", min=1, help="Passages to draw the answer from."),
-        sentences: int = typer.Option(3, "--sentences", help="Sentences in the answer."),
+        k: Optional[int] = typer.Option(None, "--k", "-k", min=1,
+                                        help="Passages to draw the answer from (default: KB_ANSWER_PASSAGES)."),
+        sentences: Optional[int] = typer.Option(None, "--sentences",
+                                                help="Sentences in the answer (default: KB_ANSWER_SENTENCES)."),
         method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
         lang: Optional[str] = LangOpt,
         jurisdiction: Optional[str] = JurisdictionOpt,
@@ -203,13 +215,23 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
 
     kb = _open(store, chroma_url)
     try:
-        found = kb.answer(question, k, method=method, sentences=sentences, language=lang, jurisdiction=jurisdiction)
+        k = k or kb.config.answer_passages
+        result = kb.search_result(question, k, language=lang, jurisdiction=jurisdiction)
+        # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
+        found = kb.answer(question, k, method=method, sentences=sentences,
+                          hits=[] if result.nothing_relevant else result.hits)
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2)
     if as_json:
-        typer.echo(json.dumps({**found.to_json(), "hits": [hit_json(h) for h in found.hits]}, ensure_ascii=False,
-                              indent=1))
+        typer.echo(json.dumps({**found.to_json(), **result.relevance_json(),
+                               "hits": [hit_json(h) for h in result.hits]}, ensure_ascii=False, indent=1))
+        return
+    if result.nothing_relevant and result.hits:
+        _print_nothing_relevant(result)
+        for h in result.hits:
+            typer.secho(f"[{h.rank}] {cite_text(h.citation)}", bold=True)
+            typer.echo("    " + h.chunk.text[:300].replace("\n", " ") + ("…" if len(h.chunk.text) > 300 else ""))
         return
     if not found.hits:
         typer.echo("no passages found")
@@ -234,9 +256,12 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
              split: str = typer.Option("dev", "--split", help="Passage level: dev, test, all, or dev,test (each half "
                                                   "reported on its own, one run)."),
              no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
+             compare_cells: Optional[Path] = typer.Option(None, "--compare-cells", help="Labelled Compare cells "
+                                                          "(default: corpus/_eval/compare/cells.jsonl)."),
              store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
-    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode;
-    with --passages, passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
+    """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode, then
+    the Compare cells (share whose passage is acceptable, share of empty cells left empty); with --passages,
+    passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
     from kb.eval import MODES, QueryFileError, format_report, load_queries, run
 
     if passages:
@@ -266,6 +291,13 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return
     typer.echo(format_report(report, worst))
+    cells_file = compare_cells or PROJECT_ROOT / "corpus" / "_eval" / "compare" / "cells.jsonl"
+    if cells_file.is_file():
+        from kb import compare_eval
+
+        typer.echo("")
+        typer.echo(compare_eval.format_report(compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)),
+                                              failures=worst > 0))
 
 
 @app.command()
@@ -288,7 +320,7 @@ def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
 def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
            fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
-           k: int = typer.Option(10, "--k", "-k", min=1, help="Number of passages."),
+           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
            lang: Optional[str] = LangOpt,
            jurisdiction: Optional[str] = JurisdictionOpt,
            level: Optional[str] = LevelOpt,

@@ -34,11 +34,20 @@ class Job:
     report: IngestReport | None = None
     error: str = ""
     waiting: str = ""  # why the job waits (another ingestion holds the store), shown beside the progress bar
+    stage: str = ""  # the current file's stage: reading, embedding, storing
+    stage_done: int = 0  # passages embedded so far (embedding)
+    stage_total: int = 0  # passages to embed (those the model has never seen)
     finished: bool = False
+    generation: int | None = None  # the store's generation when the job finished (its results are current until
+    # the next change, e.g. a delete, by anyone)
 
     @property
     def fraction(self) -> float:
-        return self.done / self.total if self.total else 0.0
+        """Files done, plus the share of the current file's passages embedded."""
+        if not self.total:
+            return 0.0
+        within = self.stage_done / self.stage_total if self.stage == "embedding" and self.stage_total else 0.0
+        return min(1.0, (self.done + within) / self.total)
 
 
 def current(store: Path) -> Job | None:
@@ -68,17 +77,27 @@ def _work(kb: KnowledgeBase, job: Job, ocr: bool | None = None) -> None:
     def on_file(n: int, total: int, report: FileReport) -> None:
         job.waiting = ""
         job.done, job.total = n, total
+        job.stage, job.stage_done, job.stage_total = "", 0, 0
         job.files.append(report)
         job.current = Path(job.paths[n]).name if n < len(job.paths) else ""
 
     def on_wait(reason: str) -> None:
         job.waiting = reason
 
+    def on_stage(name: str, stage: str, done: int, total: int) -> None:
+        job.waiting = ""
+        job.current, job.stage, job.stage_done, job.stage_total = name, stage, done, total
+
     try:
-        job.report = kb.ingest(job.paths, origin="upload", ocr=ocr, on_file=on_file, on_wait=on_wait)
+        job.report = kb.ingest(job.paths, origin="upload", ocr=ocr, on_file=on_file, on_wait=on_wait,
+                               on_stage=on_stage)
     except KbError as exc:  # another ingestion holds the store, or the knowledge base cannot ingest
         job.error = str(exc)
     except Exception as exc:  # the thread must always finish its job, or the page would wait for ever
         job.error = f"{exc.__class__.__name__}: {exc}"
     finally:
+        try:
+            job.generation = kb.store.manifest.generation()
+        except Exception:  # the results stay shown; nothing else depends on it
+            pass
         job.finished = True

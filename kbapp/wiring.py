@@ -18,11 +18,13 @@ from kb.records import FileReport, IngestReport
 
 def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], *, prune: bool = False, password: str = "", ocr: bool | None = None,
                  progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> IngestReport:
+                 on_wait: Callable[[str], None] | None = None,
+                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
     """The pipeline as an ``Ingestor``."""
     from ingest.pipeline import ingest_paths as run
 
-    return run(kb, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file, on_wait=on_wait)
+    return run(kb, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file, on_wait=on_wait,
+               on_stage=on_stage)
 
 
 def open_kb(store: str | Path | None = None, *, config: Config | None = None, embedder: Embedder | None = None,

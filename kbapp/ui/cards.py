@@ -23,13 +23,21 @@ def meta_line(hit: Hit, lang: str) -> str:
     return badge + " · ".join(safe_html(p) for p in parts if p)
 
 
+def open_label_for(c, lang: str) -> str:
+    """"Open the PDF at p. N", "Open the document at § Section" (Markdown opens rendered there), or plainly."""
+    if c.source.lower().endswith(".pdf") and c.page_start:
+        return t("card.open_pdf", lang, page=c.page_start)
+    if c.source.lower().endswith(".md") and c.section:
+        return t("card.open_section", lang, section=c.section)
+    return t("card.open_file", lang)
+
+
 def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> str:
     """The whole card body as one HTML block (no blank lines, so Markdown never re-enters)."""
     c = hit.citation
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "")
-    open_label = t("card.open_pdf", lang, page=c.page_start) if c.source.lower().endswith(".pdf") and c.page_start \
-        else t("card.open_file", lang)
+    link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "", section=c.section)
+    open_label = open_label_for(c, lang)
     anchor = (f'<a href="{link}" target="_blank" rel="noopener noreferrer" class="kb-open">{safe_html(open_label)}</a>'
               if link else "")
     return (f'<div class="kb-card" id="hit-{hit.rank}">'

@@ -7,20 +7,14 @@ added around escaped segments. Nothing from a document is ever inserted unescape
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable
+
+from kb.text import fold_aligned, is_stopword, light_stem
 
 # Characters that Streamlit's Markdown would still read as syntax inside HTML (links, emphasis, LaTeX with $,
 # emoji and colour directives with :, tables with |): written as numeric entities they render as themselves.
 _MARKDOWN_CHARS = "[]()*_`~\\!#|$:{}<>&\"'"
 _ENTITY = {ord(ch): f"&#{ord(ch)};" for ch in _MARKDOWN_CHARS}
-
-# Words too common to be worth a highlight.
-STOPWORDS = frozenset("""
-a al and are as at be by con de del el en for from how in is la las los of on or para por que the to un una
-what which with y o u e qué cómo cuál cuáles son es se su sus this that these those does do
-""".split())
-
 
 def safe_html(text: str) -> str:
     """Text as inert HTML: escaped, Markdown syntax neutralised, newlines as <br> (a blank line would end the
@@ -30,24 +24,11 @@ def safe_html(text: str) -> str:
     return re.sub(r"\s*\n\s*", "<br>", out)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, one character out per character in (so positions line up with the raw text)."""
-    return "".join((unicodedata.normalize("NFD", ch)[:1] or ch).lower()[:1] or ch for ch in text)
-
-
-def _stem(word: str) -> str:
-    # A light, language-neutral stem so "proveedor" marks "proveedores" and "cluster" marks "clusters".
-    for suffix in ("es", "s"):
-        if len(word) > 4 + len(suffix) and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 def query_terms(query: str, extra: Iterable[str] = ()) -> list[str]:
     """Folded words to highlight, longest first: the query's words, plus ``extra`` phrases (e.g. the glossary's
     translations of the query's terms, so an English query marks the Spanish words that answer it)."""
-    words = [w for w in re.findall(r"\w+", fold(query)) if len(w) > 2 and w not in STOPWORDS]
-    terms = {_stem(w) for w in words} | {fold(p).strip() for p in extra if len(p.strip()) > 2}
+    words = [w for w in re.findall(r"\w+", fold_aligned(query)) if len(w) > 2 and not is_stopword(w)]
+    terms = {light_stem(w) for w in words} | {fold_aligned(p).strip() for p in extra if len(p.strip()) > 2}
     return sorted(terms, key=len, reverse=True)
 
 
@@ -57,7 +38,7 @@ def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\w*")
-    return [(m.start(), m.end()) for m in pattern.finditer(fold(text))]
+    return [(m.start(), m.end()) for m in pattern.finditer(fold_aligned(text))]
 
 
 def highlight(text: str, query: str, extra: Iterable[str] = ()) -> str:

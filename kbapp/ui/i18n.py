@@ -38,6 +38,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "exists, and ends with its references. The year filter uses the summarised document's year. To work with "
         "the originals, download the PDFs from those links and upload them on the Library page, or copy them into "
         "`corpus/` and run `kb ingest corpus/`."),
+    "search.nothing": ("La colección no tiene nada que responda a esta pregunta.",
+                       "The collection has nothing that answers this question."),
+    "search.nearest": ("Los pasajes más cercanos (no la responden)", "The nearest passages (they do not answer it)"),
     "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
     "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",
                "Extractive answer (sentences from the cited passages)"),
@@ -51,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "filter.k": ("Número de pasajes", "Number of passages"),
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
+    "card.open_section": ("Abrir el documento en § {section}", "Open the document at § {section}"),
     "card.select": ("Elegir", "Select"),
     "card.summarises": ("Nota de investigación que resume: {source}", "Research note summarising: {source}"),
     "export.title": ("Exportar", "Export"),
@@ -60,13 +64,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "export.help": ("{n} pasajes con sus citas", "{n} passages with their citations"),
     # compare
     "compare.title": ("Comparar estrategias", "Compare strategies"),
-    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra el pasaje más "
-                      "pertinente de esa jurisdicción, con su cita, o dice que la colección no tiene nada al respecto.",
-                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows that jurisdiction's most "
-                      "relevant passage, with its citation, or says that the collection has nothing on it."),
+    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
+                      "tratan el tema en el pasaje más pertinente de esa jurisdicción, con el pasaje completo a un clic "
+                      "y su cita, o dice que la colección no tiene nada al respecto.",
+                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows the sentences on the theme "
+                      "from that jurisdiction's most relevant passage, the whole passage one click away and its "
+                      "citation, or says that the collection has nothing on it."),
     "compare.jurisdictions": ("Jurisdicciones (2 a 4)", "Jurisdictions (2 to 4)"),
     "compare.pick": ("Elija jurisdicciones", "Choose jurisdictions"),
-    "compare.themes": ("Temas (pilares del plan de Tabasco)", "Themes (pillars of the Tabasco plan)"),
+    "compare.themes": ("Temas (de los pilares del plan de Tabasco y su Anexo B)",
+                       "Themes (from the Tabasco plan's pillars and its Annex B)"),
     "compare.none": ("Ningún tema predefinido", "No preset theme"),
     "compare.topic": ("Tema libre", "Your own topic"),
     "compare.topic_hint": ("p. ej. zonas económicas especiales", "e.g. special economic zones"),
@@ -78,6 +85,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.columns": ("Por jurisdicción", "By jurisdiction"),
     "compare.nothing": ("La colección no tiene pasajes sobre este tema para esta jurisdicción.",
                         "The collection has nothing on this for this jurisdiction."),
+    "compare.passage": ("Pasaje completo", "Whole passage"),
+    "compare.also_under": ("También se muestra en: {themes}.", "Also shown under: {themes}."),
+    "compare.reused": ("Ningún otro pasaje de esta jurisdicción trata este tema: es el mismo que en {themes}.",
+                       "Nothing else from this jurisdiction speaks to this theme: same passage as under {themes}."),
+    "compare.profile": ("Perfil estratégico", "Strategy profile"),
+    "compare.no_profile": ("La colección no tiene un perfil estratégico de esta jurisdicción.",
+                           "The collection has no strategy profile for this jurisdiction."),
+    "compare.not_confirmed": ("Sin confirmar en una fuente pública.", "Not confirmed in a public source."),
+    "compare.source": ("Fuente", "Source"),
+    "compare.as_of": ("a {date}", "as of {date}"),
     "compare.nothing_at_all": ("Ningún pasaje sobre estos temas.", "No passage on these themes."),
     # library
     "lib.title": ("Biblioteca", "Library"),
@@ -88,6 +105,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.report": ("Última ingesta", "Last ingestion"),
     "lib.no_report": ("Aún no hay un informe de ingesta para este acervo.", "No ingestion report for this store yet."),
     "lib.report_summary": ("{when}: {n} archivos ({counts}), {seconds} s.", "{when}: {n} files ({counts}), {seconds} s."),
+    "lib.report_summary.one": ("{when}: 1 archivo ({counts}), {seconds} s.", "{when}: 1 file ({counts}), {seconds} s."),
+    "lib.report_gone": ("Desde entonces se eliminaron {n} de estos documentos.",
+                        "{n} of these documents have been deleted since."),
+    "lib.report_gone.one": ("Desde entonces se eliminó uno de estos documentos.",
+                            "One of these documents has been deleted since."),
     "lib.no_problems": ("Ningún archivo tuvo problemas.", "No file had a problem."),
     "col.title": ("Título", "Title"),
     "col.jurisdiction": ("Jurisdicción", "Jurisdiction"),
@@ -99,12 +121,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.chunks": ("Pasajes", "Passages"),
     "col.ingested": ("Ingresado", "Ingested"),
     "col.file": ("Archivo", "File"),
+    "col.publisher": ("Autor o institución", "Publisher"),
+    "col.url": ("Dirección (URL)", "URL"),
+    "col.open": ("Abrir", "Open"),
     "col.outcome": ("Resultado", "Outcome"),
     "col.reason": ("Motivo", "Reason"),
+    # Outcomes agree in number with what they count: "1 ingresado", "3 ingresados" (``tn``).
     "outcome.ingested": ("ingresados", "ingested"),
+    "outcome.ingested.one": ("ingresado", "ingested"),
     "outcome.updated": ("actualizados", "updated"),
+    "outcome.updated.one": ("actualizado", "updated"),
     "outcome.unchanged": ("sin cambios", "unchanged"),
     "outcome.skipped": ("omitidos", "skipped"),
+    "outcome.skipped.one": ("omitido", "skipped"),
     "outcome.failed": ("con error", "failed"),
     "upload.heading": ("Subir documentos", "Upload documents"),
     "upload.files": ("PDF o Markdown", "PDF or Markdown"),
@@ -124,8 +153,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.rejected": ("«{name}» no se guardó: {reason}.", "“{name}” was not stored: {reason}."),
     "upload.busy": ("Se está ingresando otra carga; puede seguir buscando mientras tanto.",
                     "Another upload is being ingested; you can keep searching meanwhile."),
-    "upload.progress": ("Ingresando {done}/{total} archivos… {current} ({seconds} s)",
-                        "Ingesting {done}/{total} files… {current} ({seconds} s)"),
+    "upload.progress": ("Archivo {n} de {total}: {current} ({seconds} s)",
+                        "File {n} of {total}: {current} ({seconds} s)"),
+    "upload.stage.reading": ("Archivo {n} de {total}: leyendo {current}… ({seconds} s)",
+                             "File {n} of {total}: reading {current}… ({seconds} s)"),
+    "upload.stage.embedding": ("Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo "
+                               "({seconds} s)",
+                               "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)"),
+    "upload.stage.storing": ("Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
+                             "File {n} of {total}: storing the {todo} passages of {current}… ({seconds} s)"),
     "upload.waiting": ("En espera: {reason}", "Waiting: {reason}"),
     "upload.failed": ("La ingesta no se completó: {reason}", "Ingestion did not complete: {reason}"),
     "upload.file_failed": ("«{name}»: {reason}", "“{name}”: {reason}"),
@@ -188,6 +224,11 @@ def t(key: str, lang: str, default: str | None = None, **values) -> str:
         raise KeyError(f"no label {key!r}")
     text = pair[0 if lang == "es" else 1]
     return text.format(**values) if values else text
+
+
+def tn(key: str, lang: str, n: int, **values) -> str:
+    """``t`` in the number of ``n``: the ``<key>.one`` label when n is 1 and there is one, else ``key``."""
+    return t(f"{key}.one" if n == 1 and f"{key}.one" in LABELS else key, lang, n=n, **values)
 
 
 def ui_lang() -> str:

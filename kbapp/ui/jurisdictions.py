@@ -13,6 +13,8 @@ SPECIAL = {
     "EU": ("Unión Europea", "European Union"),
     "LATAM": ("América Latina", "Latin America"),
 }
+# States whose ISO name is the country's or its capital's: named so that they cannot be taken for the country.
+STATES = {"MX-MEX": ("Estado de México", "State of Mexico"), "MX-CMX": ("Ciudad de México", "Mexico City")}
 # pycountry's names for a few countries are formal ("Korea, Republic of"); readers expect the common name.
 COMMON = {"KR": ("Corea del Sur", "South Korea"), "TW": ("Taiwán", "Taiwan"), "VN": ("Vietnam", "Vietnam"),
           "BO": ("Bolivia", "Bolivia"), "VE": ("Venezuela", "Venezuela"), "US": ("Estados Unidos", "United States")}
@@ -35,8 +37,8 @@ def name(code: str, lang: str = "en") -> str:
     code = (code or "").strip().upper()
     if not code:
         return ""
-    if code in SPECIAL:
-        return SPECIAL[code][0 if lang == "es" else 1]
+    if code in SPECIAL or code in STATES:
+        return {**SPECIAL, **STATES}[code][0 if lang == "es" else 1]
     if "-" in code:
         sub = pycountry.subdivisions.get(code=code)
         return _translation("iso3166-2", lang).gettext(sub.name) if sub else code

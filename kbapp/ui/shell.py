@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -25,6 +26,27 @@ CSS = """
 .kb-answer {border-left: 4px solid #1f4e96; padding: .4rem .8rem; background: #f5f8fd; margin-bottom: .8rem;}
 .kb-answer sup a, .kb-ref {text-decoration: none; font-weight: 600;}
 .kb-nothing {color: #777; font-style: italic;}
+.kb-say {background: #fff8d6; border-radius: .2em;}
+.kb-more summary {cursor: pointer; color: #1f4e96; font-size: .85rem; margin: .2rem 0;}
+.kb-also {color: #8a4b08; font-size: .8rem; margin: .2rem 0;}
+.kb-open {font-size: .85rem;}
+.kb-jur-head {font-weight: 700; color: #1f4e96; font-size: 1.05rem;}
+.kb-cell-theme {font-weight: 600; margin-bottom: .2rem;}
+.kb-field {font-weight: 600; color: #444; font-size: .9rem; margin: .3rem 0 -.5rem 0;}
+.kb-list {margin: 0 0 .3rem 1rem; padding: 0;}
+.kb-cell-jur {display: none; font-weight: 700; color: #1f4e96; margin-bottom: .2rem;}
+/* Jurisdiction headers stay under Streamlit's top bar while the rows scroll by. Sticky goes on the keyed
+   container's wrapper: the container alone is as tall as its wrapper, so it would have nowhere to stick. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_matrix),
+[data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {position: sticky; top: 3.75rem; z-index: 50;
+           background-color: #fff; box-shadow: 0 2px 0 #1f4e96; padding: .35rem 0 .25rem 0; min-height: 2.3rem;}
+.st-key-cmp_head_matrix, .st-key-cmp_head_columns {background-color: #fff; min-height: 1.8rem;}
+/* Narrow screens stack the columns: each cell then names its jurisdiction and the header row goes. */
+@media (max-width: 640px) {
+  .kb-cell-jur {display: block;}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_matrix),
+  [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {display: none;}
+}
 .kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
            border-top: 1px solid #e6e6e6;}
 </style>
@@ -36,7 +58,7 @@ UI_PARAM = state.Param("ui_lang", "ui")
 def _language_switch() -> str:
     state.restore([UI_PARAM])
     if st.session_state.get("ui_lang") not in LANGS:
-        locale = (getattr(st.context, "locale", None) or "").lower()
+        locale = (st.context.locale or "").lower()
         st.session_state["ui_lang"] = "es" if locale.startswith("es") else "en"
     st.sidebar.radio("Idioma / Language", LANGS, key="ui_lang", horizontal=True,
                      format_func=lambda l: {"es": "Español", "en": "English"}[l])
@@ -44,10 +66,33 @@ def _language_switch() -> str:
     return ui_lang()
 
 
+# Streamlit's own widget texts (the file uploader's drop zone) have no API for a language: in Spanish, CSS hides
+# them and writes ours in their place. Scoped to the uploader's test ids, so nothing else is touched.
+SPANISH_WIDGETS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Elegir archivos"; font-size: .9rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Hasta 200 MB por archivo · PDF, MD, MARKDOWN, TXT"; font-size: .8rem;}
+</style>
+"""
+
+
+def _page_language(lang: str) -> None:
+    """``<html lang>`` follows the interface language (screen readers and hyphenation read it)."""
+    st.sidebar.html(f"<script>window.parent.document.documentElement.lang = {json.dumps(lang)};"
+            f"document.documentElement.lang = {json.dumps(lang)};</script>", unsafe_allow_javascript=True)
+    if lang == "es":
+        st.markdown(SPANISH_WIDGETS, unsafe_allow_html=True)
+
+
 def run() -> None:
     st.set_page_config(page_title="policy-kb", page_icon=":material/menu_book:", layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
     lang = _language_switch()
+    _page_language(lang)
     from kbapp.ui.pages import PAGE_STATE_KEYS
 
     state.keep(PAGE_STATE_KEYS)

@@ -77,6 +77,15 @@ def test_startup_without_browser(tiny_store):
     assert "server up" in startup.report(m, _info())
 
 
+def test_add_document(tmp_path):
+    from bench import add_document
+
+    row = add_document.measure(60, passages=2, seed=5, root=tmp_path / "stores", say=lambda *_: None)
+    assert row["n"] == 60 and row["passages"] >= 2 and row["add_s"] > 0 and row["encoder_s"] > 0
+    assert row["lexical_full_rebuild_s"] > 0 and row["delete_s"] > 0
+    assert "| 60 |" in add_document.report([row], _info())
+
+
 def _info() -> dict:
     from bench.common import machine
 

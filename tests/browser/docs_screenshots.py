@@ -1,4 +1,5 @@
-"""Remake the README's screenshots (docs/search.png, docs/compare.png) from a real store, in headless Chromium.
+"""Remake the README's screenshots (docs/search.png, docs/compare.png, docs/compare-phone.png) from a real store, in
+headless Chromium.
 
     python -m tests.browser.docs_screenshots --store /path/to/store   # a store with corpus/ ingested
 """
@@ -13,7 +14,7 @@ from urllib.parse import quote_plus
 from tests.browser.test_e2e import CHROMIUM, CHROMIUM_ARGS, ROOT, shot, streamlit_server, wait_idle
 
 SEARCH = "How will Tabasco integrate local suppliers into value chains?"
-COMPARE = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG&themes=skills&themes=suppliers&themes=clusters&themes=sustainability"
+COMPARE = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG&themes=skills&themes=suppliers&themes=investment&themes=sustainability"
 
 
 def main() -> None:
@@ -35,7 +36,21 @@ def main() -> None:
         page.goto(f"{url}/compare?ui=en&{COMPARE}")
         page.get_by_text("Themes × jurisdictions matrix").wait_for()
         wait_idle(page)
-        print(shot(page, "compare", args.out))
+        # The window as a reader sees it a little down the page: the theme rows under the sticky jurisdiction names.
+        page.locator(".kb-theme", has_text="Skills and quality jobs").first.scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, 250)")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(args.out / "compare.png"))
+        print(args.out / "compare.png")
+        phone = browser.new_page(viewport={"width": 400, "height": 860})
+        phone.set_default_timeout(300_000)
+        phone.goto(f"{url}/compare?ui=es&{COMPARE}")
+        phone.get_by_text("Matriz temas × jurisdicciones").wait_for()
+        wait_idle(phone)
+        phone.locator(".kb-theme", has_text="Habilidades y empleos de calidad").first.scroll_into_view_if_needed()
+        phone.wait_for_timeout(800)
+        phone.screenshot(path=str(args.out / "compare-phone.png"))
+        print(args.out / "compare-phone.png")
         browser.close()
 
 

@@ -151,7 +151,8 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
         page.get_by_role("button", name="BibTeX").click()
     bib = Path(dl.value.path()).read_text(encoding="utf-8")
     assert dl.value.suggested_filename == "policy-kb-search.bib"
-    assert bib.count("@misc{") == page.locator(".kb-card").count() and "Plan industrial de prueba" in bib
+    titles = {re.sub(r"^\[\d+\]\s*", "", t) for t in page.locator(".kb-card-title").all_inner_texts()}
+    assert bib.count("@misc{") == len(titles) and "Plan industrial de prueba" in bib  # one entry per document
 
     # Compare: the two jurisdictions of the small store are preselected; the matrix shows both.
     page.get_by_role("link", name="Compare").click()
@@ -180,6 +181,19 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
     expect(page.get_by_label("Pregunta o palabras clave (español o inglés)")).to_have_value("parques ecoindustriales")
     shot(page, "search-es")
     assert not page.dialogs, page.dialogs
+
+
+def test_nonsense_query_says_nothing_relevant(server, page):
+    """A query the collection cannot answer is told so plainly; the nearest passages follow under their own
+    heading, without an answer quoted from them (issue 10)."""
+    page.goto(f"{server}/?ui=en&q=xqzv+blorft")
+    page.locator(".kb-card").first.wait_for()
+    wait_idle(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "The collection has nothing that answers this question." in body
+    assert "The nearest passages (they do not answer it)" in body
+    assert "most relevant first" not in body and page.locator(".kb-answer").count() == 0
+    shot(page, "search-nothing-relevant")
 
 
 def test_hostile_document_cannot_run_script(hostile_kb, browser, tmp_path):

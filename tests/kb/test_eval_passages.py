@@ -107,9 +107,13 @@ def test_counts_the_issue_asks_for():
 
 def test_tabasco_questions_came_after_the_rewritten_notes():
     """The Tabasco notes were rewritten against their source (#11); their questions (ps-tab-*) were written after the
-    notes were final, and no earlier question points at them."""
+    notes were final."""
     tab = {q.id for q in _all() for a in q.answers if "mx-tab" in a.doc}
-    assert tab and all(i.startswith("ps-tab-") for i in tab), sorted(tab)
+    assert any(i.startswith("ps-tab-") for i in tab)
+    # An earlier question may gain a label on a final Tabasco note that also answers it (label completion), but it
+    # was written from another note, which it still points at.
+    earlier = [q for q in _all() if q.id in tab and not q.id.startswith("ps-tab-")]
+    assert all(any("mx-tab" not in a.doc for a in q.answers) for q in earlier), [q.id for q in earlier]
 
 
 @lru_cache(maxsize=None)

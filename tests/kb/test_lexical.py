@@ -6,16 +6,14 @@ from pathlib import Path
 import pytest
 
 from kb.glossary import Glossary, parse
-from kb.lexical import LexicalIndex, chunk_tokens, guess_language, query_tokens, stems
+from kb.lexical import LexicalIndex, chunk_tokens, query_tokens
 from kb.manifest import Manifest
 from kb.records import Chunk, DocumentMeta, Filters
 
 GLOSSARY = Glossary(parse("es\ten\tdomain\ndesarrollo de proveedores\tsupplier development\tindustry\n"))
 
 
-def test_stems_are_by_language_and_accent_free():
-    assert stems("Políticas de desarrollo", "es") == stems("politicas desarrollos", "es") == ["polit", "desarroll"]
-    assert stems("supplier development programmes", "en") == ["supplier", "develop", "programm"]
+def test_tokens_are_stems_prefixed_with_their_language():
     assert chunk_tokens("Las políticas", "es") == ["es:polit"]
     assert chunk_tokens("the policies", "en") == ["en:polici"]
     assert chunk_tokens("le politique", "fr") == ["xx:le", "xx:politique"]  # other languages: words, unstemmed
@@ -29,11 +27,6 @@ def test_hyphenated_names_match_written_either_way():
 def test_query_is_tokenized_for_every_language():
     toks = query_tokens("desarrollo de proveedores")
     assert "es:desarroll" in toks and any(t.startswith("en:") for t in toks) and "es:de" not in toks
-
-
-def test_guess_language():
-    assert guess_language("¿Qué programas tiene Querétaro?") == "es"
-    assert guess_language("How does Singapore train workers for investors?") == "en"
 
 
 def _chunk(doc: str, n: int, text: str, lang: str, **fields) -> Chunk:

@@ -93,17 +93,6 @@ def test_per_document_cap_is_configurable():
     assert len(select(fused, chunks, {}, k=10, max_per_doc=0, similarity=0.97)) == 5
 
 
-def test_rrf_weights_by_hand():
-    from kb.fusion import reciprocal_rank_fusion
-
-    fused = reciprocal_rank_fusion({"dense:es": ["a", "b"], "lexical": ["b", "c"]}, k=10, weights={"lexical": 0.5})
-    scores = {i: s for i, s, _ in fused}
-    assert scores["a"] == pytest.approx(1 / 11)
-    assert scores["b"] == pytest.approx(1 / 12 + 0.5 / 11)
-    assert scores["c"] == pytest.approx(0.5 / 12)
-    assert [i for i, _, _ in fused] == ["b", "a", "c"] and dict((i, l) for i, _, l in fused)["b"] == ["dense:es", "lexical"]
-
-
 def test_queries_are_checked_before_any_work(kb_small):
     """Empty, too long, k below 1 and a language the store lacks each get a message, not hits or a long wait."""
     import pytest as _pytest

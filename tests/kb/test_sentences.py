@@ -1,6 +1,6 @@
 """Sentence splitting: long text is cut into pieces first, so the cost stays linear and the sentences the same."""
 
-from kb.sentences import PIECE_CHARS, pieces, split_sentences
+from kb.text import PIECE_CHARS, pieces, split_sentences
 from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS
 
 

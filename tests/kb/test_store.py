@@ -48,7 +48,7 @@ def test_crash_after_vectors_before_commit_is_undone(store):
     _put(store, "keep", [EN_PARKS])
     chunks = _chunks("ghost", [ES_PORT])
     store.manifest.mark_pending("ghost", "put")  # what put_document did before the crash …
-    store.vectors.upsert([c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]), [ES_PORT],
+    store.vectors.upsert([c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]),
                          [c.metadata() for c in chunks])
     assert store.verify()["orphan_vectors"] == [chunks[0].chunk_id]
     assert store.repair() == ["ghost"]
@@ -59,7 +59,7 @@ def test_crash_after_commit_before_old_vectors_are_deleted_is_finished(store):
     old = _put(store, "old", [EN_PARKS], source="/docs/plan.md")
     new = _chunks("new", [ES_PORT])
     store.manifest.mark_pending("new", "put")
-    store.vectors.upsert([c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]), [ES_PORT],
+    store.vectors.upsert([c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]),
                          [c.metadata() for c in new])
     store.manifest.commit_document("new", "/docs/plan.md", DocumentMeta(), page_count=0, empty_pages=0,
                                    file_size=1, settings="s", chunks=new)

@@ -1,5 +1,5 @@
 """The vector index keeps one collection per language group: chunks land in their group, a language leg never
-returns another language, only filter fields reach chromadb, and a store from before the split is migrated."""
+returns another language, and only filter fields reach chromadb."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from kb import Config, KnowledgeBase
 from kb.records import Chunk, DocumentMeta, Filters
-from kb.vectors import FILTER_KEYS, EmbedderMismatch, chroma_client
+from kb.chroma_adapter import chroma_client
+from kb.vectors import FILTER_KEYS
 from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
 
 FR_TEXT = "Les parcs éco-industriels partagent l'énergie, l'eau et les déchets entre les entreprises voisines."
@@ -87,45 +88,3 @@ def test_other_leg_filters_languages_only_when_asked(kb_small):
         assert dict((n, w) for n, _, w in searcher.dense_legs(Filters()))["dense:other"] is None
     finally:
         searcher._languages = (-1, [])
-
-
-def _old_style_store(config: Config, embedder, rows: list[tuple[str, str, str]], identity=None):
-    """A store as written before the split: one collection named ``config.collection`` with full metadata."""
-    ident = identity or embedder.identity
-    col = _client(config).create_collection(
-        name=config.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-        metadata={"embedder": ident.name, "embedder_version": ident.version, "dim": ident.dim})
-    vecs = embedder.embed_passages([t for _, _, t in rows])
-    col.add(ids=[cid for cid, _, _ in rows], embeddings=np.asarray(vecs, dtype=np.float32),
-            documents=[t for _, _, t in rows],
-            metadatas=[{"doc_id": cid.split(":")[0], "language": lang, "title": "T", "page_start": 1}
-                       for cid, lang, _ in rows])
-
-
-def test_single_collection_store_is_migrated_on_open(tmp_path, embedder):
-    config = Config.from_env(store=tmp_path / "old")
-    rows = [("a:1", "es", ES_PORT), ("a:2", "es", ES_SUPPLIERS), ("b:1", "en", EN_SKILLS), ("c:1", "fr", FR_TEXT)]
-    _old_style_store(config, embedder, rows)
-    kb = KnowledgeBase(config, embedder=embedder)
-    vectors = kb.store.vectors
-    assert sorted(vectors.all_ids()) == sorted(cid for cid, _, _ in rows)
-    assert config.collection not in {c.name for c in _client(config).list_collections()}
-    qvec = embedder.embed_query("skills")
-    assert [h.chunk_id for h in vectors.query(qvec, 5, None, group="en")] == ["b:1"]
-    assert [h.chunk_id for h in vectors.query(qvec, 5, None, group="other")] == ["c:1"]
-    es = _client(config).get_collection(f"{config.collection}_es", embedding_function=None).get(include=["metadatas"])
-    assert sorted(es["ids"]) == ["a:1", "a:2"] and all(set(md) == {"doc_id", "language"} for md in es["metadatas"])
-    # Opening again finds nothing to migrate and loses nothing.
-    assert sorted(KnowledgeBase(config, embedder=embedder).store.vectors.all_ids()) == sorted(vectors.all_ids())
-
-
-def test_single_collection_store_of_another_embedder_is_refused_untouched(tmp_path, embedder):
-    from kb.embedding import EmbedderIdentity
-
-    config = Config.from_env(store=tmp_path / "other-model")
-    _old_style_store(config, embedder, [("a:1", "en", EN_PARKS)],
-                     identity=EmbedderIdentity(name="some-other-model", version="1", dim=embedder.identity.dim))
-    with pytest.raises(EmbedderMismatch, match="re-index"):
-        KnowledgeBase(config, embedder=embedder)
-    names = {c.name for c in _client(config).list_collections()}
-    assert names == {config.collection}  # nothing created, nothing copied

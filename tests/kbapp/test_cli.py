@@ -21,6 +21,18 @@ def test_search_json_fields(kb_small):
     assert hit["rank"] == 1 and hit["language"] == "es"
 
 
+def test_search_and_ask_json_say_when_nothing_is_relevant(kb_small):
+    store = str(kb_small.config.store)
+    found = json.loads(runner.invoke(app, ["search", "supplier development", "--json", "--store", store]).output)
+    assert found["nothing_relevant"] is False and found["best_similarity"] >= found["floor"]
+    nothing = json.loads(runner.invoke(app, ["search", "xqzv blorft", "--json", "--store", store]).output)
+    assert nothing["nothing_relevant"] is True and nothing["hits"]  # the nearest passages, marked as such
+    asked = json.loads(runner.invoke(app, ["ask", "xqzv blorft", "--json", "--store", store]).output)
+    assert asked["nothing_relevant"] is True and not asked.get("sentences")  # no answer quoted from them
+    text = runner.invoke(app, ["search", "xqzv blorft", "--store", store]).output
+    assert "Nothing in the collection answers this question" in text
+
+
 def test_batch_queries(kb_small, tmp_path):
     qfile = tmp_path / "q.jsonl"
     qfile.write_text('{"id": "a", "text": "eco-industrial parks"}\n{"id": "b", "text": "agencias de inversión"}\n')
@@ -100,3 +112,13 @@ def test_language_codes_are_normalised_or_refused_by_name(kb_small):
     unknown = runner.invoke(app, ["search", "parques industriales", "--lang", "xx", "--store", store])
     assert unknown.exit_code == 2
     assert "no passages in language 'xx'; languages in this store: en, es" in unknown.stderr
+
+
+def test_defaults_come_from_the_configuration(kb_small):
+    store = ["--store", str(kb_small.config.store), "--json"]
+    res = runner.invoke(app, ["search", "supplier development", *store], env={"KB_K": "3"})
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)["hits"]) == 3
+    res = runner.invoke(app, ["ask", "supplier development", *store], env={"KB_ANSWER_PASSAGES": "2"})
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)["hits"]) == 2

@@ -74,7 +74,8 @@ def workspace(tmp_path_factory, kb_small) -> Workspace:
 
 
 def ingest_command(corpus: Path, store: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "kbapp.cli", "ingest", str(corpus), "-q", "--store", str(store), *extra]
+    """``kb ingest`` in a subprocess that obeys ``KB_TEST_HOOK`` (kill or pause at a step of the write protocol)."""
+    return [sys.executable, "-m", "tests.reliability.hooked", "ingest", str(corpus), "-q", "--store", str(store), *extra]
 
 
 def child_env(**env: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.pipeline import content_hash
 from kb.config import PROJECT_ROOT
-from kb.testhooks import PAUSE_FILE
+from tests.reliability.hooks import PAUSE_FILE
 from tests.reliability.conftest import (QUERIES, assert_consistent, child_env, ingest_command, run, write_base)
 
 pytestmark = pytest.mark.slow

@@ -112,8 +112,14 @@ def test_a_crash_in_server_mode_is_repaired(chroma_server, tmp_path, kb_small):
     write_update(corpus)
     res = run(ingest_command(corpus, store), KB_TEST_HOOK="kill:put.committed:1", **env)
     assert res.returncode == -signal.SIGKILL
+    from kb.manifest import Manifest
+
+    journal = Manifest(store / "manifest.sqlite")
+    assert journal.pending()  # the crash left the replaced version's vectors journalled in the server …
+    journal.close()
     kb = KnowledgeBase(Config.from_env(store=store, chroma_url=chroma_server, collection="server_crash"),
                        embedder=kb_small.embedder)
-    assert kb.store.verify()["orphan_vectors"]  # the replaced version's vectors, left by the crash …
+    assert kb.store.manifest.pending() == []  # … and opening the store (no writer running) repaired it:
+    assert kb.store.verify()["orphan_vectors"] == []  # no orphan vector is left in the server
     assert ingest_paths(kb, [corpus]).ok
-    assert_consistent(kb, corpus)  # … removed by the next run
+    assert_consistent(kb, corpus)

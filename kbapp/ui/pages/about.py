@@ -12,9 +12,14 @@ from kbapp.ui import jurisdictions
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.resources import knowledge_base
 
-CITE_TOOL = ("policy-kb: a bilingual (Spanish/English) knowledge base of industrial and innovation policy "
-             "documents with semantic search. Version {version}. Store: {docs} documents, {chunks} passages; "
-             "embedding model {model}.")
+CITE_TOOL = {
+    "en": ("policy-kb: a bilingual (Spanish/English) knowledge base of industrial and innovation policy documents "
+           "with semantic search. Version {version}. Store: {docs} documents, {chunks} passages; embedding model "
+           "{model}."),
+    "es": ("policy-kb: base de conocimiento bilingüe (español/inglés) de documentos de política industrial y de "
+           "innovación, con búsqueda semántica. Versión {version}. Acervo: {docs} documentos, {chunks} pasajes; "
+           "modelo de embeddings {model}."),
+}
 
 
 def tallies(docs: list[dict], chunk_languages: dict[str, int], lang: str) -> dict[str, pd.DataFrame]:
@@ -66,9 +71,13 @@ def render() -> None:
         for facet, title in (("language", "about.by_language"), ("jurisdiction", "about.by_jurisdiction"),
                              ("doc_type", "about.by_type")):
             st.subheader(t(title, lang))
-            left, right = st.columns([3, 2])
-            left.bar_chart(tables[facet], stack=False, horizontal=True)
-            right.dataframe(tables[facet], width="stretch")
+            # Documents (ones to tens) and passages (hundreds) each get their own chart and axis: on one axis
+            # the document bars are invisible.
+            docs_chart, passages_chart, numbers = st.columns([2, 2, 2])
+            for col, column in ((docs_chart, t("about.documents", lang)), (passages_chart, t("about.passages", lang))):
+                col.caption(column)
+                col.bar_chart(tables[facet][[column]], horizontal=True, height=max(200, 32 * len(tables[facet])))
+            numbers.dataframe(tables[facet], width="stretch")
     st.subheader(t("about.system", lang))
     ident = kb.embedder.identity
     store = kb.config.chroma_url or str(kb.config.store)
@@ -79,7 +88,7 @@ def render() -> None:
         ver = version("policy-kb")
     except PackageNotFoundError:
         ver = "dev"
-    st.code(CITE_TOOL.format(version=ver, docs=stats.documents, chunks=stats.chunks, model=ident.name),
+    st.code(CITE_TOOL[lang].format(version=ver, docs=stats.documents, chunks=stats.chunks, model=ident.name),
             language=None, wrap_lines=True)
 
 

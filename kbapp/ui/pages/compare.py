@@ -1,20 +1,25 @@
-"""Compare page: 2–4 jurisdictions on preset themes (the Tabasco plan's pillars) or a free topic; columns per
-jurisdiction and a themes × jurisdictions matrix, each cell a cited passage or a plain "nothing on this"."""
+"""Compare page: 2–4 jurisdictions on preset themes (the Tabasco plan's pillars) or a free topic; a themes ×
+jurisdictions matrix (each cell the sentences that speak to the theme, the passage one click away, its citation, or
+a plain "nothing on this") and the same by jurisdiction with whole passages. Jurisdiction headers stay in view."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from kb.citations import cite_text
-from kb.compare import THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
+from kb.compare import (PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv,
+                        to_markdown)
+from kb.profiles import FIELDS
 from kbapp.ui import jurisdictions, state
-from kbapp.ui.highlight import excerpt, highlight, safe_html
+from kbapp.ui.cards import open_label_for
+from kbapp.ui.file_server import file_url
+from kbapp.ui.highlight import highlight, safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import COMPARE
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 MAX_JURISDICTIONS = 4
-EXCERPT = 380  # characters of a passage shown in a cell: four columns of full passages are unreadable
 # Pre-selected when the collection has them: the plan's home state, two peer states and an international benchmark.
 SUGGESTED = ("MX-TAB", "MX-QUE", "MX-NLE", "SG")
 
@@ -27,7 +32,7 @@ def _options(kb) -> list[str]:
 
 def run_comparison(kb, topics, chosen, languages) -> Comparison:
     """Kept in session state so switching tabs or downloading does not search again."""
-    key = (tuple(t_.query for t_ in topics), tuple(chosen), tuple(languages), kb.store.manifest.generation())
+    key = (tuple(topics), tuple(chosen), tuple(languages), kb.store.manifest.generation())
     cached = st.session_state.get("_compare")
     if cached and cached[0] == key:
         return cached[1]
@@ -37,14 +42,55 @@ def run_comparison(kb, topics, chosen, languages) -> Comparison:
     return comp
 
 
-def cell_html(cell, lang: str, query: str) -> str:
+def _open_link(hit, lang: str) -> str:
+    c = hit.citation
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "", section=c.section)
+    if not link:
+        return ""
+    label = open_label_for(c, lang)
+    return f'<a href="{link}" target="_blank" rel="noopener noreferrer" class="kb-open">{safe_html(label)}</a>'
+
+
+def _marked_passage(text: str, sentences: list[str], terms: str) -> str:
+    """The whole passage as safe HTML, its theme sentences set off (each segment escaped on its own)."""
+    out, last = [], 0
+    for sentence in sentences:
+        at = text.find(sentence, last)
+        if at < 0:
+            continue
+        out.append(highlight(text[last:at], terms))
+        out.append(f'<span class="kb-say">{highlight(sentence, terms)}</span>')
+        last = at + len(sentence)
+    out.append(highlight(text[last:], terms))
+    return "".join(out)
+
+
+def cell_html(cell, lang: str, *, full: bool = False) -> str:
+    """One cell as one HTML block: the jurisdiction (shown when columns stack on a narrow screen), the sentences
+    that speak to the theme with its words marked, the whole passage one click away, the citation."""
+    # data-* name the cell for tests and user styles; the values are codes, escaped all the same.
+    jur = (f'<div class="kb-cell" data-theme="{safe_html(cell.topic.key)}" data-jur="{safe_html(cell.jurisdiction)}">'
+           f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>')
     best = cell.best
     if best is None:
-        return f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div>'
-    text = excerpt(best.chunk.text, query, width=EXCERPT)
-    return (f'<div class="kb-passage">{highlight(text, query)}</div>'
+        return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div></div>'
+    terms = " ".join(cell.topic.keywords)
+    sentences = cell.sentences or [best.chunk.text]
+    said = "".join(f'<span class="kb-say">{highlight(s, terms)}</span> ' for s in sentences)
+    passage = _marked_passage(best.chunk.text, cell.sentences, terms)
+    body = (f'<div class="kb-passage">{passage}</div>' if full else
+            f'<div class="kb-passage">{said}</div><details class="kb-more"><summary>{safe_html(t("compare.passage", lang))}'
+            f'</summary><div class="kb-passage">{passage}</div></details>')
+    also = ""
+    if cell.also_under:
+        names = ", ".join(THEMES_BY_KEY[k].label(lang) if k in THEMES_BY_KEY else k for k in cell.also_under)
+        key = "compare.reused" if cell.reused else "compare.also_under"
+        also = f'<div class="kb-also">{safe_html(t(key, lang, themes=names))}</div>'
+    return (jur + body + also +
             f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
-            f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>')
+            f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}'
+            '</div>')
 
 
 def render() -> None:
@@ -66,7 +112,7 @@ def render() -> None:
                    format_func=lambda k: THEMES_BY_KEY[k].label(lang), placeholder=t("compare.none", lang))
     left, right = st.columns([3, 2])
     left.text_input(t("compare.topic", lang), key="cmp_topic", placeholder=t("compare.topic_hint", lang))
-    right.multiselect(t("filter.language", lang), ["es", "en"], key="cmp_lang", placeholder=t("any", lang),
+    right.multiselect(t("filter.language", lang), list(MAIN_LANGUAGES), key="cmp_lang", placeholder=t("any", lang),
                       format_func=lambda l: t(f"lang.{l}", lang))
     state.publish(COMPARE)
     topic_text = (st.session_state.get("cmp_topic") or "").strip()
@@ -93,31 +139,68 @@ def render() -> None:
                       key="cmp_csv", icon=":material/download:", on_click="ignore")
 
 
+def _header(comp: Comparison, lang: str, key: str) -> None:
+    """The jurisdiction names over the columns; sticky (CSS on its key), so they stay in view down a long page."""
+    with st.container(key=key):
+        for col, jur in zip(st.columns(len(comp.jurisdictions)), comp.jurisdictions):
+            col.markdown(f'<div class="kb-jur-head">{safe_html(jurisdictions.label(jur, lang))}</div>',
+                         unsafe_allow_html=True)
+
+
+def profile_html(comp: Comparison, jur: str, row: str, lang: str) -> str:
+    """One profile field of one jurisdiction: its value, its sources (linked) and the date they state it."""
+    head = f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(jur, lang))}</div>'
+    prof = comp.profiles.get(jur)
+    f = prof.fields.get(row) if prof else None
+    if prof is None:
+        return head + f'<div class="kb-nothing">{safe_html(t("compare.no_profile", lang))}</div>'
+    if f is None or not f.filled:
+        note = (f.note.get(lang) if f else "") or t("compare.not_confirmed", lang)
+        return head + f'<div class="kb-nothing">{safe_html(note)}</div>'
+    items = [f"“{i}”" if lang in f.quoted else i for i in f.items(lang)]
+    value = ("<ul class='kb-list'>" + "".join(f"<li>{safe_html(i)}</li>" for i in items) + "</ul>"
+             if f.is_list else f'<div class="kb-passage">{safe_html(f.text(lang))}</div>')
+    links = " · ".join(
+        (f'<a href="{safe_html(src.url)}" target="_blank" rel="noopener noreferrer">{safe_html(src.publisher)}'
+         f'{safe_html(f", {src.year}" if src.year else ", n.d.")}</a>')
+        if src.url.startswith(("https://", "http://")) else safe_html(src.publisher) for src in f.sources)
+    as_of = f' · {safe_html(t("compare.as_of", lang, date=f.as_of))}' if f.as_of else ""
+    return head + value + f'<div class="kb-meta">{safe_html(t("compare.source", lang))}: {links}{as_of}</div>'
+
+
+def render_profiles(comp: Comparison, lang: str) -> None:
+    """The strategy profiles as the first rows: plan, period, vision, pillars, sectors, governance, each sourced."""
+    if not comp.profiles:
+        return
+    st.markdown(f'<div class="kb-theme kb-profile-head">{safe_html(t("compare.profile", lang))}</div>',
+                unsafe_allow_html=True)
+    for row in PROFILE_ROWS:
+        label = FIELDS[row][0 if lang == "es" else 1]
+        st.markdown(f'<div class="kb-field">{safe_html(label)}</div>', unsafe_allow_html=True)
+        for col, jur in zip(st.columns(len(comp.jurisdictions), border=True), comp.jurisdictions):
+            col.markdown(profile_html(comp, jur, row, lang), unsafe_allow_html=True)
+
+
 def render_matrix(comp: Comparison, lang: str) -> None:
-    """One band per theme (its name across the page), one column per jurisdiction under it."""
-    head = st.columns(len(comp.jurisdictions))
-    for col, jur in zip(head, comp.jurisdictions):
-        col.markdown(f"**{safe_html(jurisdictions.label(jur, lang))}**", unsafe_allow_html=True)
+    """The strategy profiles, then one band per theme (its name across the page), one column per jurisdiction."""
+    _header(comp, lang, "cmp_head_matrix")
+    render_profiles(comp, lang)
     for topic in comp.topics:
         st.markdown(f'<div class="kb-theme">{safe_html(topic.label(lang))}</div>', unsafe_allow_html=True)
         row = st.columns(len(comp.jurisdictions), border=True)
         for col, jur in zip(row, comp.jurisdictions):
-            col.markdown(cell_html(comp.cell(topic, jur), lang, topic.query), unsafe_allow_html=True)
+            col.markdown(cell_html(comp.cell(topic, jur), lang), unsafe_allow_html=True)
 
 
 def render_columns(comp: Comparison, lang: str) -> None:
-    cols = st.columns(len(comp.jurisdictions))
-    for col, jur in zip(cols, comp.jurisdictions):
-        with col:
-            st.markdown(f"### {safe_html(jurisdictions.label(jur, lang))}", unsafe_allow_html=True)
-            found = sorted((h for cell in comp.column(jur) for h in cell.hits[:1]), key=lambda h: -h.score)
-            if not found:
-                st.markdown(f'<div class="kb-nothing">{safe_html(t("compare.nothing_at_all", lang))}</div>',
-                            unsafe_allow_html=True)
-            for cell in comp.column(jur):
-                with st.container(border=True):
-                    st.markdown(f"**{safe_html(cell.topic.label(lang))}**", unsafe_allow_html=True)
-                    st.markdown(cell_html(cell, lang, cell.topic.query), unsafe_allow_html=True)
+    """Each jurisdiction's column with the whole passages; one row per theme, so the rows line up across columns."""
+    _header(comp, lang, "cmp_head_columns")
+    render_profiles(comp, lang)
+    for topic in comp.topics:
+        row = st.columns(len(comp.jurisdictions), border=True)
+        for col, jur in zip(row, comp.jurisdictions):
+            col.markdown(f'<div class="kb-cell-theme">{safe_html(topic.label(lang))}</div>'
+                         + cell_html(comp.cell(topic, jur), lang, full=True), unsafe_allow_html=True)
 
 
 if __name__ == "__main__":

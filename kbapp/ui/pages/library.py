@@ -10,12 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from kb import ingest_log
+from kb.messages import translate
 from kb.records import Outcome
 from kbapp.uploads import UploadRejected, save_upload, write_sidecar
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
-from kbapp.ui.i18n import t, ui_lang
+from kbapp.ui.file_server import file_url
+from kbapp.ui.i18n import t, tn, ui_lang
 from kbapp.ui.pages.params import LIBRARY
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 LEVELS = ("", "international", "national", "state", "municipal")
@@ -23,19 +26,27 @@ TYPES = ("", "plan", "policy brief", "case study", "diagnosis", "roadmap", "law"
 
 
 def table(docs: list[dict], lang: str) -> pd.DataFrame:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
     rows = [{
         t("col.title", lang): d.get("title") or Path(d["source"]).stem,
+        t("col.publisher", lang): d.get("publisher") or "",
         t("col.jurisdiction", lang): jurisdictions.label(d.get("jurisdiction") or "", lang),
         t("col.type", lang): t(f"type.{d.get('doc_type')}", lang, default=d.get("doc_type") or ""),
         t("col.year", lang): d.get("source_year") or d.get("year"),
         t("col.summarises", lang): d.get("source_title") or "",
         t("col.language", lang): d.get("language") or "",
         t("col.pages", lang): d.get("page_count") or None,  # Markdown has no pages: blank, not 0
+        t("col.url", lang): d.get("source_url") or d.get("url") or None,
+        t("col.open", lang): file_url(d["doc_id"], d["source"], base=f"/{base}" if base else "") or None,
         t("col.chunks", lang): d.get("chunk_count") or 0,
         t("col.ingested", lang): dt.datetime.fromtimestamp(d["ingested_at"]) if d.get("ingested_at") else None,
         t("col.file", lang): Path(d["source"]).name,
     } for d in docs]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if len(frame):  # a whole number or blank (Streamlit shows a missing float as "None")
+        frame[t("col.pages", lang)] = frame[t("col.pages", lang)].astype("Int64")
+        frame[t("col.year", lang)] = frame[t("col.year", lang)].astype("Int64")
+    return frame
 
 
 def matches(doc: dict, needle: str, lang: str) -> bool:
@@ -55,6 +66,9 @@ def render_documents(kb, lang: str) -> None:
     if shown:
         st.dataframe(table(shown, lang), hide_index=True, width="stretch", key="lib_table",
                      column_config={t("col.title", lang): st.column_config.TextColumn(width=380),
+                                    t("col.url", lang): st.column_config.LinkColumn(width=160),
+                                    t("col.open", lang): st.column_config.LinkColumn(
+                                        display_text=t("col.open", lang), width="small"),
                                     t("col.year", lang): st.column_config.NumberColumn(format="%d"),
                                     t("col.ingested", lang): st.column_config.DatetimeColumn(
                                         format="YYYY-MM-DD HH:mm")})
@@ -68,15 +82,21 @@ def render_report(kb, lang: str) -> None:
     files = report.get("files", [])
     when = dt.datetime.fromtimestamp(report.get("finished_at", 0)).strftime("%Y-%m-%d %H:%M")
     counts = {o.value: sum(1 for f in files if f["outcome"] == o.value) for o in Outcome}
-    st.caption(t("lib.report_summary", lang, when=when, n=len(files), seconds=report.get("seconds", 0),
-                 counts=", ".join(f"{n} {t('outcome.' + k, lang)}" for k, n in counts.items() if n)))
+    st.caption(tn("lib.report_summary", lang, len(files), when=when, seconds=report.get("seconds", 0),
+                  counts=", ".join(f"{n} {tn('outcome.' + k, lang, n)}" for k, n in counts.items() if n)))
+    # A document of the report deleted since (by anyone): said, so the report never reads as the present state.
+    current = {d["doc_id"] for d in kb.documents()}
+    gone = sum(1 for f in files if f.get("doc_id") and f["outcome"] in (Outcome.INGESTED.value, Outcome.UPDATED.value)
+               and f["doc_id"] not in current)
+    if gone:
+        st.caption(tn("lib.report_gone", lang, gone))
     problems = [f for f in files if f["outcome"] in (Outcome.FAILED.value, Outcome.SKIPPED.value) or f["warnings"]]
     if not problems:
         st.success(t("lib.no_problems", lang))
         return
     st.dataframe(pd.DataFrame([{
         t("col.file", lang): Path(f["path"]).name, t("col.outcome", lang): t("outcome." + f["outcome"], lang),
-        t("col.reason", lang): f["reason"] or "; ".join(f["warnings"]),
+        t("col.reason", lang): translate(f["reason"], lang) or "; ".join(translate(w, lang) for w in f["warnings"]),
     } for f in problems]), hide_index=True, width="stretch")
 
 
@@ -98,7 +118,7 @@ def render_upload(kb, lang: str) -> None:
                             format_func=lambda v: t(f"level.{v}", lang, default=v) if v else "—")
         doc_type = f.selectbox(t("filter.type", lang), TYPES, key="up_type",
                                format_func=lambda v: t(f"type.{v}", lang, default=v) if v else "—")
-        language = g.selectbox(t("col.language", lang), ("", "es", "en"), key="up_language",
+        language = g.selectbox(t("col.language", lang), ("", *MAIN_LANGUAGES), key="up_language",
                                format_func=lambda v: v or "auto")
         ocr = st.checkbox(t("upload.ocr", lang), value=kb.config.ocr, help=t("upload.ocr_help", lang), key="up_ocr")
         submitted = st.form_submit_button(t("upload.submit", lang), type="primary", key="up_submit")
@@ -132,16 +152,26 @@ def poll_progress(kb, lang: str) -> None:
     job = ingest_job.current(kb.config.store)
     if job is None or job.finished:
         st.rerun(scope="app")
-    st.progress(job.fraction, text=t("upload.progress", lang, done=job.done, total=job.total, current=job.current,
-                                      seconds=time_since(job.started)))
+    st.progress(job.fraction, text=progress_text(job, lang))
     if job.waiting:
         st.caption(t("upload.waiting", lang, reason=job.waiting))
+
+
+def progress_text(job, lang: str) -> str:
+    """Which file, which stage (reading; N of M passages embedded; storing), how far through the files."""
+    values = dict(current=job.current, n=min(job.done + 1, job.total), total=job.total,
+                  seconds=time_since(job.started), done=job.stage_done, todo=job.stage_total)
+    if job.stage in ("reading", "embedding", "storing"):
+        return t(f"upload.stage.{job.stage}", lang, **values)
+    return t("upload.progress", lang, **values)
 
 
 def render_job(kb, lang: str) -> None:
     job = ingest_job.current(kb.config.store)
     if job is None:
         return
+    if job.finished and job.generation is not None and job.generation != kb.store.manifest.generation():
+        return  # the collection changed since (a delete, another upload): its results no longer describe it
     if not job.finished:
         poll_progress(kb, lang)
         return
@@ -151,9 +181,9 @@ def render_job(kb, lang: str) -> None:
     for f in job.files:
         name = Path(f.path).name
         if f.outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            st.error(t("upload.file_failed", lang, name=name, reason=f.reason))
+            st.error(t("upload.file_failed", lang, name=name, reason=translate(f.reason, lang)))
         else:
-            st.success(t("upload.file_done", lang, name=name, outcome=t("outcome." + f.outcome.value, lang),
+            st.success(t("upload.file_done", lang, name=name, outcome=tn("outcome." + f.outcome.value, lang, 1),
                          chunks=f.chunks))
 
 
@@ -195,9 +225,19 @@ def render_delete(kb, lang: str) -> None:
         st.rerun()
 
 
+@st.fragment(run_every=2.0)
+def watch_collection(kb) -> None:
+    """Every visitor's page follows the collection: when anyone adds or deletes a document, the table, the
+    report, the upload results and the delete list are drawn again."""
+    if kb.store.manifest.generation() != st.session_state.get("_lib_generation"):
+        st.rerun(scope="app")
+
+
 def render() -> None:
     lang = ui_lang()
     kb = knowledge_base()
+    st.session_state["_lib_generation"] = kb.store.manifest.generation()
+    watch_collection(kb)
     state.restore(LIBRARY)
     st.title(t("lib.title", lang))
     if st.session_state.get("_deleted"):

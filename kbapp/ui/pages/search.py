@@ -12,6 +12,7 @@ from kbapp.ui.exports import download_buttons
 from kbapp.ui.highlight import safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import SEARCH
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
@@ -34,15 +35,33 @@ def facets(docs: list[dict]) -> dict:
     }
 
 
-DEFAULT_K = 10
+K_RANGE = (3, 30)  # the slider's range
+
+
+def default_k(kb) -> int:
+    """KB_K, inside the slider's range."""
+    return min(max(kb.config.k, K_RANGE[0]), K_RANGE[1])
+
+
+YEARS_BACK = 10  # a collection from one year still gets a range to choose from: that year and the ten before
+
+
+def year_bounds(years: tuple[int, int], chosen=None) -> tuple[int, int]:
+    """The year slider's ends: the collection's years, widened to hold a range asked for in the URL
+    (``?years=2020-2024`` is applied as asked, never dropped), and never a single year."""
+    lo, hi = years
+    if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and all(isinstance(y, int) for y in chosen) \
+            and 1000 <= chosen[0] <= chosen[1] <= 2999:
+        lo, hi = min(lo, chosen[0]), max(hi, chosen[1])
+    return (hi - YEARS_BACK, hi) if lo == hi else (lo, hi)
 
 
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
     f = facets(kb.documents())
-    defaults = {"k": DEFAULT_K}
+    defaults = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
-    languages = sorted(set(kb.searcher.languages()) | {"es", "en"})
+    languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
     for key, options in (("f_lang", languages), ("f_states", states), ("f_countries", countries),
                          ("f_level", f["levels"]), ("f_type", f["types"])):
         state.valid(key, options)
@@ -60,16 +79,18 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     sb.multiselect(t("filter.type", lang), f["types"], key="f_type", placeholder=t("any", lang),
                    format_func=lambda v: t(f"type.{v}", lang, default=v))
     year_range = None
-    if f["years"] and f["years"][0] < f["years"][1]:
-        lo, hi = f["years"]
+    if f["years"]:
+        lo, hi = year_bounds(f["years"], st.session_state.get("f_years"))
         defaults["f_years"] = (lo, hi)
         chosen = st.session_state.get("f_years")
-        if not (isinstance(chosen, tuple) and lo <= chosen[0] <= chosen[1] <= hi):
+        if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2 and lo <= chosen[0] <= chosen[1] <= hi):
             st.session_state["f_years"] = (lo, hi)
+        else:
+            st.session_state["f_years"] = tuple(chosen)
         year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
-    sb.slider(t("filter.k", lang), 3, 30, key="k")
+    sb.slider(t("filter.k", lang), *K_RANGE, key="k")
     return make_filters(language=st.session_state.get("f_lang"),
                         jurisdiction=list(st.session_state.get("f_states") or [])
                         + list(st.session_state.get("f_countries") or []),
@@ -78,19 +99,17 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
 
 
 def run_search(kb, query: str, k: int, filters: Filters):
-    """(answer or None, hits), kept in session state so reruns (a click on a checkbox) do not search again."""
+    """(answer or None, hits, nothing relevant), kept in session state so reruns (a click on a checkbox) do not
+    search again. When the collection has nothing that answers the query, no answer is quoted."""
     key = (query, k, filters, kb.store.manifest.generation())
     cached = st.session_state.get("_search")
     if cached and cached[0] == key:
-        return cached[1], cached[2]
-    answer = None
-    if hasattr(kb, "answer"):
-        answer = kb.answer(query, k, filters=filters)
-        hits = list(answer.hits)
-    else:
-        hits = kb.search(query, k, filters=filters)
-    st.session_state["_search"] = (key, answer, hits)
-    return answer, hits
+        return cached[1:]
+    result = kb.search_result(query, k, filters=filters)
+    hits, nothing = list(result.hits), result.nothing_relevant
+    answer = kb.answer(query, k, filters=filters, hits=hits) if not nothing else None
+    st.session_state["_search"] = (key, answer, hits, nothing)
+    return answer, hits, nothing
 
 
 def answer_html(answer, lang: str) -> str:
@@ -101,20 +120,16 @@ def answer_html(answer, lang: str) -> str:
 
 
 def glossary_terms(kb, query: str) -> list[str]:
-    glossary = getattr(kb, "glossary", None)
-    if glossary is None:
+    if kb.glossary is None:
         return []
-    try:
-        return [phrase for _lang, phrase in glossary.expand(query)]
-    except Exception:  # highlighting is a nicety: a glossary problem must not break the results
-        return []
+    return [phrase for _lang, phrase in kb.glossary.expand(query)]
 
 
 def render() -> None:
     lang = ui_lang()
     kb = knowledge_base()
     state.restore(SEARCH)
-    st.session_state.setdefault("k", DEFAULT_K)
+    st.session_state.setdefault("k", default_k(kb))
     filters, defaults = sidebar_filters(kb, lang)
     st.title(t("search.title", lang))
     query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang),
@@ -129,16 +144,20 @@ def render() -> None:
             st.markdown(t("collection.notes", lang, n=notes))
         return
     try:
-        answer, hits = run_search(kb, query, int(st.session_state["k"]), filters)
+        answer, hits, nothing = run_search(kb, query, int(st.session_state["k"]), filters)
     except QueryError as exc:  # a query restored from a link can be longer than the box allows
         st.error(t("search.error", lang, reason=str(exc)))
         return
     if not hits:
         st.warning(t("search.none", lang))
         return
-    if answer is not None and answer.sentences:
-        st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
-    st.caption(t("search.count", lang, n=len(hits)))
+    if nothing:
+        st.warning(t("search.nothing", lang))
+        st.subheader(t("search.nearest", lang))
+    else:
+        if answer is not None and answer.sentences:
+            st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
+        st.caption(t("search.count", lang, n=len(hits)))
     extra = glossary_terms(kb, query)
     for hit in hits:
         cards.render(hit, query, lang, select_key=f"sel_{hit.chunk.chunk_id}", extra_terms=extra)

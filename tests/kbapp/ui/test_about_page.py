@@ -11,7 +11,8 @@ def test_statistics_model_store_and_citation(kb_small, monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     stats = kb_small.stats()
     assert metrics["Documents"] == str(stats.documents) and metrics["Passages"] == str(stats.chunks)
-    assert len(at.get("vega_lite_chart")) == 3  # by language, jurisdiction and type
+    # By language, jurisdiction and type: documents and passages each on a chart (an axis) of its own.
+    assert len(at.get("vega_lite_chart")) == 3 * 2
     frames = [d.value for d in at.dataframe]
     by_language = frames[0]
     assert by_language.loc["Spanish", "Passages"] == stats.languages["es"]
@@ -27,3 +28,4 @@ def test_about_in_spanish(kb_small, monkeypatch):
     at = open_app(kb_small.config.store, monkeypatch, page="about", lang="es")
     assert at.title[0].value == "Acerca de policy-kb"
     assert {"Documentos", "Pasajes"} <= {m.label for m in at.metric}
+    assert any(c.value.startswith("policy-kb: base de conocimiento bilingüe") for c in at.code)  # how to cite

@@ -41,3 +41,18 @@ def test_needs_two_jurisdictions(kb_small, monkeypatch):
     at = open_app(kb_small.config.store, monkeypatch, page="compare")
     at.multiselect(key="cmp_jur").set_value(["MX"]).run()
     assert any("at least two" in i.value for i in at.info)
+
+
+def test_profiles_are_the_first_rows_and_cells_quote_their_sentences(kb_starter, monkeypatch):
+    at = open_app(kb_starter.config.store, monkeypatch, page="compare",
+                  params={"cj": ["MX-TAB", "MX-QUE", "SG"], "themes": ["skills", "investment"]})
+    assert not at.exception, at.exception
+    html = all_markdown(at)
+    profile = html.index("Strategy profile")
+    assert profile < html.index("Skills and quality jobs")  # the profile rows come first
+    for label in ("Strategy or plan", "Pillars or axes", "Priority sectors", "Governance body"):
+        assert label in html
+    assert "Source" in html and 'href="https' in html  # every filled field names its source (linked)
+    assert "UNAQ" in html and "Economic Development Board" in html  # Skills × Querétaro, Investment × Singapore
+    assert 'class="kb-say"' in html and "<details" in html  # the sentences, and the whole passage one click away
+    assert html.count('class="kb-cell-jur"') >= 3 * 2  # each cell names its jurisdiction (shown on narrow screens)

@@ -2,7 +2,7 @@
 
 import re
 
-from kbapp.ui.highlight import fold, highlight, query_terms, safe_html
+from kbapp.ui.highlight import highlight, query_terms, safe_html
 
 HOSTILE = ("<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://e/x.png) "
            "$x^2$ :red[rojo] :tada: **bold** <a href=\"javascript:alert(2)\">a</a>\n\nafter a blank line # heading")
@@ -32,11 +32,6 @@ def test_glossary_phrases_bridge_languages():
 
 def test_stopwords_and_short_words_are_not_marked():
     assert query_terms("what is the plan de la") == ["plan"]
-
-
-def test_fold_keeps_positions():
-    text = "Ñandú İstanbul ﬁnanzas Straße"
-    assert len(fold(text)) == len(text)
 
 
 def test_excerpt_keeps_the_window_with_the_query_terms():

@@ -20,3 +20,8 @@ def test_states_are_grouped_apart_and_labelled_with_their_country():
     assert states == ["MX-NLE", "MX-QUE", "MX-TAB"]
     assert others == ["INT", "MX", "SG"]
     assert label("MX-TAB", "en") == "Tabasco (MX)" and label("SG", "en") == "Singapore"
+
+
+def test_the_state_of_mexico_cannot_be_taken_for_the_country():
+    assert name("MX-MEX", "es") == "Estado de México" and name("MX-MEX", "en") == "State of Mexico"
+    assert name("MX-MEX", "es") != name("MX", "es") and name("MX-CMX", "en") == "Mexico City"
