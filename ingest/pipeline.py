@@ -130,7 +130,7 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
             page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
             title=meta.title, publisher=meta.publisher, year=meta.content_year, jurisdiction=meta.jurisdiction,
             level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url, doc_year=meta.year,
-            summarises=meta.summarises,
+            summarises=meta.summarises, source_url=meta.source_url,
         ))
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)

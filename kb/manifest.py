@@ -41,7 +41,7 @@ _ADDED_DOC_COLUMNS = {"source_title": "TEXT", "source_publisher": "TEXT", "sourc
 # document's own), ``doc_year`` the document's own.
 _CHUNK_DOC_FIELDS = ("d.title, d.publisher, COALESCE(d.source_year, d.year) AS year, d.year AS doc_year, "
                      "d.jurisdiction, d.level, d.doc_type, d.source, d.url, d.source_title, d.source_publisher, "
-                     "d.source_year")
+                     "d.source_year, d.source_url")
 
 
 class Manifest:
@@ -231,4 +231,5 @@ def _chunk_row(r: sqlite3.Row) -> Chunk:
         publisher=r["publisher"] or "", year=r["year"], jurisdiction=r["jurisdiction"] or "", level=r["level"] or "",
         doc_type=r["doc_type"] or "", source=r["source"] or "", url=r["url"] or "", doc_year=r["doc_year"],
         summarises=summary_of(r["source_title"] or "", r["source_publisher"] or "", r["source_year"]),
+        source_url=r["source_url"] or "",
     )

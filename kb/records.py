@@ -102,9 +102,11 @@ class Chunk:
     url: str = ""
     # ``year`` above is the content year (the summarised document's, for a research note) so that filters and
     # cards use it; ``doc_year`` is the document's own year, which its citation gives. ``summarises`` names the
-    # primary document a note summarises ("" otherwise). Neither is stored with the vectors.
+    # primary document a note summarises ("" otherwise), ``source_url`` where that document can be opened. None of
+    # them is stored with the vectors.
     doc_year: int | None = None
     summarises: str = ""
+    source_url: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """chromadb metadata: scalar values only, unknown fields left out (never stored as fake values)."""
@@ -177,6 +179,7 @@ class Citation:
     jurisdiction: str = ""
     language: str = ""
     summarises: str = ""  # "Title, Publisher, Year" of the primary document a research note summarises
+    source_url: str = ""  # where that primary document can be opened ("" when no public copy was found)
 
     @property
     def pages(self) -> str:
