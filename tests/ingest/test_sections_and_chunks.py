@@ -71,3 +71,27 @@ def test_pdf_headings_found_by_shape():
                    "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
     blocks = page_blocks([page])
     assert [(b.section, b.page) for b in blocks] == [("1. Diagnóstico regional", 4), ("Sectores prioritarios", 4)]
+
+
+def test_a_title_block_is_its_own_passage_and_the_first_heading_stays_a_heading():
+    body = ("The plan was presented in 2024 and sets out a twenty-year vision for the industry of the state, with "
+            "four pillars, four strategic projects and four priority sectors chosen after a diagnosis of its firms.")
+    page = Page(1, "\n".join([
+        "Strategic Plan for the Industrial Development",
+        "of Tabasco 2024-2044: vision and pillars",
+        "policy-kb team · MX-TAB · 2026",
+        "Summary",
+        *[body[i:i + 90] for i in range(0, len(body), 90)],
+    ]))
+    blocks = page_blocks([page])
+    assert blocks[0].kind == "title" and blocks[0].text.startswith("Strategic Plan") and "Summary" not in blocks[0].text
+    assert blocks[1].section == "Summary" and blocks[1].text.startswith("The plan was presented")
+    passages = chunk_blocks(blocks, ChunkSettings(60, 90, 12), language="en")
+    assert passages[0].kind == "title" and "2026" in passages[0].text
+    assert passages[1].kind == "" and passages[1].text.startswith("The plan")
+
+
+def test_a_page_that_starts_with_prose_has_no_title_block():
+    text = ("La estrategia portuaria busca ampliar la capacidad logística del puerto para atender a la agroindustria.\n"
+            "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas del estado.\n")
+    assert [b.kind for b in page_blocks([Page(1, text)])] == [""]
