@@ -52,6 +52,12 @@ class Prepared:
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
     unread_images: int = 0  # image-only pages left unread (OCR off or unavailable)
 
+    @property
+    def dense_texts(self) -> list[str]:
+        """What reaches the model: the embed texts of content passages only. Title blocks, tables of contents,
+        reference lists and indexes are never searched densely (they stay in the lexical index, when asked for)."""
+        return [t for t, c in zip(self.embed_texts, self.chunks) if c.kind == CONTENT]
+
 
 def discover(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Files to ingest: named files as given; folders searched recursively, leaving out hidden and ``_`` folders,

@@ -22,7 +22,7 @@ from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor
 from kb.records import ALL_KINDS, FileReport, Filters, Hit, IngestReport, SearchResult
-from kb.search import Searcher, SearchTrace
+from kb.search import QueryError, Searcher, SearchTrace
 from kb.store import Store
 
 
@@ -54,7 +54,7 @@ def kinds_filter(kind: Any) -> tuple[str, ...]:
         return ALL_KINDS
     unknown = [k for k in wanted if k not in ALL_KINDS]
     if unknown:
-        raise ValueError(f"unknown passage kind {', '.join(unknown)}: use {', '.join(ALL_KINDS)} or all")
+        raise QueryError(f"unknown passage kind {', '.join(unknown)}: use {', '.join(ALL_KINDS)} or all")
     return wanted
 
 
