@@ -34,7 +34,7 @@ _CITE_MARK = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.|\bno\.\s*\d|\bnúm\.|\bn\.º|\beds?\.|\(eds?\.?\)|\bed\.\b|\bdoi\b|\bisbn\b|\bissn\b"
     r"|\bpress\b|\bpublishing\b|\bpublications?\b|\beditorial\b|\bediciones\b|\bjournal\b|\brevista\b"
     r"|\bworking papers?\b|\bdocumentos? de trabajo\b|\bseries?\b|\bserie\b|\bretrieved\b|\bconsultado\b"
-    r"|\brecuperado de\b|\bdisponible en\b|\bavailable at\b|\bofficial website\b|\bsitio (?:web )?oficial\b",
+    r"|\bs\.\s?f\.|\bn\.d\.|\brecuperado de\b|\bdisponible en\b|\bavailable at\b|\bofficial website\b|\bsitio (?:web )?oficial\b",
     re.I)
 _NAME_INITIAL = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñü'-]+,\s+(?:[A-ZÁÉÍÓÚÑ]\.\s*){1,3}")  # "Rivas, G." / "Smith, J. A."
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}|·{4,}")
@@ -107,6 +107,8 @@ def shape(text: str) -> Shape:
 REF_DENSITY = 7.0  # citation marks per 100 words …
 REF_FUNCTION_MAX = 0.30  # … with few function words
 REF_DENSITY_STRONG = 22.0  # so many marks that the function words do not matter (entries with long titles)
+LINK_LIST_URLS = 3  # at least this many links, at LINK_LIST_DENSITY per 100 words or more: a list of sources
+LINK_LIST_DENSITY = 3.0  # (news headlines as entries have as many function words as prose; their links give them away)
 TOC_LEADERS = 3
 TOC_LEADER_DENSITY = 3.0  # leaders per 100 words: a TOC has one every few words, a form or a law's "......" gaps a few
 TOC_ENTRIES = 12.0
@@ -132,6 +134,9 @@ def classify(text: str, *, first: bool = False) -> str:
     if first and s.words <= TITLE_MAX_WORDS and s.full_stops <= 1 and s.capital_share >= 0.4:
         return TITLE  # before references: a title's years ("2024-2044") are not citations
     entries = s.full_stops + round(s.url_density * s.words / 100)  # a list has several: each ends or links
+    urls = round(s.url_density * s.words / 100)
+    if urls >= LINK_LIST_URLS and s.url_density >= LINK_LIST_DENSITY:
+        return REFERENCES
     if entries >= 2 and ((s.words >= STRONG_MIN_WORDS and s.citation_density >= REF_DENSITY_STRONG) or (
             s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY and s.function_share <= REF_FUNCTION_MAX)):
         return REFERENCES

@@ -90,7 +90,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
     counts = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome if report.count(o))
     typer.echo(f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
                f"{report.reused} reused" + (f" ({report.seeded} shipped vectors added to the cache)"
-                                            if report.seeded else "") + f", {report.seconds:.1f} s")
+                                            if report.seeded else "")
+               + (f", {report.not_embedded} not embedded (title blocks, contents, references, indexes)"
+                  if report.not_embedded else "") + f", {report.seconds:.1f} s")
     raise typer.Exit(0 if report.ok else 1)
 
 
