@@ -26,7 +26,7 @@ import numpy as np
 
 from kb import text as _text
 from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
-from kb.passage_kind import REFERENCES, classify, is_content, shape
+from kb.passage_kind import REFERENCES, is_content, kind_of, shape
 from kb.records import Hit
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
@@ -37,12 +37,13 @@ SAME_SENTENCE_JACCARD = 0.6  # two passages that say the same thing with a word 
 METHODS = ("semantic", "lexical", "dense")
 # The semantic scorer: similarity + LEXICAL_WEIGHT × word coverage + SEMANTIC_RANK_BONUS / rank (+ SAME_LANGUAGE
 # when the sentence is in the question's language). Chosen on the dev half of the passage evaluation (README).
-LEXICAL_WEIGHT = 0.0
-SEMANTIC_RANK_BONUS = 0.1
+LEXICAL_WEIGHT = 0.2
+SEMANTIC_RANK_BONUS = 0.2
 SAME_LANGUAGE = 0.0
 SEMANTIC_FLOOR = 0.5  # relative to the best sentence's score: further ones are off the point
 SEMANTIC_MIN = 0.2  # below this similarity a sentence is not about the question at all (unrelated text: ~0.0–0.15)
-TWIN_SIMILARITY = 0.75  # USE similarity of a sentence and its translation (measured 0.8 on a Polos pair)
+TWIN_SIMILARITY = 0.7  # USE similarity of a sentence and its translation: 0.73–0.85 on Polos pairs, 0.4–0.5 for
+# two different sentences on the same topic
 TWIN_MARGIN = 0.08  # how much lower a same-language twin may score and still take the other's place
 
 
@@ -86,9 +87,10 @@ _URL = re.compile(r"https?://|www\.", re.I)
 CITATION_SENTENCE = 15.0  # citation marks per 100 words (kb/passage_kind.py) that make one sentence a reference entry
 
 
+@lru_cache(maxsize=65536)
 def quotable(sentence: str) -> bool:
     """Whether a sentence can stand in an answer: prose of a readable length, not a heading, title line, list stub
-    or reference entry (told by shape, in either language)."""
+    or reference entry (told by shape, in either language). Cached: the same sentences recur across questions."""
     n = len(sentence.split())
     if not (MIN_WORDS <= n <= MAX_WORDS) or _URL.search(sentence):
         return False
@@ -101,7 +103,7 @@ def quotable(sentence: str) -> bool:
         return False  # Title Case: a heading or a work's title cut out of a reference entry
     if s.citation_density >= CITATION_SENTENCE and (s.function_share <= 0.35 or s.citation_density >= 30):
         return False  # one reference entry: names with initials, years, journal and page marks
-    return classify(sentence) != REFERENCES
+    return kind_of(s) != REFERENCES
 
 
 def candidates(hits: Sequence[Hit], max_hits: int) -> list[_Candidate]:
@@ -213,16 +215,20 @@ def extract_answer(query: str, hits: Sequence[Hit], *, glossary=None, embedder=N
     order = sorted(range(len(cands)), key=lambda i: (-total[i], cands[i].ref))
     if vecs:
         order = prefer_question_language(order, cands, total, vecs[0], guess_language(query))
-    ranked = [(cands[i], scores[i], total[i]) for i in order]
     best = max(total, default=0.0) if method == "semantic" else max(scores, default=0.0)
     chosen: list[AnswerSentence] = []
     kept: list[frozenset] = []
-    for c, s, tot in ranked:
+    kept_idx: list[int] = []
+    for i in order:
+        c, s, tot = cands[i], scores[i], total[i]
         if len(chosen) >= max_sentences or s <= minimum or (tot if method == "semantic" else s) < floor * best:
             continue
         words = frozenset(fingerprint(c.text).split())
         if any(len(words & k) / len(words | k) >= SAME_SENTENCE_JACCARD for k in kept):
             continue
+        if vecs and any(float(vecs[0][i] @ vecs[0][j]) >= TWIN_SIMILARITY for j in kept_idx):
+            continue  # the same sentence in the other language (the bilingual notes and profiles): quote it once
         kept.append(words)
+        kept_idx.append(i)
         chosen.append(AnswerSentence(c.text, c.ref, tot))
     return Answer(query, chosen, list(hits), method)

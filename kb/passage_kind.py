@@ -121,7 +121,11 @@ TITLE_MAX_WORDS = 45
 
 def classify(text: str, *, first: bool = False) -> str:
     """The kind of one passage. ``first``: the passage opens the document (where title blocks are)."""
-    s = shape(text)
+    return kind_of(shape(text), first=first)
+
+
+def kind_of(s: Shape, *, first: bool = False) -> str:
+    """The kind of a passage whose shape is ``s``."""
     if s.words == 0:
         return CONTENT
     if s.leader_count >= TOC_LEADERS and 100 * s.leader_count / s.words >= TOC_LEADER_DENSITY:
