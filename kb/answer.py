@@ -84,6 +84,9 @@ class _Candidate:
 
 
 _URL = re.compile(r"https?://|www\.", re.I)
+_QUOTED_TITLE = re.compile(r'^\s*["“«][^"”»]+["”»]\s*[.,;:]?\s*$')
+_CITED_AUTHOR = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ][\w'’-]+,\s+(?:[A-ZÁÉÍÓÚÑ]\.\s?){1,3}")
+_DATED_END = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\)?\.?\s*$")
 CITATION_SENTENCE = 15.0  # citation marks per 100 words (kb/passage_kind.py) that make one sentence a reference entry
 
 
@@ -101,6 +104,8 @@ def quotable(sentence: str) -> bool:
         return False  # a heading or a capitalised list stub
     if n <= 12 and s.capital_share >= 0.6:
         return False  # Title Case: a heading or a work's title cut out of a reference entry
+    if _QUOTED_TITLE.match(sentence) or _CITED_AUTHOR.match(sentence) or (n <= 12 and _DATED_END.search(sentence)):
+        return False  # a quoted title, "Surname, I. …", "Publisher, 15 de octubre de 2024.": pieces of references
     if s.citation_density >= CITATION_SENTENCE and (s.function_share <= 0.35 or s.citation_density >= 30):
         return False  # one reference entry: names with initials, years, journal and page marks
     return kind_of(s) != REFERENCES

@@ -106,6 +106,8 @@ def shape(text: str) -> Shape:
 # "(OECD, 2007)" and "(Rivas, 2012)" has ~4 marks per 100 words and ~40 % function words.
 REF_DENSITY = 7.0  # citation marks per 100 words …
 REF_FUNCTION_MAX = 0.30  # … with few function words
+REF_DENSITY_HIGH = 11.0  # denser still: entries with long titles in sentence case ("Cómo hacer que el nearshoring…")
+REF_FUNCTION_HIGH = 0.35  # may have nearly as many function words as prose (~40 %)
 REF_DENSITY_STRONG = 22.0  # so many marks that the function words do not matter (entries with long titles)
 LINK_LIST_URLS = 3  # at least this many links, at LINK_LIST_DENSITY per 100 words or more: a list of sources
 LINK_LIST_DENSITY = 3.0  # (news headlines as entries have as many function words as prose; their links give them away)
@@ -142,7 +144,9 @@ def kind_of(s: Shape, *, first: bool = False) -> str:
     if urls >= LINK_LIST_URLS and s.url_density >= LINK_LIST_DENSITY:
         return REFERENCES
     if entries >= 2 and ((s.words >= STRONG_MIN_WORDS and s.citation_density >= REF_DENSITY_STRONG) or (
-            s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY and s.function_share <= REF_FUNCTION_MAX)):
+            s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY and s.function_share <= REF_FUNCTION_MAX) or (
+            s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY_HIGH
+            and s.function_share <= REF_FUNCTION_HIGH)):
         return REFERENCES
     return CONTENT
 

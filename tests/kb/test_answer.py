@@ -146,3 +146,8 @@ def test_quotable_by_shape():
                         "Economic Growth, 12(1), 1-25.")
     assert not quotable("Secretaría de Economía. Portal oficial. https://www.gob.mx/se")
     assert not quotable("Desarrollo de proveedores")
+    assert not quotable('"UNIDO to advise Mexican state Tabasco on industrial policy".')
+    assert not quotable('Castañeda-Navarrete, J. y Aranda-Aranda, D. "Making nearshoring work for Mexico: the role of '
+                        'industrial innovation policy".')
+    assert not quotable("Cambridge Industrial Innovation Policy, 15 de octubre de 2024.")
+    assert quotable("The plan was presented in 2024 by the state government and UNIDO.")
