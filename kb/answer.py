@@ -18,6 +18,7 @@ entry. Three scorers:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence

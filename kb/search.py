@@ -214,8 +214,14 @@ class Searcher:
         bias = self.config.language_bias
         new = [cid for cid, _, _ in found if cid not in scores]
         vectors = self.store.vectors.vectors(new) if new else {}
+        # Non-content passages (reference lists, title blocks…, searched only when asked for) have no vector: they
+        # start from the lowest score of the passages that have one and are ordered by their BM25 bonus.
+        floor = min(scores.values(), default=0.0)
         for cid, _, lang in found:
-            if cid in scores or cid not in vectors:
+            if cid in scores:
+                continue
+            if cid not in vectors:
+                scores[cid], found_by[cid] = floor, []
                 continue
             vec = vectors[cid]
             similarity[cid] = float(np.dot(qvec, vec))
