@@ -25,6 +25,7 @@ class Passage:
     page_start: int
     page_end: int
     section: str
+    kind: str = ""  # "title" for a title block (ingest/sections.py); else told later from the text
 
 
 @dataclass
@@ -32,6 +33,7 @@ class _Sentence:
     text: str
     page: int
     section: str
+    kind: str = ""
     language: str = ""  # "" when its function words do not say (ingest.switches)
 
     @property
@@ -47,12 +49,14 @@ def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sent
             # A "sentence" longer than a chunk (tables, run-on legal text) is cut into windows.
             lang = sentence_language(sentence)
             for start in range(0, len(words), max_words):
-                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section, lang))
+                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section,
+                                     block.kind, lang))
     return out
 
 
 def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "en") -> list[Passage]:
-    """Pack sentences into passages; a new section starts a new passage; neighbours overlap by a sentence or so."""
+    """Pack sentences into passages; a new section (or a title block's end) starts a new passage; neighbours overlap
+    by a sentence or so."""
     passages: list[Passage] = []
     current: list[_Sentence] = []
     fresh = 0  # sentences in ``current`` that no passage holds yet (the rest is carried overlap)
@@ -63,7 +67,7 @@ def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "
             passages.append(Passage(
                 text=" ".join(s.text for s in current),
                 page_start=min(s.page for s in current), page_end=max(s.page for s in current),
-                section=current[-1].section,
+                section=current[-1].section, kind=current[-1].kind,
             ))
         tail: list[_Sentence] = []
         if carry:
@@ -75,7 +79,7 @@ def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "
 
     current_language = ""  # of the passage being filled, from its sentences that tell
     for sentence in _sentences(blocks, language, settings.max_words):
-        if current and sentence.section != current[-1].section:
+        if current and (sentence.section, sentence.kind) != (current[-1].section, current[-1].kind):
             flush(carry=False)
         elif current and sentence.language and current_language and sentence.language != current_language:
             # The text changes language: a new passage, so each passage keeps one language (and its label).

@@ -24,13 +24,15 @@ from ingest.sections import markdown_blocks, page_blocks
 from ingest import shipped_vectors
 from kb import steps
 from kb.messages import message
+from kb.passage_kind import CONTENT, TITLE, classify
 from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 from kb.text import MAIN_LANGUAGES
 
 # Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language
-# takes its document's as prior, headings, header/footer remover, language switches, garbage text, #14).
-PIPELINE_VERSION = "7"
+# takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
+# language switches, garbage text, #14).
+PIPELINE_VERSION = "9"
 
 
 class IngestLocked(StoreLocked):
@@ -39,7 +41,7 @@ class IngestLocked(StoreLocked):
 
 @dataclass
 class Prepared:
-    """A document ready to store: its chunks and the text each is embedded with."""
+    """A document ready to store: its chunks and the text each is embedded with (only content passages are)."""
 
     doc_id: str
     meta: DocumentMeta
@@ -50,6 +52,12 @@ class Prepared:
     warnings: list[str]
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR
     unread_images: int = 0  # image-only pages left unread (OCR off or unavailable)
+
+    @property
+    def dense_texts(self) -> list[str]:
+        """What reaches the model: the embed texts of content passages only. Title blocks, tables of contents,
+        reference lists and indexes are never searched densely (they stay in the lexical index, when asked for)."""
+        return [t for t, c in zip(self.embed_texts, self.chunks) if c.kind == CONTENT]
 
 
 def discover(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
@@ -123,24 +131,38 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError(message("doc.empty_after_cleaning"))
-    doc_language = meta.language or document_language(full_text)
+    # The document's language comes from its content: a title block or a reference list in another language
+    # (a Spanish note citing English sources) must not decide it. A first guess chunks the text; the guess is then
+    # checked on the content passages, and the text re-chunked in the rare case it changes.
+    body = " ".join(b.text for b in blocks if b.kind != TITLE) or full_text
+    doc_language = meta.language or document_language(body)
+    passages = chunk_blocks(blocks, chunking, language=doc_language)
+    kinds = passage_kinds(passages)
+    if not meta.language:
+        content = " ".join(p.text for p, k in zip(passages, kinds) if k == CONTENT)
+        checked = (document_language(content) or doc_language) if content else doc_language
+        if checked != doc_language:
+            doc_language = checked
+            passages = chunk_blocks(blocks, chunking, language=doc_language)
+            kinds = passage_kinds(passages)
     meta.language = doc_language
     if not doc_language:
         warnings.append(message("warn.language_unknown"))
     elif doc_language not in MAIN_LANGUAGES:
         # Kept and searchable (the "other languages" leg), never dropped: the user decides what it is worth.
         warnings.append(message("warn.language_other", language=doc_language))
-    passages = chunk_blocks(blocks, chunking, language=doc_language)
     chunks: list[Chunk] = []
     texts: list[str] = []
-    for ordinal, p in enumerate(passages):
-        lang = passage_language(p.text, doc_language, min_words=min_lang_words)
+    for ordinal, (p, kind) in enumerate(zip(passages, kinds)):
+        # A reference list or a title block takes the document's language: its own (the cited works', a title's
+        # few words) says nothing about the document and mis-tagged such passages in results.
+        lang = passage_language(p.text, doc_language, min_words=min_lang_words) if kind == CONTENT else doc_language
         chunks.append(Chunk(
             chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
-            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang,
+            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang, kind=kind,
             title=meta.title, publisher=meta.publisher, year=meta.content_year, jurisdiction=meta.jurisdiction,
             level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url, doc_year=meta.year,
-            summarises=meta.summarises,
+            summarises=meta.summarises, source_url=meta.source_url,
         ))
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)
@@ -198,6 +220,11 @@ def is_current(stored: str, base: str, ocr: OcrSettings | None) -> bool:
     if stored == base or stored.startswith(f"{base}|ocr:"):
         return True  # an OCR'd document stays as it is when OCR is off: its text is still the best we have
     return stored == f"{base}|images-unread" and ocr is None
+
+
+def passage_kinds(passages) -> list[str]:
+    """Each passage's kind: a title block as the layout marked it, the rest from the shape of its text."""
+    return [p.kind or classify(p.text, first=i == 0) for i, p in enumerate(passages)]
 
 
 def version_tag(settings: str) -> str:
@@ -340,11 +367,13 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         stage("reading")
         prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
                            extractor=extractor, version=version_tag(settings), ocr=ocr, structurer=structurer)
-        vectors, embedded = embed_with_cache(kb, prepared.embed_texts, kb.config.embed_batch,
+        dense = prepared.dense_texts
+        vectors, embedded = embed_with_cache(kb, dense, kb.config.embed_batch,
                                              on_batch=lambda done, total: stage("embedding", done, total))
         stage("storing", len(prepared.chunks), len(prepared.chunks))
         report.embedded += embedded
-        report.reused += len(prepared.chunks) - embedded
+        report.reused += len(dense) - embedded
+        report.not_embedded += len(prepared.chunks) - len(dense)
         kb.store.put_document(doc_id=doc_id, source=str(path), meta=prepared.meta, chunks=prepared.chunks,
                               vectors=vectors, page_count=prepared.page_count, empty_pages=prepared.empty_pages,
                               file_size=size, settings=stored_settings(settings, prepared, ocr))

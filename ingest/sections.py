@@ -63,17 +63,56 @@ def _as_sentence(text: str) -> str:
     return text if not text or text.endswith(_TERMINAL) else text + "."
 
 
+TITLE_MAX_LINES = 10  # a title block (title, subtitle, authors, date, report type) is a handful of short lines
+
+
+def title_block(lines: list[str], typical: float) -> int:
+    """How many of the first page's leading lines form its title block: the run of short, unpunctuated lines above
+    the first line of body text, less its last line when that is a heading ("Summary", "Introducción") that governs
+    the body. 0 when there is none (the page starts with prose, or the run is one line: a plain heading).
+    Without this, the title, the authors and the first heading ran into the first passage and were quoted as the
+    first sentence of answers ("… of Tabasco 2024-2044: vision and pillars policy-kb team · MX-TAB · 2026 Summary")."""
+    run = 0
+    for line in lines[:TITLE_MAX_LINES + 1]:
+        text = line.strip()
+        if _mostly_capitals(text) and len(text.split()) <= 14:
+            run += 1  # capitals: a title line however wide (narrow pages make every line look long)
+            continue
+        if len(text) > 0.75 * typical or text.endswith((".", "!", "?", ";")) and len(text.split()) > 8:
+            break
+        run += 1
+    if run == len(lines) or run > TITLE_MAX_LINES or run < 2:
+        return 0  # all short lines (a slide, a form), too long a run (a list), or a lone heading
+    last = lines[run - 1].strip()
+    if len(last.split()) <= 8 and (last[:1].isupper() or _NUMBERED_HEADING.match(last)):
+        run -= 1  # the heading of the first body paragraph stays a heading
+    return run if run >= 2 else 0
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
     """Blocks of PDF or plain-text pages; headings found by their shape (short, unpunctuated, capitalised lines).
     Headings stacked with no text between them ("TÍTULO PRIMERO" / "Disposiciones Preliminares" / "Capítulo
-    Único") make one label, and a heading wrapped onto a second line is joined again."""
+    Único") make one label, and a heading wrapped onto a second line is joined again. The first page's title block,
+    if any, is a block of its own marked ``kind="title"``."""
     blocks: list[Block] = []
     section = initial_section
     stacked = False  # the last line was a heading: another one adds to the label instead of replacing it
+    first_page = True
     for page in pages:
         lines = [l for l in page.text.split("\n") if l.strip()]
         long_lines = [len(l) for l in lines if len(l) > 40]
         typical = statistics.median(long_lines) if long_lines else 80
+        if first_page and lines:
+            first_page = False
+            n = title_block(lines, typical)
+            if n:
+                blocks.append(Block(page.number, section, " ".join(l.strip() for l in lines[:n]), kind="title"))
+                lines = lines[n:]
         buf: list[str] = []
         prev = ""
         in_item = False

@@ -13,7 +13,7 @@ from ingest.sandbox import Extractor
 
 
 def collection_texts(kb, folder: Path) -> list[str]:
-    """The exact texts ``kb ingest`` would embed for every document of ``folder``."""
+    """The exact texts ``kb ingest`` would embed for every document of ``folder`` (content passages only)."""
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     version = version_tag(settings_key(kb, chunking))
@@ -27,7 +27,7 @@ def collection_texts(kb, folder: Path) -> list[str]:
             except IngestError as exc:
                 print(f"  skipped {path.name}: {exc.reason}", file=sys.stderr)
                 continue
-            texts.extend(prepared.embed_texts)
+            texts.extend(prepared.dense_texts)
     return list(dict.fromkeys(texts))
 
 

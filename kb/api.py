@@ -21,8 +21,8 @@ from kb import ingest_log
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor
-from kb.records import FileReport, Filters, Hit, IngestReport, SearchResult
-from kb.search import Searcher, SearchTrace
+from kb.records import ALL_KINDS, FileReport, Filters, Hit, IngestReport, SearchResult
+from kb.search import QueryError, Searcher, SearchTrace
 from kb.store import Store
 
 
@@ -35,13 +35,27 @@ def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def make_filters(*, language: Any = None, jurisdiction: Any = None, level: Any = None, doc_type: Any = None,
-                 year: tuple[int | None, int | None] | None = None, doc_id: Any = None) -> Filters:
-    """Filters from friendly arguments: a value, a comma-separated string, or a list for each field."""
+                 year: tuple[int | None, int | None] | None = None, doc_id: Any = None, kind: Any = None) -> Filters:
+    """Filters from friendly arguments: a value, a comma-separated string, or a list for each field. ``kind``:
+    passage kinds to search (default content only; "all", or e.g. "references,toc")."""
     year_min, year_max = year if year else (None, None)
     # Language codes are lower-case ISO 639-1 ("ES" and " es" mean "es").
     return Filters(languages=tuple(l.lower() for l in _tuple(language)), jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
                    levels=_tuple(level), doc_types=_tuple(doc_type), year_min=year_min, year_max=year_max,
-                   doc_ids=_tuple(doc_id))
+                   doc_ids=_tuple(doc_id), kinds=kinds_filter(kind))
+
+
+def kinds_filter(kind: Any) -> tuple[str, ...]:
+    """Passage kinds from a friendly value; a clear error for an unknown one."""
+    wanted = tuple(k.lower() for k in _tuple(kind))
+    if not wanted:
+        return Filters().kinds
+    if "all" in wanted:
+        return ALL_KINDS
+    unknown = [k for k in wanted if k not in ALL_KINDS]
+    if unknown:
+        raise QueryError(f"unknown passage kind {', '.join(unknown)}: use {', '.join(ALL_KINDS)} or all")
+    return wanted
 
 
 class KnowledgeBase:

@@ -18,6 +18,7 @@ def citation_for(chunk: Chunk) -> Citation:
     return Citation(
         title=chunk.title or Path(chunk.source).stem, publisher=chunk.publisher,
         year=chunk.doc_year if chunk.doc_year is not None else chunk.year, summarises=chunk.summarises,
+        source_url=chunk.source_url,
         page_start=chunk.page_start, page_end=chunk.page_end, section=chunk.section, source=chunk.source,
         url=chunk.url, doc_id=chunk.doc_id, jurisdiction=chunk.jurisdiction, language=chunk.language,
     )

@@ -49,7 +49,7 @@ class Config:
     glossary: bool = True  # expand lexical queries with the ES↔EN glossary of policy terms
     glossary_path: str = ""  # default: kb/data/glossary.tsv
     glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words
-    answer_method: str = "lexical"  # extractive answer scorer: "lexical" or "dense" (see kb/answer.py)
+    answer_method: str = "semantic"  # extractive answer scorer: "semantic", "lexical" or "dense" (kb/answer.py)
     answer_sentences: int = 3
     answer_passages: int = 5  # the top hits an answer quotes from (and what `kb ask` lists)
     compare_min_score: float = 0.025  # a Compare cell under this theme score says "nothing on this" (kb/compare.py)

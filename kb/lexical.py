@@ -20,14 +20,15 @@ import os
 import shutil
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
 from kb.bm25_segments import Segment, SegmentedIndex
-from kb.records import Chunk, Filters
+from kb.records import ALL_KINDS, Chunk, Filters
 from kb.text import MAIN_LANGUAGES, fold, is_stopword, stems, words
 
 OTHER = "xx"  # prefix for chunks in any other language: lower-cased, not stemmed
@@ -52,7 +53,7 @@ def query_tokens(text: str, languages: Iterable[str] = (*MAIN_LANGUAGES, OTHER))
 
 def _filter_fields(c: Chunk) -> dict:
     return {"doc_id": c.doc_id, "language": c.language, "jurisdiction": c.jurisdiction, "level": c.level,
-            "doc_type": c.doc_type, "year": c.year}
+            "doc_type": c.doc_type, "year": c.year, "kind": c.kind}
 
 
 @dataclass
@@ -69,6 +70,12 @@ class _Loaded:
     def fields(self) -> list[dict]:
         """Filter fields of every row (deleted rows included: their scores are 0)."""
         return self.index.rows_fields
+
+    @cached_property
+    def kinds(self) -> np.ndarray:
+        """Each row's passage kind; "" for rows indexed before passage kinds existed (any filter lets them through;
+        the search then reads the kind from the manifest)."""
+        return np.array([f.get("kind") or "" for f in self.fields], dtype="U10")
 
 
 def _rows(chunks: Iterable[Chunk]):
@@ -212,9 +219,12 @@ class LexicalIndex:
             extra = [f"{lang}:{s}" for lang, phrase in self.glossary.expand(query) for s in stems(phrase, lang)]
             if extra:
                 scores = scores + self.expansion_weight * idx.index.scores(extra)
-        if filters != Filters():
+        if replace(filters, kinds=()) != replace(Filters(), kinds=()):
             mask = np.fromiter((filters.matches(f) for f in idx.fields), dtype=bool, count=len(idx.fields))
             scores = np.where(mask, scores, 0.0)
+        elif set(filters.kinds) != set(ALL_KINDS):
+            # The default (content only) is one vectorised test, not a dict lookup per passage.
+            scores = np.where(np.isin(idx.kinds, (*filters.kinds, "")), scores, 0.0)
         return idx, scores
 
     def knows(self, word: str) -> bool:

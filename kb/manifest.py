@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT, page_start INTEGER,
-    page_end INTEGER, section TEXT, language TEXT
+    page_end INTEGER, section TEXT, language TEXT, kind TEXT NOT NULL DEFAULT 'content'
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS embed_cache (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
@@ -41,7 +41,7 @@ _ADDED_DOC_COLUMNS = {"source_title": "TEXT", "source_publisher": "TEXT", "sourc
 # document's own), ``doc_year`` the document's own.
 _CHUNK_DOC_FIELDS = ("d.title, d.publisher, COALESCE(d.source_year, d.year) AS year, d.year AS doc_year, "
                      "d.jurisdiction, d.level, d.doc_type, d.source, d.url, d.source_title, d.source_publisher, "
-                     "d.source_year")
+                     "d.source_year, d.source_url")
 
 
 class Manifest:
@@ -60,6 +60,7 @@ class Manifest:
         for name, kind in _ADDED_DOC_COLUMNS.items():
             if name not in have:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+        self._add_kinds()
 
     def close(self) -> None:
         self._db.close()
@@ -73,6 +74,25 @@ class Manifest:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _add_kinds(self) -> None:
+        """Stores from before passage kinds: add the column and classify the stored passages by their text (the
+        title-block split of the page layout needs a re-ingest, which pipeline version 5 triggers and which re-embeds
+        nothing). Readers reload on the generation bump, so the lexical index learns the kinds too."""
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(chunks)")}
+        if "kind" in columns:
+            return
+        from kb.passage_kind import classify
+
+        with self.transaction() as db:
+            if "kind" in {r["name"] for r in db.execute("PRAGMA table_info(chunks)")}:
+                return  # another process migrated it while we waited for the write lock
+            db.execute("ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'content'")
+            rows = db.execute("SELECT chunk_id, text, ordinal FROM chunks").fetchall()
+            changed = [(k, r["chunk_id"]) for r in rows
+                       if (k := classify(r["text"] or "", first=r["ordinal"] == 0)) != "content"]
+            db.executemany("UPDATE chunks SET kind=? WHERE chunk_id=?", changed)
+            self._bump(db)
 
     # --- key/value settings -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -114,10 +134,10 @@ class Manifest:
                  meta.source_publisher or None, meta.source_year, meta.source_url or None, meta.source_note or None),
             )
             db.executemany(
-                "INSERT INTO chunks(chunk_id, doc_id, ordinal, text, page_start, page_end, section, language) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.page_start, c.page_end, c.section, c.language)
-                 for c in chunks],
+                "INSERT INTO chunks(chunk_id, doc_id, ordinal, text, page_start, page_end, section, language, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.page_start, c.page_end, c.section, c.language,
+                  c.kind or "content") for c in chunks],
             )
             self._bump(db)
         return old_id if old_id != doc_id else None
@@ -154,11 +174,13 @@ class Manifest:
     def pending(self) -> list[tuple[str, str]]:
         return [(r["doc_id"], r["action"]) for r in self._db.execute("SELECT doc_id, action FROM pending")]
 
-    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
-        """Committed chunk ids, of one document or of all."""
+    def chunk_ids(self, doc_id: str | None = None, *, dense_only: bool = False) -> set[str]:
+        """Committed chunk ids, of one document or of all; ``dense_only``: content passages only (the ones with
+        a vector)."""
+        kind = " AND kind='content'" if dense_only else ""
         if doc_id is None:
-            return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
-        return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))}
+            return {r[0] for r in self._db.execute(f"SELECT chunk_id FROM chunks WHERE 1=1{kind}")}
+        return {r[0] for r in self._db.execute(f"SELECT chunk_id FROM chunks WHERE doc_id=?{kind}", (doc_id,))}
 
     def committed(self, chunk_ids: Sequence[str]) -> set[str]:
         """The ids among ``chunk_ids`` that are committed (a primary-key lookup: cheap for a leg's candidates)."""
@@ -227,8 +249,10 @@ def _doc_row(row: sqlite3.Row) -> dict:
 def _chunk_row(r: sqlite3.Row) -> Chunk:
     return Chunk(
         chunk_id=r["chunk_id"], doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page_start=r["page_start"],
-        page_end=r["page_end"], section=r["section"] or "", language=r["language"] or "", title=r["title"] or "",
+        page_end=r["page_end"], section=r["section"] or "", language=r["language"] or "",
+        kind=r["kind"] or "content", title=r["title"] or "",
         publisher=r["publisher"] or "", year=r["year"], jurisdiction=r["jurisdiction"] or "", level=r["level"] or "",
         doc_type=r["doc_type"] or "", source=r["source"] or "", url=r["url"] or "", doc_year=r["doc_year"],
         summarises=summary_of(r["source_title"] or "", r["source_publisher"] or "", r["source_year"]),
+        source_url=r["source_url"] or "",
     )

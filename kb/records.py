@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+ALL_KINDS = ("content", "title", "toc", "references", "index")  # passage kinds, see kb/passage_kind.py
+
 
 def summary_of(title: str, publisher: str, year: int | None) -> str:
     """ "Title, Publisher, Year" with the unknown parts left out; "" without a title."""
@@ -69,6 +71,7 @@ class Block:
     page: int
     section: str
     text: str
+    kind: str = ""  # "title" where the page layout says so (a title block); else told from the passage's text
 
 
 @dataclass
@@ -91,6 +94,7 @@ class Chunk:
     page_end: int
     section: str
     language: str
+    kind: str = "content"  # content / title / toc / references / index (kb/passage_kind.py)
     # Document fields carried for filtering and citation.
     title: str = ""
     publisher: str = ""
@@ -102,15 +106,17 @@ class Chunk:
     url: str = ""
     # ``year`` above is the content year (the summarised document's, for a research note) so that filters and
     # cards use it; ``doc_year`` is the document's own year, which its citation gives. ``summarises`` names the
-    # primary document a note summarises ("" otherwise). Neither is stored with the vectors.
+    # primary document a note summarises ("" otherwise), ``source_url`` where that document can be opened. None of
+    # them is stored with the vectors.
     doc_year: int | None = None
     summarises: str = ""
+    source_url: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """chromadb metadata: scalar values only, unknown fields left out (never stored as fake values)."""
         raw = {
             "doc_id": self.doc_id, "ordinal": self.ordinal, "page_start": self.page_start,
-            "page_end": self.page_end, "section": self.section, "language": self.language,
+            "page_end": self.page_end, "section": self.section, "language": self.language, "kind": self.kind,
             "title": self.title, "publisher": self.publisher, "year": self.year,
             "jurisdiction": self.jurisdiction, "level": self.level, "doc_type": self.doc_type,
             "source": self.source, "url": self.url,
@@ -120,7 +126,9 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Filters:
-    """Search filters; empty means "any". Applied inside every retrieval leg."""
+    """Search filters; empty means "any". Applied inside every retrieval leg. ``kinds`` is the exception: by default
+    only content passages are searched (title blocks, tables of contents, reference lists and indexes only when
+    asked for, e.g. ``kinds=("references",)`` or ``ALL_KINDS``)."""
 
     languages: tuple[str, ...] = ()
     jurisdictions: tuple[str, ...] = ()
@@ -129,6 +137,7 @@ class Filters:
     year_min: int | None = None
     year_max: int | None = None
     doc_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ("content",)
 
     def matches(self, md: dict[str, Any]) -> bool:
         """The same test as ``where()``, for legs that do not run inside chromadb."""
@@ -138,6 +147,8 @@ class Filters:
         ]
         if any(allowed and value not in allowed for allowed, value in checks):
             return False
+        if md.get("kind") and md["kind"] not in self.kinds:
+            return False  # no kind: a row from before passage kinds; the search reads its kind from the manifest
         year = md.get("year")
         if self.year_min is not None and (year is None or year < self.year_min):
             return False
@@ -146,7 +157,8 @@ class Filters:
         return True
 
     def where(self) -> dict[str, Any] | None:
-        """A chromadb ``where`` clause; values are passed as data, never interpolated."""
+        """A chromadb ``where`` clause; values are passed as data, never interpolated. Kinds are not in it: only
+        content passages have vectors (older stores' others are dropped when hits are read from the manifest)."""
         clauses: list[dict[str, Any]] = []
         for key, allowed in (("jurisdiction", self.jurisdictions), ("level", self.levels),
                              ("doc_type", self.doc_types), ("doc_id", self.doc_ids)):
@@ -177,6 +189,7 @@ class Citation:
     jurisdiction: str = ""
     language: str = ""
     summarises: str = ""  # "Title, Publisher, Year" of the primary document a research note summarises
+    source_url: str = ""  # where that primary document can be opened ("" when no public copy was found)
 
     @property
     def pages(self) -> str:
@@ -246,6 +259,7 @@ class IngestReport:
     embedded: int = 0  # passages actually sent to the model (cache misses)
     reused: int = 0  # passages whose vectors came from the cache
     seeded: int = 0  # vectors added to the cache from files shipped with the collection (``_vectors/``)
+    not_embedded: int = 0  # non-content passages (title blocks, contents, references, indexes): lexical only
     seconds: float = 0.0
 
     def count(self, outcome: Outcome) -> int:

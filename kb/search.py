@@ -179,10 +179,10 @@ class Searcher:
         # (turning 120 rows into Chunk records was a third of this stage at 100k passages).
         ids = [cid for cid, _, _ in fused]
         head = max(3 * k, 20)
-        chunks = self.store.manifest.chunks_by_id(ids[:head])
+        chunks = self._wanted(self.store.manifest.chunks_by_id(ids[:head]), filters)
         hits = select(fused[:head], chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         if len(hits) < k and len(ids) > head:
-            chunks.update(self.store.manifest.chunks_by_id(ids[head:]))
+            chunks.update(self._wanted(self.store.manifest.chunks_by_id(ids[head:]), filters))
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         t = trace.add("citations", t)
         nothing, names = self._nothing_relevant(query, best if dense else None, qlang)
@@ -214,8 +214,14 @@ class Searcher:
         bias = self.config.language_bias
         new = [cid for cid, _, _ in found if cid not in scores]
         vectors = self.store.vectors.vectors(new) if new else {}
+        # Non-content passages (reference lists, title blocks…, searched only when asked for) have no vector: they
+        # start from the lowest score of the passages that have one and are ordered by their BM25 bonus.
+        floor = min(scores.values(), default=0.0)
         for cid, _, lang in found:
-            if cid in scores or cid not in vectors:
+            if cid in scores:
+                continue
+            if cid not in vectors:
+                scores[cid], found_by[cid] = floor, []
                 continue
             vec = vectors[cid]
             similarity[cid] = float(np.dot(qvec, vec))
@@ -227,6 +233,11 @@ class Searcher:
             if cid in scores:
                 scores[cid] += bonus
                 found_by[cid].append(name)
+
+    @staticmethod
+    def _wanted(chunks: dict[str, Chunk], filters: Filters) -> dict[str, Chunk]:
+        """Drop passages of kinds not asked for. Only a store written before passage kinds has vectors for them."""
+        return {cid: c for cid, c in chunks.items() if (c.kind or "content") in filters.kinds}
 
 
 def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:

@@ -18,6 +18,7 @@ from kb import steps
 from kb.config import Config
 from kb.embedding import Embedder
 from kb.manifest import Manifest
+from kb.passage_kind import is_content
 from kb.records import Chunk, DocumentMeta
 from kb.vectors import VectorIndex
 from kb.errors import KbError
@@ -112,13 +113,16 @@ class Store:
     # --- writes -----------------------------------------------------------------------------------------
     def put_document(self, *, doc_id: str, source: str, meta: DocumentMeta, chunks: Sequence[Chunk],
                      vectors: np.ndarray, page_count: int, empty_pages: int, file_size: int, settings: str) -> str | None:
-        """Store a document's new version as a unit; returns the doc_id it replaced, if any."""
+        """Store a document's new version as a unit; returns the doc_id it replaced, if any. ``vectors`` holds one row
+        per content chunk, in order: other kinds (title blocks, references…) have no vector."""
+        dense = [c for c in chunks if is_content(c.kind)]
+        if len(dense) != len(vectors):
+            raise ValueError(f"{len(vectors)} vectors for {len(dense)} content passages")
         with self.writing():
             self.manifest.mark_pending(doc_id, "put")
             self._hook("put.pending")
-            if chunks:
-                self.vectors.upsert([c.chunk_id for c in chunks], vectors,
-                                    [c.metadata() for c in chunks])
+            if dense:
+                self.vectors.upsert([c.chunk_id for c in dense], vectors, [c.metadata() for c in dense])
             self._hook("put.upserted")
             old = self.manifest.commit_document(doc_id, source, meta, page_count=page_count,
                                                 empty_pages=empty_pages, file_size=file_size, settings=settings,
@@ -179,12 +183,11 @@ class Store:
 
     def verify(self) -> dict[str, list[str]]:
         """A full consistency check (slow on big stores): chunk ids with a vector but not committed (orphans),
-        and committed chunk ids without a vector (missing)."""
-        committed = self.manifest.chunk_ids()
+        and committed content chunk ids without a vector (missing; other kinds are never embedded)."""
         with_vectors = set(self.vectors.all_ids())
         return {
-            "orphan_vectors": sorted(with_vectors - committed),
-            "missing_vectors": sorted(committed - with_vectors),
+            "orphan_vectors": sorted(with_vectors - self.manifest.chunk_ids()),
+            "missing_vectors": sorted(self.manifest.chunk_ids(dense_only=True) - with_vectors),
         }
 
     def stats(self) -> StoreStats:

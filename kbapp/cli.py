@@ -25,6 +25,8 @@ LevelOpt = typer.Option(None, "--level", help="international, national, state, m
 TypeOpt = typer.Option(None, "--type", help="plan, policy brief, case study, …")
 FromOpt = typer.Option(None, "--from", help="Earliest year.")
 ToOpt = typer.Option(None, "--to", help="Latest year.")
+KindOpt = typer.Option(None, "--kind", help="Passage kinds: content (default), title, toc, references, index, or all "
+                                            "(e.g. --kind references to search reference lists).")
 
 
 def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
@@ -42,7 +44,7 @@ def hit_json(hit) -> dict:
     c = hit.chunk
     return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": c.doc_id, "source": c.source,
             "title": c.title, "publisher": c.publisher, "year": c.year, "jurisdiction": c.jurisdiction,
-            "page_start": c.page_start, "page_end": c.page_end, "language": c.language, "section": c.section,
+            "page_start": c.page_start, "page_end": c.page_end, "language": c.language, "section": c.section, "kind": c.kind,
             "legs": hit.legs, "text": c.text}
 
 
@@ -88,7 +90,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
     counts = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome if report.count(o))
     typer.echo(f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
                f"{report.reused} reused" + (f" ({report.seeded} shipped vectors added to the cache)"
-                                            if report.seeded else "") + f", {report.seconds:.1f} s")
+                                            if report.seeded else "")
+               + (f", {report.not_embedded} not embedded (title blocks, contents, references, indexes)"
+                  if report.not_embedded else "") + f", {report.seconds:.1f} s")
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -108,6 +112,7 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
            doc_type: Optional[str] = TypeOpt,
            year_min: Optional[int] = FromOpt,
            year_max: Optional[int] = ToOpt,
+           kind: Optional[str] = KindOpt,
            queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
            as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
            answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
@@ -121,9 +126,9 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
         typer.secho("error: give a query or --queries FILE", err=True)
         raise typer.Exit(2)
     kb = _open(store, chroma_url)
-    filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
-                           year=(year_min, year_max))
     try:
+        filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
+                               year=(year_min, year_max), kind=kind)
         kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
@@ -327,6 +332,7 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
            doc_type: Optional[str] = TypeOpt,
            year_min: Optional[int] = FromOpt,
            year_max: Optional[int] = ToOpt,
+           kind: Optional[str] = KindOpt,
            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
     from kb.api import make_filters
@@ -340,7 +346,8 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
 
     try:
         hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
-                                                        doc_type=doc_type, year=(year_min, year_max)))
+                                                        doc_type=doc_type, year=(year_min, year_max),
+                                                        kind=kind))
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2)

@@ -101,6 +101,11 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
             ## Simbiosis industrial
             Los parques ecoindustriales permiten que las empresas compartan agua, energía y subproductos. Una entidad
             administradora mide el desempeño ambiental y organiza el intercambio de residuos entre empresas vecinas.
+
+            ## Referencias
+            - UNIDO, World Bank Group and GIZ (2021). An International Framework for Eco-Industrial Parks, Version 2.0. https://www.unido.org
+            - Lowe, E. A. (2001). Eco-industrial Park Handbook for Asian Developing Countries. Asian Development Bank. https://www.adb.org
+            - Chertow, M. R. (2000). Industrial symbiosis: literature and taxonomy. Annual Review of Energy and the Environment, 25, 313-337.
             """),
         "en_md": write_md(root / "notes" / "ipa_en.md", {
             "title": '"Investment promotion agencies"', "publisher": '"Test team"', "year": 2025,
@@ -111,6 +116,11 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
             ## Aftercare
             Investment promotion agencies offer aftercare to established investors: they solve permit problems,
             connect firms with local suppliers and encourage reinvestment and expansion of existing plants.
+
+            ## References
+            - World Bank Group (2020). Investment Promotion Agencies: an overview. https://www.worldbank.org
+            - Harding, T. and Javorcik, B. S. (2011). Roll out the red carpet and they will come. The Economic Journal, 121(557), 1445-1476.
+            - OECD (2018). Mapping of Investment Promotion Agencies in OECD Countries. OECD Publishing, Paris.
             """),
     }
     return files

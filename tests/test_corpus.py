@@ -103,12 +103,32 @@ def test_catalog_names_the_primary_source_of_every_note(catalog):
             assert row["source_year"].isdigit() and 1800 < int(row["source_year"]) <= int(row["year"])
 
 
-def test_no_bare_homepage_reference_without_a_reason(catalog):
-    by_file = {r["file"]: r for r in catalog}
+# A homepage may stay in References only when its own line says why, in the note's language:
+# "[homepage: <reason>]" in English notes, "[portal: <motivo>]" in Spanish ones (e.g. "[homepage: cited for
+# CORFO as an institution or programme, not for a document]"). A blanket sentence in the catalog is not enough.
+_REASON = re.compile(r"\[(homepage|portal): ([^\]]+)\]")
+
+
+def _reference_lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^## (?:References|Referencias)\s*$(.*)", text, re.M | re.S)
+    return [line for line in match.group(1).splitlines() if line.startswith("- ")] if match else []
+
+
+def test_every_homepage_reference_says_why(catalog):
     for row in catalog:
         file = row["file"]
         note = CORPUS / (file if file.startswith("md/") else "_sources/" + Path(file).stem + ".md")
-        homepages = [u for u in _references(note) if _is_homepage(u)]
-        if homepages:
-            reason = by_file[file]["source_note"].lower()
-            assert "homepage" in reason or "portales institucionales" in reason, (file, homepages)
+        marker = "homepage" if row["language"] == "en" else "portal"
+        for line in _reference_lines(note):
+            if any(_is_homepage(u) for u in _URL.findall(line)):
+                reason = _REASON.search(line)
+                assert reason and reason.group(1) == marker, (file, line)
+                assert len(reason.group(2).split()) >= 5, (file, line)
+
+
+def test_catalog_notes_do_not_excuse_homepages_wholesale(catalog):
+    for row in catalog:
+        note = row["source_note"].lower()
+        assert "homepage references" not in note and "portales institucionales" not in note, row["file"]
+        assert "not verified" not in note, (row["file"], "say what was found, or 'no public copy found'")

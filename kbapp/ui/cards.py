@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from kb.citations import cite_text
-from kb.records import Hit
+from kb.records import Citation, Hit
 from kbapp.ui import jurisdictions
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
@@ -32,6 +35,16 @@ def open_label_for(c, lang: str) -> str:
     return t("card.open_file", lang)
 
 
+def summarises_html(c: Citation, lang: str) -> str:
+    """ "Research note summarising: <primary document>", the document a link to its ``source_url`` when the catalog
+    gives one. Only http(s) addresses become links (a catalog is user input: no javascript: or file: URLs)."""
+    text = safe_html(t("card.summarises", lang, source=c.summarises))
+    if not c.source_url or urlsplit(c.source_url).scheme not in ("http", "https"):
+        return text
+    href = html.escape(c.source_url, quote=True)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer" class="kb-primary">{text}</a>'
+
+
 def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> str:
     """The whole card body as one HTML block (no blank lines, so Markdown never re-enters)."""
     c = hit.citation
@@ -43,8 +56,7 @@ def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> s
     return (f'<div class="kb-card" id="hit-{hit.rank}">'
             f'<div class="kb-card-title">[{hit.rank}] {safe_html(c.title)}</div>'
             f'<div class="kb-meta">{meta_line(hit, lang)}</div>'
-            + (f'<div class="kb-source">{safe_html(t("card.summarises", lang, source=c.summarises))}</div>'
-               if c.summarises else "") +
+            + (f'<div class="kb-source">{summarises_html(c, lang)}</div>' if c.summarises else "") +
             f'<div class="kb-passage">{highlight(hit.chunk.text, query, extra_terms)}</div>'
             f'{anchor}</div>')
 

@@ -41,6 +41,8 @@ CSS = """
 [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {position: sticky; top: 3.75rem; z-index: 50;
            background-color: #fff; box-shadow: 0 2px 0 #1f4e96; padding: .35rem 0 .25rem 0; min-height: 2.3rem;}
 .st-key-cmp_head_matrix, .st-key-cmp_head_columns {background-color: #fff; min-height: 1.8rem;}
+/* Streamlit's top bar is see-through: opaque, so rows scrolling under the sticky headers do not show above them. */
+header[data-testid="stHeader"] {background-color: #fff;}
 /* Narrow screens stack the columns: each cell then names its jurisdiction and the header row goes. */
 @media (max-width: 640px) {
   .kb-cell-jur {display: block;}

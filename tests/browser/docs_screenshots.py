@@ -38,7 +38,7 @@ def main() -> None:
         wait_idle(page)
         # The window as a reader sees it a little down the page: the theme rows under the sticky jurisdiction names.
         page.locator(".kb-theme", has_text="Skills and quality jobs").first.scroll_into_view_if_needed()
-        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, 250)")
+        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, -110)")
         page.wait_for_timeout(800)
         page.screenshot(path=str(args.out / "compare.png"))
         print(args.out / "compare.png")

@@ -178,7 +178,8 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
     page.locator(".kb-card").first.wait_for()
     wait_idle(page)
     # The box is filled from the link (the widget may draw its value a moment after the cards).
-    expect(page.get_by_label("Pregunta o palabras clave (español o inglés)")).to_have_value("parques ecoindustriales")
+    expect(page.get_by_label("Pregunta o palabras clave (español o inglés)")).to_have_value("parques ecoindustriales",
+                                                                              timeout=60_000)
     shot(page, "search-es")
     assert not page.dialogs, page.dialogs
 

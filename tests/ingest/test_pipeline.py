@@ -10,7 +10,18 @@ def test_first_ingest_reports_every_file(kb_small, small_corpus):
     report = kb_small.first_report
     assert {f.outcome for f in report.files} == {Outcome.INGESTED}
     assert len(report.files) == len(small_corpus)
-    assert report.embedded == sum(f.chunks for f in report.files) > 0
+    # The two reference lists are stored (lexical only) and never reach the model.
+    assert report.not_embedded == 2
+    assert report.embedded == sum(f.chunks for f in report.files) - 2 > 0
+
+
+def test_reference_lists_are_stored_as_such_in_the_documents_language(kb_small):
+    refs = [c for c in kb_small.store.manifest.iter_chunks() if c.kind == "references"]
+    assert {c.title for c in refs} == {"Parques ecoindustriales en la práctica", "Investment promotion agencies"}
+    # The Spanish note cites English works: its reference list is still tagged Spanish, like the note.
+    assert {c.title: c.language for c in refs}["Parques ecoindustriales en la práctica"] == "es"
+    assert all(c.kind == "content" for c in kb_small.store.manifest.iter_chunks() if c not in refs)
+    assert kb_small.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
 
 
 def test_metadata_comes_from_pdf_and_front_matter(kb_small):

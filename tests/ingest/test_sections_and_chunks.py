@@ -73,12 +73,18 @@ def test_pdf_headings_found_by_shape():
     assert [(b.section, b.page) for b in blocks] == [("1. Diagnóstico regional", 4), ("Sectores prioritarios", 4)]
 
 
+def _not_first(page: Page):
+    """Blocks of ``page`` when it is not a document's first page (the first page may open with a title block)."""
+    return [b for b in page_blocks([Page(1, "La primera página es prosa corriente, sin título."), page])
+            if b.page == page.number]
+
+
 def test_stacked_headings_make_one_label():
     """The Ley de Aguas Nacionales opens "TÍTULO PRIMERO / Disposiciones Preliminares / Capítulo Único": every
     level stays in the label instead of the last one replacing the others."""
     page = Page(3, "TÍTULO PRIMERO\nDisposiciones Preliminares\nCapítulo Único\nArtículo 1. La presente Ley es "
                    "reglamentaria del Artículo 27 de la Constitución.\nSus disposiciones son de orden público.")
-    blocks = page_blocks([page])
+    blocks = _not_first(page)
     assert [b.section for b in blocks] == ["TÍTULO PRIMERO — Disposiciones Preliminares — Capítulo Único"]
 
 
@@ -86,7 +92,7 @@ def test_a_wrapped_heading_is_joined():
     page = Page(5, "Texto anterior.\nARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE\nDESARROLLO\n"
                    "El Plan se compone de cinco ejes.\nPrograma de Desarrollo de\nProveedores Locales\n"
                    "Las empresas tractoras compran a las pequeñas.")
-    assert [b.section for b in page_blocks([page])] == [
+    assert [b.section for b in _not_first(page)] == [
         "", "ARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE DESARROLLO",
         "Programa de Desarrollo de Proveedores Locales"]
 
@@ -108,7 +114,7 @@ def test_body_lines_names_emails_and_table_rows_are_not_headings():
         "La política regional de desarrollo",  # a sentence wrapped onto the next line
         "productivo se aplica en todo el país.",
     ]))
-    sections = {b.section for b in page_blocks([page])}
+    sections = {b.section for b in _not_first(page)}
     assert sections <= {"Capítulo II", "Contacto", "Sector Inversión Participación"}, sections
 
 
@@ -137,7 +143,7 @@ def test_text_after_a_heading_on_its_line_stays_text():
     page = Page(9, "Texto anterior.\nARTÍCULO 112. INVERSIÓN EN TÍTULOS DE\nDESARROLLO AGROPECUARIO. Las entidades "
                    "financieras podrán\ninvertir en títulos de desarrollo.\nCAPÍTULO II\nADAPTACIÓN\nArtículo 27. "
                    "La política de adaptación se aplica.")
-    blocks = page_blocks([page])
+    blocks = _not_first(page)
     assert [b.section for b in blocks] == ["", "ARTÍCULO 112. INVERSIÓN EN TÍTULOS DE DESARROLLO AGROPECUARIO.",
                                            "CAPÍTULO II — ADAPTACIÓN"]
     assert blocks[1].text.startswith("Las entidades financieras podrán invertir")
@@ -155,3 +161,27 @@ def test_a_spanish_name_does_not_make_an_english_sentence_spanish():
 
     assert sentence_language("Coordinadora de Fomento al Comercio Exterior del Estado de Guanajuato (COFOCE) helps "
                              "local firms export to the United States and to Europe.") == "en"
+
+
+def test_a_title_block_is_its_own_passage_and_the_first_heading_stays_a_heading():
+    body = ("The plan was presented in 2024 and sets out a twenty-year vision for the industry of the state, with "
+            "four pillars, four strategic projects and four priority sectors chosen after a diagnosis of its firms.")
+    page = Page(1, "\n".join([
+        "Strategic Plan for the Industrial Development",
+        "of Tabasco 2024-2044: vision and pillars",
+        "policy-kb team · MX-TAB · 2026",
+        "Summary",
+        *[body[i:i + 90] for i in range(0, len(body), 90)],
+    ]))
+    blocks = page_blocks([page])
+    assert blocks[0].kind == "title" and blocks[0].text.startswith("Strategic Plan") and "Summary" not in blocks[0].text
+    assert blocks[1].section == "Summary" and blocks[1].text.startswith("The plan was presented")
+    passages = chunk_blocks(blocks, ChunkSettings(60, 90, 12), language="en")
+    assert passages[0].kind == "title" and "2026" in passages[0].text
+    assert passages[1].kind == "" and passages[1].text.startswith("The plan")
+
+
+def test_a_page_that_starts_with_prose_has_no_title_block():
+    text = ("La estrategia portuaria busca ampliar la capacidad logística del puerto para atender a la agroindustria.\n"
+            "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas del estado.\n")
+    assert [b.kind for b in page_blocks([Page(1, text)])] == [""]

@@ -35,9 +35,9 @@ def test_best_sentence_is_quoted_with_its_hit_number():
 
 def test_glossary_lets_an_english_question_quote_a_spanish_sentence():
     q = "Which supplier development programmes help local firms?"
-    bridged = extract_answer(q, HITS, glossary=GLOSSARY)
+    bridged = extract_answer(q, HITS, glossary=GLOSSARY, method="lexical")
     assert bridged.sentences[0].ref == 2 and "desarrollo de proveedores" in bridged.sentences[0].text
-    plain = extract_answer(q, HITS)
+    plain = extract_answer(q, HITS, method="lexical")
     spanish = [s.score for s in plain.sentences if s.ref == 2]
     assert not spanish or spanish[0] < bridged.sentences[0].score  # only a stray word ("locales") in common
 
@@ -56,7 +56,7 @@ def test_unknown_method_is_refused():
         extract_answer("x", HITS, method="dense")
 
 
-@pytest.mark.parametrize("method", ["lexical", "dense"])
+@pytest.mark.parametrize("method", ["semantic", "lexical", "dense"])
 def test_answer_from_the_knowledge_base_cites_its_hits(kb_small, method):
     ans = kb_small.answer("supplier development programme for small firms", k=4, method=method)
     assert isinstance(ans, Answer) and ans.sentences and ans.method == method
@@ -81,3 +81,73 @@ def test_cli_ask_and_search_answer(kb_small):
     res = CliRunner().invoke(app, ["search", "consejo consultivo", "--answer", "--json", "--store", store])
     out = json.loads(res.output)
     assert out["answer"]["sentences"] and "legs" in out["hits"][0]
+
+
+def _kind_hit(rank: int, text: str, lang: str, kind: str = "content", section: str = "") -> Hit:
+    hit = _hit(rank, text, lang)
+    hit.chunk.kind, hit.chunk.section = kind, section
+    return hit
+
+
+def test_semantic_answer_finds_the_sentence_that_answers_in_the_other_language():
+    hits = [
+        _kind_hit(1, "Querétaro atrajo inversiones aeroespaciales desde 2005. El estado creó un programa de "
+                     "desarrollo de proveedores que certifica a pymes locales para abastecer a Safran y Bombardier.",
+                  "es"),
+        _kind_hit(2, "Ireland, Singapore and the Czech Republic are often cited as examples of investment "
+                     "promotion agencies that work closely with multinational firms.", "en"),
+    ]
+    ans = extract_answer("How does Querétaro develop local suppliers for the aerospace industry?", hits)
+    assert ans.method == "semantic" and ans.sentences
+    texts = [s.text for s in ans.sentences]
+    assert any("proveedores" in t for t in texts), texts
+    assert not any("Ireland" in t for t in texts[:texts.index(next(t for t in texts if "proveedores" in t))])
+
+
+def test_the_question_language_wins_when_two_sentences_answer_alike():
+    hits = [_kind_hit(1, "The Polos de Desarrollo para el Bienestar offer tax incentives to firms that invest "
+                         "in the south-southeast of Mexico.", "en"),
+            _kind_hit(2, "Los Polos de Desarrollo para el Bienestar ofrecen incentivos fiscales a las empresas "
+                         "que invierten en el sur-sureste de México.", "es")]
+    for question, lang in (("¿Qué incentivos ofrecen los Polos de Desarrollo para el Bienestar?", "es"),
+                           ("What incentives do the Polos de Desarrollo para el Bienestar offer?", "en")):
+        # Rank order aside (the Spanish hit is second), the sentence in the question's language comes first.
+        first = extract_answer(question, hits, max_sentences=1).sentences[0]
+        assert hits[first.ref - 1].chunk.language == lang, question
+
+
+def test_titles_headings_list_stubs_and_references_are_never_quoted():
+    title = ("Strategic Plan for the Industrial Development of Tabasco 2024-2044: vision and pillars policy-kb "
+             "team MX-TAB 2026")
+    hits = [
+        _kind_hit(1, title, "en", kind="title"),
+        _kind_hit(2, "UNIDO (2024). UNIDO to advise Mexican state Tabasco on industrial policy. https://www.unido.org. "
+                     "Gobierno de Tabasco (2024). Plan Estratégico de Desarrollo Industrial. https://tabasco.gob.mx.",
+                  "en", kind="references"),
+        _kind_hit(3, "Vision And Pillars Of The Tabasco Industrial Plan For 2044 Investment Skills Energy Governance "
+                     "The plan sets four pillars for the industrial development of Tabasco: skills, suppliers, "
+                     "innovation and investment.", "en"),
+        _kind_hit(4, "Rodrik, D. (2004). Industrial Policy for the Twenty-First Century. Harvard University, "
+                     "Working Paper RWP04-047, pp. 1-57.", "en"),
+    ]
+    ans = extract_answer("What are the pillars of the Tabasco industrial plan?", hits)
+    assert ans.sentences, "the prose sentence of hit 3 answers"
+    for s in ans.sentences:
+        assert s.ref == 3 and "policy-kb team" not in s.text and "Rodrik" not in s.text and "https" not in s.text
+
+
+def test_quotable_by_shape():
+    from kb.answer import quotable
+
+    assert quotable("The plan sets four pillars for the industrial development of the state.")
+    assert quotable("El plan define cuatro pilares para el desarrollo industrial del estado.")
+    assert not quotable("Plan Estratégico para el Desarrollo Industrial de Tabasco 2024-2044 Visión y Pilares")
+    assert not quotable("Hausmann, R., Hwang, J. and Rodrik, D. (2007). What you export matters. Journal of "
+                        "Economic Growth, 12(1), 1-25.")
+    assert not quotable("Secretaría de Economía. Portal oficial. https://www.gob.mx/se")
+    assert not quotable("Desarrollo de proveedores")
+    assert not quotable('"UNIDO to advise Mexican state Tabasco on industrial policy".')
+    assert not quotable('Castañeda-Navarrete, J. y Aranda-Aranda, D. "Making nearshoring work for Mexico: the role of '
+                        'industrial innovation policy".')
+    assert not quotable("Cambridge Industrial Innovation Policy, 15 de octubre de 2024.")
+    assert quotable("The plan was presented in 2024 by the state government and UNIDO.")

@@ -109,3 +109,18 @@ def test_queries_are_checked_before_any_work(kb_small):
         with _pytest.raises(QueryError, match=message):
             kb_small.search(query, k, **kwargs)
     assert kb_small.search("parques", language="ES")  # codes are case-insensitive
+
+
+def test_reference_lists_are_left_out_unless_asked_for(kb_small):
+    query = "Chertow industrial symbiosis literature and taxonomy Annual Review"
+    assert all(h.chunk.kind == "content" for h in kb_small.search(query, k=10))
+    asked = kb_small.search(query, k=5, kind="references")
+    assert asked and asked[0].chunk.kind == "references" and "Chertow" in asked[0].chunk.text
+    assert "references" in {h.chunk.kind for h in kb_small.search(query, k=10, kind="all")}
+
+
+def test_an_unknown_passage_kind_is_a_clear_error(kb_small):
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown passage kind bibliography"):
+        kb_small.search("parks", kind="bibliography")

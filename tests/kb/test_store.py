@@ -170,3 +170,31 @@ def test_hostile_text_is_stored_and_returned_verbatim(store):
 @pytest.mark.parametrize("text", NO_WORDS)
 def test_a_query_without_words_returns_without_error(kb_small, text):
     assert isinstance(kb_small.search(text, 3), list)
+
+
+def test_a_manifest_from_before_passage_kinds_is_migrated(tmp_path):
+    import sqlite3
+
+    from kb.manifest import Manifest
+    from tests.kb.test_passage_kind import EN_PROSE_CITING, EN_REFERENCES
+
+    path = tmp_path / "manifest.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, "
+        "year INTEGER, jurisdiction TEXT, level TEXT, doc_type TEXT, language TEXT, topics TEXT, url TEXT, "
+        "licence TEXT, page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, file_size INTEGER, "
+        "settings TEXT, ingested_at REAL);"
+        "CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT, "
+        "page_start INTEGER, page_end INTEGER, section TEXT, language TEXT);")
+    db.execute("INSERT INTO documents(doc_id, source, title, chunk_count) VALUES ('d', '/x.md', 'X', 2)")
+    db.executemany("INSERT INTO chunks VALUES (?, 'd', ?, ?, 1, 1, '', 'en')",
+                   [("d:0", 0, EN_PROSE_CITING), ("d:1", 1, EN_REFERENCES)])
+    db.commit()
+    db.close()
+    m = Manifest(path)
+    kinds = {cid: c.kind for cid, c in m.chunks_by_id(["d:0", "d:1"]).items()}
+    assert kinds == {"d:0": "content", "d:1": "references"}
+    assert m.generation() == 1 and m.chunk_ids(dense_only=True) == {"d:0"}
+    m.close()
+    assert Manifest(path).generation() == 1  # migrated once

@@ -122,3 +122,16 @@ def test_defaults_come_from_the_configuration(kb_small):
     res = runner.invoke(app, ["ask", "supplier development", *store], env={"KB_ANSWER_PASSAGES": "2"})
     assert res.exit_code == 0, res.output
     assert len(json.loads(res.output)["hits"]) == 2
+
+
+def test_search_kind_option(kb_small):
+    store = str(kb_small.config.store)
+    res = runner.invoke(app, ["search", "Harding Javorcik red carpet Economic Journal", "--json", "--kind",
+                              "references", "--store", store])
+    assert res.exit_code == 0, res.output
+    hits = json.loads(res.output)["hits"]
+    assert hits and {h["kind"] for h in hits} == {"references"} and "Javorcik" in hits[0]["text"]
+    res = runner.invoke(app, ["search", "Harding Javorcik red carpet", "--json", "--store", store])
+    assert {h["kind"] for h in json.loads(res.output)["hits"]} <= {"content"}
+    res = runner.invoke(app, ["search", "parks", "--kind", "bibliography", "--store", store])
+    assert res.exit_code == 2 and "unknown passage kind bibliography" in res.output

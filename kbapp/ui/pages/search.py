@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.api import make_filters
-from kb.records import Filters, Hit
+from kb.records import ALL_KINDS, Filters, Hit
 from kb.search import QueryError
 from kbapp.ui import cards, jurisdictions, state
 from kbapp.ui.exports import download_buttons
@@ -90,12 +90,16 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
         year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
+    state.valid("f_kind", list(ALL_KINDS))
+    # Content only unless asked: title blocks, tables of contents, reference lists and indexes are searchable here.
+    sb.multiselect(t("filter.kind", lang), list(ALL_KINDS), key="f_kind", placeholder=t("kind.content", lang),
+                   format_func=lambda v: t(f"kind.{v}", lang, default=v))
     sb.slider(t("filter.k", lang), *K_RANGE, key="k")
     return make_filters(language=st.session_state.get("f_lang"),
                         jurisdiction=list(st.session_state.get("f_states") or [])
                         + list(st.session_state.get("f_countries") or []),
                         level=st.session_state.get("f_level"), doc_type=st.session_state.get("f_type"),
-                        year=year_range), defaults
+                        year=year_range, kind=st.session_state.get("f_kind")), defaults
 
 
 def run_search(kb, query: str, k: int, filters: Filters):

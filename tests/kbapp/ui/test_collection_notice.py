@@ -50,3 +50,33 @@ def test_card_shows_the_primary_source_in_both_languages(tmp_path):
     assert "Research note summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en
     assert "Nota de investigación que resume: Strategic Plan" in es
     assert "2024" in meta_line(hit, "en") and "2026" not in meta_line(hit, "en")  # the content year on the card
+
+
+def _hit(**fields):
+    chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares.", page_start=1, page_end=1,
+                  section="Pilares", language="es", title="Research note", publisher="policy-kb team", year=2024,
+                  doc_year=2026, summarises="Plan México decree, DOF, 2025", source="/x/d1.pdf", **fields)
+    return Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
+
+
+def test_card_links_the_primary_source_where_the_catalog_gives_one():
+    url = "https://example.org/decreto?a=1&b=\"2\""
+    card = card_html(_hit(source_url=url), "pilares", "en")
+    assert f'href="{html.escape(url, quote=True)}"' in card  # escaped like every other value
+    assert '&b="2"' not in card
+    assert "Research note summarising: Plan México decree" in html.unescape(card)
+    plain = card_html(_hit(), "pilares", "en")  # no public copy: the name, no link
+    assert "kb-primary" not in plain and "Research note summarising" in plain
+
+
+def test_card_never_links_a_non_web_address():
+    card = card_html(_hit(source_url="javascript:alert(1)"), "pilares", "en")
+    assert "javascript:" not in card and "kb-primary" not in card
+
+
+def test_starter_hits_carry_the_primary_source_url(kb_starter):
+    hits = kb_starter.search("decreto de estímulos fiscales Plan México deducción inmediata", k=10)
+    linked = [h for h in hits if h.citation.source_url]
+    assert linked, [h.citation.title for h in hits]
+    assert all(h.citation.source_url.startswith("https://") for h in linked)
+    assert 'class="kb-primary"' in card_html(linked[0], "decreto", "es")

