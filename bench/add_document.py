@@ -48,7 +48,7 @@ def embed_texts(kb, path: Path) -> list[str]:
     data = path.read_bytes()
     prepared = prepare(path, data, content_hash(data), ChunkSettings(cfg.chunk_words, cfg.chunk_max_words,
                                                                       cfg.chunk_overlap_words))
-    return prepared.embed_texts
+    return prepared.dense_texts  # what reaches the model (content passages only)
 
 
 def measure(n: int, passages: int, seed: int, *, root: Path | None = None, say=print) -> dict[str, Any]:
