@@ -43,7 +43,7 @@ def _norm(text: str) -> str:
 
 
 def relevant(question: dict, hit) -> bool:
-    src = hit.chunk.source.replace("\\", "/")
+    src = hit.chunk.doc.source.replace("\\", "/")
     return any(src.endswith("/" + a["doc"].split("/")[-1]) and f" {_norm(a['span'])} " in f" {_norm(hit.chunk.text)} "
                for a in question["answers"])
 
@@ -52,7 +52,7 @@ def check(kb, questions: list[dict], k: int = 3) -> list[Outcome]:
     out = []
     for q in questions:
         hits = kb.search(q["text"], k)
-        top = [f"{h.chunk.language} {Path(h.chunk.source).name} p.{h.chunk.page_start}" for h in hits]
+        top = [f"{h.chunk.language} {Path(h.chunk.doc.source).name} p.{h.chunk.page_start}" for h in hits]
         third = [h.chunk.language for h in hits if h.chunk.language not in MAIN]
         rank = next((h.rank for h in hits if relevant(q, h)), None)
         out.append(Outcome(q["id"], q["lang"], q["text"], third, rank, top))

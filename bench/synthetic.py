@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from bench.common import PROJECT_ROOT, RESULTS
-from kb.records import Chunk, DocumentMeta
+from kb.records import Chunk, Document, DocumentMeta
 
 CORPUS = PROJECT_ROOT / "corpus"
 DATA_VERSION = "1"  # bump when passages, vectors or documents change shape: cached bench stores are rebuilt
@@ -203,10 +203,10 @@ def documents(n_passages: int, base: np.ndarray, *, seed: int = 0, per_doc: int 
                             doc_type=rng.choice(DOC_TYPES), language=lang)
         doc_id = hashlib.sha256(f"bench:{seed}:{d}".encode()).hexdigest()[:24]
         source = f"/bench/synthetic/{d:06d}.pdf"
+        doc = Document.of(meta, doc_id=doc_id, source=source, page_count=1 + len(passages) // 2)
         chunks = [Chunk(chunk_id=f"{doc_id}:{i:05d}", doc_id=doc_id, ordinal=i, text=p.text,
                         page_start=1 + i // 2, page_end=1 + (i + 1) // 2, section=p.section, language=p.language,
-                        title=meta.title, publisher=meta.publisher, year=meta.year, jurisdiction=meta.jurisdiction,
-                        level=meta.level, doc_type=meta.doc_type, source=source)
+                        doc=doc)
                   for i, p in enumerate(passages)]
         vectors = np.stack([mix_vector(base, p, nrng) for p in passages])
         yield SyntheticDoc(doc_id, source, meta, chunks, vectors)
@@ -225,10 +225,11 @@ def _put_bulk(kb, docs: list[SyntheticDoc], settings: str) -> None:
     store = kb.store
     with store.writing():
         store.vectors.upsert([c.chunk_id for c in chunks], np.concatenate([d.vectors for d in docs]),
-                             [c.metadata() for c in chunks])
+                             [c.filter_values() for c in chunks])
         for d in docs:
-            store.manifest.commit_document(d.doc_id, d.source, d.meta, page_count=d.chunks[-1].page_end,
-                                           empty_pages=0, file_size=0, settings=settings, chunks=d.chunks)
+            doc = d.chunks[0].doc if d.chunks else Document.of(d.meta, doc_id=d.doc_id, source=d.source)
+            doc.settings = settings
+            store.manifest.commit_document(doc, d.chunks)
         store.vectors.saw(store.manifest.generation())
 
 

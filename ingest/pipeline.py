@@ -25,7 +25,7 @@ from ingest import shipped_vectors
 from kb import steps
 from kb.messages import message
 from kb.passage_kind import CONTENT, TITLE, classify
-from kb.records import Chunk, DocumentMeta, FileReport, IngestReport, Outcome
+from kb.records import Chunk, Document, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 from kb.text import MAIN_LANGUAGES
 
@@ -45,6 +45,7 @@ class Prepared:
 
     doc_id: str
     meta: DocumentMeta
+    doc: Document  # what the store keeps of it (the chunks share it); file size and settings are set by the caller
     chunks: list[Chunk]
     embed_texts: list[str]
     page_count: int
@@ -151,6 +152,8 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
     elif doc_language not in MAIN_LANGUAGES:
         # Kept and searchable (the "other languages" leg), never dropped: the user decides what it is worth.
         warnings.append(message("warn.language_other", language=doc_language))
+    doc = Document.of(meta, doc_id=doc_id, source=str(path), page_count=extracted.page_count,
+                      empty_pages=extracted.empty_pages)
     chunks: list[Chunk] = []
     texts: list[str] = []
     for ordinal, (p, kind) in enumerate(zip(passages, kinds)):
@@ -159,10 +162,7 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
         lang = passage_language(p.text, doc_language, min_words=min_lang_words) if kind == CONTENT else doc_language
         chunks.append(Chunk(
             chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
-            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang, kind=kind,
-            title=meta.title, publisher=meta.publisher, year=meta.content_year, jurisdiction=meta.jurisdiction,
-            level=meta.level, doc_type=meta.doc_type, source=str(path), url=meta.url, doc_year=meta.year,
-            summarises=meta.summarises, source_url=meta.source_url,
+            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang, kind=kind, doc=doc,
         ))
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)
@@ -170,7 +170,7 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
                     - {doc_language})
     if others and doc_language in MAIN_LANGUAGES:
         warnings.append(message("warn.passages_other_language", languages=", ".join(others)))
-    return Prepared(doc_id, meta, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
+    return Prepared(doc_id, meta, doc, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
                     ocr_page_numbers(extracted.pages), len(extracted.scanned))
 
 
@@ -356,12 +356,12 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
                               skip=False) from None
         doc_id = content_hash(data)
         current = kb.store.manifest.document_by_source(str(path))
-        if current and current["doc_id"] == doc_id and is_current(current["settings"], settings, ocr):
-            fr.outcome, fr.doc_id, fr.chunks = Outcome.UNCHANGED, doc_id, current["chunk_count"]
+        if current and current.doc_id == doc_id and is_current(current.settings, settings, ocr):
+            fr.outcome, fr.doc_id, fr.chunks = Outcome.UNCHANGED, doc_id, current.chunk_count
             return fr
         twin = kb.store.manifest.document(doc_id)
-        if twin and twin["source"] != str(path) and Path(twin["source"]).exists():
-            raise IngestError(message("file.duplicate", other=twin["source"]))
+        if twin and twin.source != str(path) and Path(twin.source).exists():
+            raise IngestError(message("file.duplicate", other=twin.source))
         # The file's own password (catalog or sidecar) first, then the one given for the batch.
         pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
         stage("reading")
@@ -374,9 +374,8 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         report.embedded += embedded
         report.reused += len(dense) - embedded
         report.not_embedded += len(prepared.chunks) - len(dense)
-        kb.store.put_document(doc_id=doc_id, source=str(path), meta=prepared.meta, chunks=prepared.chunks,
-                              vectors=vectors, page_count=prepared.page_count, empty_pages=prepared.empty_pages,
-                              file_size=size, settings=stored_settings(settings, prepared, ocr))
+        prepared.doc.file_size, prepared.doc.settings = size, stored_settings(settings, prepared, ocr)
+        kb.store.put_document(prepared.doc, prepared.chunks, vectors)
         fr.outcome = Outcome.UPDATED if current else Outcome.INGESTED
         fr.doc_id, fr.chunks, fr.pages = doc_id, len(prepared.chunks), prepared.page_count
         fr.empty_pages, fr.language, fr.warnings = prepared.empty_pages, prepared.meta.language, prepared.warnings
@@ -408,8 +407,8 @@ def prune_missing(kb, roots: Sequence[Path]) -> list[str]:
     folders = [r.resolve() for r in roots if r.is_dir()]
     gone = []
     for doc in kb.store.manifest.documents():
-        src = Path(doc["source"])
+        src = Path(doc.source)
         if any(src.is_relative_to(f) for f in folders) and not src.exists():
-            kb.store.delete_document(doc["doc_id"])
-            gone.append(doc["source"])
+            kb.store.delete_document(doc.doc_id)
+            gone.append(doc.source)
     return gone

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from kb.config import Config
 from kb import ingest_log
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor
-from kb.records import ALL_KINDS, FileReport, Filters, Hit, IngestReport, SearchResult
+from kb.records import ALL_KINDS, Document, FileReport, Filters, Hit, IngestReport, SearchResult
 from kb.search import QueryError, Searcher, SearchTrace
 from kb.store import Store
 
@@ -141,11 +141,11 @@ class KnowledgeBase:
         ingest_log.save(self.config, report, origin=origin)
         return report
 
-    def documents(self) -> list[dict]:
+    def documents(self) -> list[Document]:
         return self.store.manifest.documents()
 
-    def documents_for(self, hits) -> dict[str, dict]:
-        """The manifest rows of the documents behind ``hits`` (what exports cite: URL, language, primary source)."""
+    def documents_for(self, hits: Sequence[Hit]) -> dict[str, Document]:
+        """The records of the documents behind ``hits`` (what exports cite: URL, language, primary source)."""
         rows = {d: self.store.manifest.document(d) for d in {h.chunk.doc_id for h in hits}}
         return {d: row for d, row in rows.items() if row}
 
@@ -167,8 +167,8 @@ class KnowledgeBase:
         doc = self.store.manifest.document(doc_id)
         gone = self.store.delete_document(doc_id)
         self.after_ingest()
-        if doc and self.is_upload(doc["source"]):
-            for path in (Path(doc["source"]), Path(doc["source"] + ".yaml")):
+        if doc and self.is_upload(doc.source):
+            for path in (Path(doc.source), Path(doc.source + ".yaml")):
                 path.unlink(missing_ok=True)
         return gone
 

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
-from kb.records import Chunk, Citation, Hit
+from kb.records import Chunk, Citation, Document, Hit
 
 
 def citation_for(chunk: Chunk) -> Citation:
+    doc = chunk.doc
     return Citation(
-        title=chunk.title or Path(chunk.source).stem, publisher=chunk.publisher,
-        year=chunk.doc_year if chunk.doc_year is not None else chunk.year, summarises=chunk.summarises,
-        source_url=chunk.source_url,
-        page_start=chunk.page_start, page_end=chunk.page_end, section=chunk.section, source=chunk.source,
-        url=chunk.url, doc_id=chunk.doc_id, jurisdiction=chunk.jurisdiction, language=chunk.language,
+        title=doc.title or Path(doc.source).stem, publisher=doc.publisher, year=doc.year, summarises=doc.summarises,
+        source_url=doc.source_url,
+        page_start=chunk.page_start, page_end=chunk.page_end, section=chunk.section, source=doc.source,
+        url=doc.url, doc_id=chunk.doc_id, jurisdiction=doc.jurisdiction, language=chunk.language,
     )
 
 
@@ -86,19 +86,18 @@ class CitedDocument:
         return list(seen)
 
 
-def _field(doc: Mapping[str, Any] | None, name: str) -> Any:
-    return (doc or {}).get(name) or None
+def _field(doc: Document | None, name: str) -> Any:
+    return getattr(doc, name, None) or None
 
 
-def group_documents(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None
-                    ) -> list[CitedDocument]:
+def group_documents(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> list[CitedDocument]:
     """The hits gathered by document, in the order of each document's best hit. ``documents`` maps a doc_id to
-    its manifest row (``KnowledgeBase.documents_for(hits)``); without it the fields come from the passages."""
+    its record (``KnowledgeBase.documents_for(hits)``); by default each hit's own (``hit.chunk.doc``)."""
     out: dict[str, CitedDocument] = {}
     for h in hits:
         c, doc_id = h.citation, h.chunk.doc_id
         if doc_id not in out:
-            doc = (documents or {}).get(doc_id)
+            doc = (documents or {}).get(doc_id) or h.chunk.doc
             src_title, src_pub, src_year = (_field(doc, "source_title"), _field(doc, "source_publisher"),
                                             _field(doc, "source_year"))
             tail = ", ".join(str(x) for x in (src_pub, src_year) if x)
@@ -107,7 +106,7 @@ def group_documents(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, An
                 year=_field(doc, "year") or c.year,
                 url=_field(doc, "source_url") or _field(doc, "url") or c.url,
                 language=_field(doc, "language") or c.language, jurisdiction=_field(doc, "jurisdiction") or c.jurisdiction,
-                doc_type=_field(doc, "doc_type") or h.chunk.doc_type, file_name=Path(c.source).name if c.source else "",
+                doc_type=_field(doc, "doc_type") or "", file_name=Path(c.source).name if c.source else "",
                 summarises=f"{src_title} ({tail})" if src_title and tail else (src_title or ""))
         out[doc_id].hits.append(h)
     return list(out.values())
@@ -143,7 +142,7 @@ def passage_note(h: Hit) -> str:
 LANGID = {"es": "spanish", "en": "english", "fr": "french", "pt": "portuguese", "de": "german", "nl": "dutch"}
 
 
-def to_bibtex(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+def to_bibtex(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> str:
     """One @misc entry per document; the publisher is a corporate author (double braces, so BibTeX never splits
     it at "and"), the title keeps its capitals, the cited pages go in ``pages`` and the passages in ``annote``."""
     out = []
@@ -163,7 +162,7 @@ def to_bibtex(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | 
     return "\n\n".join(out) + ("\n" if out else "")
 
 
-def to_ris(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+def to_ris(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> str:
     """RIS as Zotero reads it: ``TY`` first, ``ER`` last, one tag per line; one record per document, one ``N1``
     note per cited passage (Zotero makes each a child note)."""
     out = []
@@ -198,7 +197,7 @@ CSV_FIELDS = ("rank", "score", "title", "publisher", "year", "jurisdiction", "la
               "pages", "section", "url", "file", "legs", "text", "summarises")
 
 
-def to_csv(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+def to_csv(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> str:
     """One row per passage (a table of hits), with its document's URL and file name, never a server path."""
     docs = {d.doc_id: d for d in group_documents(hits, documents)}
     buf = io.StringIO()
@@ -225,7 +224,7 @@ def md_escape(text: str) -> str:
     return re.sub(r"^(\s*)([#>+=|-])", r"\1\\\2", text)  # block markers at the start of a line
 
 
-def to_markdown(hits: Sequence[Hit], documents: Mapping[str, Mapping[str, Any]] | None = None, *,
+def to_markdown(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None, *,
                 heading: str = "") -> str:
     """One numbered entry per document (its citation and address), its cited passages quoted under it."""
     lines = [f"# {md_escape(heading)}", ""] if heading else []

@@ -122,7 +122,7 @@ def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarra
     # Strategy profiles have rows of their own (kb/profiles.py): their passages would only repeat them.
     keep = [(chunks[d.chunk_id], d.embedding) for d in found
             if d.chunk_id in chunks and d.embedding is not None and is_content(chunks[d.chunk_id])
-            and chunks[d.chunk_id].doc_type != PROFILE_TYPE]
+            and chunks[d.chunk_id].doc.doc_type != PROFILE_TYPE]
     if not keep:
         return [], np.zeros((0, probe.shape[0]), dtype=np.float32)
     return [c for c, _ in keep], np.stack([e for _, e in keep]).astype(np.float32)
@@ -195,11 +195,11 @@ def profiles_for(kb, jurisdictions: Sequence[str]) -> dict[str, Profile]:
     a profile whose file is gone or unreadable is left out, the comparison goes on)."""
     out: dict[str, Profile] = {}
     for doc in kb.documents():
-        jur = doc.get("jurisdiction")
-        if doc.get("doc_type") != PROFILE_TYPE or jur not in jurisdictions or jur in out:
+        jur = doc.jurisdiction
+        if doc.doc_type != PROFILE_TYPE or jur not in jurisdictions or jur in out:
             continue
         try:
-            out[jur] = load_profile(doc["source"])
+            out[jur] = load_profile(doc.source)
         except (OSError, ProfileError):
             continue
     return out

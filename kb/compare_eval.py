@@ -57,7 +57,7 @@ def _norm(text: str) -> str:
 
 
 def is_acceptable(hit: Hit, cell: LabelledCell) -> bool:
-    source = hit.chunk.source.replace("\\", "/")
+    source = hit.chunk.doc.source.replace("\\", "/")
     text = _norm(hit.chunk.text)
     return any(source.endswith("/" + s.doc) and _norm(s.span) in text for s in cell.acceptable)
 
@@ -114,7 +114,7 @@ def format_report(report: CompareReport, *, failures: bool = False) -> str:
     lines = [report.line(), report.line("dev"), report.line("test")]
     if failures:
         for r in report.failures():
-            shown = (f"{Path(r.shown.chunk.source).name} § {r.shown.chunk.section}: {r.shown.chunk.text[:90]!r}"
+            shown = (f"{Path(r.shown.chunk.doc.source).name} § {r.shown.chunk.section}: {r.shown.chunk.text[:90]!r}"
                      if r.shown else "(empty)")
             lines.append(f"  ✗ {r.cell.id:<28} {shown}")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 from kb.errors import KbError
+from kb.records import Document
 
 METRICS = ("Recall@5", "Recall@10", "MRR@10", "nDCG@10")
 MODES = ("dense", "lexical", "hybrid")
@@ -115,10 +116,10 @@ def load_queries(path: Path, corpus: Path | None = None) -> list[Query]:
     return out
 
 
-def resolve(queries: Sequence[Query], documents: Sequence[dict]) -> dict[str, str]:
+def resolve(queries: Sequence[Query], documents: Sequence[Document]) -> dict[str, str]:
     """Fill each query's ``doc_grades`` from the store's documents (matched by absolute source path); returns
     doc_id → document language."""
-    by_source = {str(Path(d["source"]).resolve()): d for d in documents}
+    by_source = {str(Path(d.source).resolve()): d for d in documents}
     for q in queries:
         q.doc_grades, q.missing = {}, []
         for rel, grade in q.relevant.items():
@@ -130,8 +131,8 @@ def resolve(queries: Sequence[Query], documents: Sequence[dict]) -> dict[str, st
             if doc is None:
                 q.missing.append(rel)
             else:
-                q.doc_grades[doc["doc_id"]] = max(grade, q.doc_grades.get(doc["doc_id"], 0))
-    return {d["doc_id"]: d.get("language") or "" for d in documents}
+                q.doc_grades[doc.doc_id] = max(grade, q.doc_grades.get(doc.doc_id, 0))
+    return {d.doc_id: d.language or "" for d in documents}
 
 
 # --- running --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from kb.errors import KbError
+from kb.records import Document
 
 MODES = ("dense", "lexical", "hybrid")
 SPLITS = ("dev", "test")
@@ -166,14 +167,14 @@ def answer_langs(q: Question, present: dict[str, str] | None = None) -> list[str
     return [a.lang or (present or {}).get(a.doc, "?") for a in q.answers if present is None or a.doc in present]
 
 
-def label_languages(questions: Sequence[Question], documents: Sequence[dict]) -> dict[str, str]:
+def label_languages(questions: Sequence[Question], documents: Sequence[Document]) -> dict[str, str]:
     """Label path → the stored document's language, for every labelled document found in the store."""
     out: dict[str, str] = {}
     for q in questions:
         for a in q.answers:
             for d in documents:
-                if same_document(d["source"], a.doc):
-                    out[a.doc] = d.get("language") or "?"
+                if same_document(d.source, a.doc):
+                    out[a.doc] = d.language or "?"
                     break
     return out
 
@@ -269,7 +270,7 @@ def _hits(kb, text: str, mode: str):
 
 
 def _describe(hit) -> str:
-    return f"{Path(hit.chunk.source).name} p.{hit.chunk.page_start}: {hit.chunk.text[:100]}"
+    return f"{Path(hit.chunk.doc.source).name} p.{hit.chunk.page_start}: {hit.chunk.text[:100]}"
 
 
 def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, split: str = "all",
@@ -295,7 +296,7 @@ def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, spli
             t = time.perf_counter()
             hits = _hits(kb, q.text, m)
             spent[m] += time.perf_counter() - t
-            r.scores[m] = passage_scores([relevant(q, h.chunk.source, h.chunk.text) for h in hits])
+            r.scores[m] = passage_scores([relevant(q, h.chunk.doc.source, h.chunk.text) for h in hits])
             r.top[m] = _describe(hits[0]) if hits else ""
         if answers and not q.out_of_scope:
             t = time.perf_counter()

@@ -51,11 +51,6 @@ def query_tokens(text: str, languages: Iterable[str] = (*MAIN_LANGUAGES, OTHER))
     return out
 
 
-def _filter_fields(c: Chunk) -> dict:
-    return {"doc_id": c.doc_id, "language": c.language, "jurisdiction": c.jurisdiction, "level": c.level,
-            "doc_type": c.doc_type, "year": c.year, "kind": c.kind}
-
-
 @dataclass
 class _Loaded:
     generation: int
@@ -81,7 +76,7 @@ class _Loaded:
 def _rows(chunks: Iterable[Chunk]):
     # Title and section are part of what a passage is about (the dense leg embeds them too).
     for c in chunks:
-        yield c.chunk_id, _filter_fields(c), chunk_tokens(" ".join(x for x in (c.title, c.section, c.text) if x),
+        yield c.chunk_id, c.filter_values(), chunk_tokens(" ".join(x for x in (c.doc.title, c.section, c.text) if x),
                                                           c.language)
 
 

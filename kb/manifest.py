@@ -6,42 +6,58 @@ import json
 import sqlite3
 import time
 from contextlib import contextmanager
+from dataclasses import MISSING, Field, replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from kb.records import Chunk, DocumentMeta, summary_of
+from kb.records import Chunk, Document, stored_fields
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, year INTEGER,
-    jurisdiction TEXT, level TEXT, doc_type TEXT, language TEXT, topics TEXT, url TEXT, licence TEXT,
-    page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, file_size INTEGER,
-    settings TEXT, ingested_at REAL, source_title TEXT, source_publisher TEXT, source_year INTEGER,
-    source_url TEXT, source_note TEXT
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT, page_start INTEGER,
-    page_end INTEGER, section TEXT, language TEXT, kind TEXT NOT NULL DEFAULT 'content'
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS embed_cache (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, action TEXT NOT NULL, started_at REAL);
 """
+# The documents and chunks tables are derived from the records (kb/records.py): one column per stored field.
+TABLES: dict[str, type] = {"documents": Document, "chunks": Chunk}
+DOC_COLUMNS = tuple(f.name for f in stored_fields(Document))
+CHUNK_COLUMNS = tuple(f.name for f in stored_fields(Chunk))
 
-DOC_COLUMNS = ("doc_id", "source", "title", "publisher", "year", "jurisdiction", "level", "doc_type", "language",
-               "topics", "url", "licence", "page_count", "empty_pages", "chunk_count", "file_size", "settings",
-               "ingested_at", "source_title", "source_publisher", "source_year", "source_url", "source_note")
-# Columns added after the first release, created on open in older manifests (a NULL there means "not given").
-_ADDED_DOC_COLUMNS = {"source_title": "TEXT", "source_publisher": "TEXT", "source_year": "INTEGER",
-                      "source_url": "TEXT", "source_note": "TEXT"}
-# The document fields a chunk carries: ``year`` is the content year (the summarised document's, else the
-# document's own), ``doc_year`` the document's own.
-_CHUNK_DOC_FIELDS = ("d.title, d.publisher, COALESCE(d.source_year, d.year) AS year, d.year AS doc_year, "
-                     "d.jurisdiction, d.level, d.doc_type, d.source, d.url, d.source_title, d.source_publisher, "
-                     "d.source_year, d.source_url")
+
+def _sql_type(f: Field[Any]) -> str:
+    """A field's column type, from its annotation (a string: the records module postpones annotations)."""
+    kind = str(f.type)
+    return "TEXT" if "list" in kind or "str" in kind else "INTEGER" if "int" in kind else "REAL" if "float" in kind \
+        else "TEXT"
+
+
+def _column(f: Field[Any]) -> str:
+    return f"{f.name} {f.metadata.get('sql') or _sql_type(f)}"
+
+
+def _to_sql(f: Field[Any], value: Any) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return None if value == "" else value  # NULL: unknown
+
+
+def _from_sql(f: Field[Any], value: Any) -> Any:
+    if value is None:  # unknown, or a column added after the row was written
+        return f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
+    if "list" in str(f.type):
+        return json.loads(value or "[]")
+    return value
+
+
+_DOC_FIELDS = stored_fields(Document)
+_CHUNK_FIELDS = stored_fields(Chunk)
+# A chunk row joined with its document's row: document columns are selected as "d.<name>".
+_CHUNK_SELECT = ", ".join([f"c.{n}" for n in CHUNK_COLUMNS] + [f'd.{n} AS "d.{n}"' for n in DOC_COLUMNS])
+
+
+def _document(row: sqlite3.Row, prefix: str = "") -> Document:
+    return Document(**{f.name: _from_sql(f, row[prefix + f.name]) for f in _DOC_FIELDS})
 
 
 class Manifest:
@@ -56,11 +72,26 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        have = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
-        for name, kind in _ADDED_DOC_COLUMNS.items():
-            if name not in have:
-                self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
-        self._add_kinds()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create the documents and chunks tables from the records, and add the columns of fields added since a
+        manifest was written (their value is unknown, NULL, until the document is ingested again)."""
+        for table, record in TABLES.items():
+            columns = stored_fields(record)
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(_column(f) for f in columns)})")
+        self._add_kinds()  # before the generic step: its column comes with each stored passage's kind
+        for table, record in TABLES.items():
+            columns = stored_fields(record)
+            have = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            for f in columns:
+                if f.name not in have:
+                    try:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {f.name} {_sql_type(f)}")
+                    except sqlite3.OperationalError as exc:  # another process added it since we looked
+                        if "duplicate column" not in str(exc):
+                            raise
+        self._db.execute("CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id)")
 
     def close(self) -> None:
         self._db.close()
@@ -111,11 +142,11 @@ class Manifest:
                    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     # --- documents ----------------------------------------------------------------------------------
-    def commit_document(self, doc_id: str, source: str, meta: DocumentMeta, *, page_count: int, empty_pages: int,
-                        file_size: int, settings: str, chunks: Sequence[Chunk]) -> str | None:
-        """Make ``doc_id`` the current version of ``source``; returns the doc_id it replaced, if any."""
+    def commit_document(self, doc: Document, chunks: Sequence[Chunk]) -> str | None:
+        """Make ``doc`` the current version of its source (with ``chunks``); returns the doc_id it replaced."""
+        doc = replace(doc, chunk_count=len(chunks), ingested_at=time.time())
         with self.transaction() as db:
-            old = db.execute("SELECT doc_id FROM documents WHERE source=?", (source,)).fetchone()
+            old = db.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
             old_id = old["doc_id"] if old else None
             if old_id:
                 db.execute("DELETE FROM chunks WHERE doc_id=?", (old_id,))
@@ -124,23 +155,15 @@ class Manifest:
                 # version's vectors to delete.
                 db.execute("INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, 'replaced', ?)",
                            (old_id, time.time()))
-            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            db.execute(
-                f"INSERT INTO documents({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})",
-                (doc_id, source, meta.title, meta.publisher, meta.year, meta.jurisdiction, meta.level, meta.doc_type,
-                 meta.language, json.dumps(meta.topics, ensure_ascii=False), meta.url, meta.licence, page_count,
-                 empty_pages, len(chunks), file_size, settings, time.time(), meta.source_title or None,
-                 meta.source_publisher or None, meta.source_year, meta.source_url or None, meta.source_note or None),
-            )
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
+            db.execute("DELETE FROM documents WHERE doc_id=?", (doc.doc_id,))
+            db.execute(f"INSERT INTO documents({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})",
+                       [_to_sql(f, getattr(doc, f.name)) for f in _DOC_FIELDS])
             db.executemany(
-                "INSERT INTO chunks(chunk_id, doc_id, ordinal, text, page_start, page_end, section, language, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.page_start, c.page_end, c.section, c.language,
-                  c.kind or "content") for c in chunks],
-            )
+                f"INSERT INTO chunks({', '.join(CHUNK_COLUMNS)}) VALUES ({', '.join('?' * len(CHUNK_COLUMNS))})",
+                [[_to_sql(f, getattr(c, f.name)) for f in _CHUNK_FIELDS] for c in chunks])
             self._bump(db)
-        return old_id if old_id != doc_id else None
+        return old_id if old_id != doc.doc_id else None
 
     def remove_document(self, doc_id: str) -> bool:
         with self.transaction() as db:
@@ -149,16 +172,16 @@ class Manifest:
             self._bump(db)
         return bool(gone)
 
-    def document(self, doc_id: str) -> dict | None:
+    def document(self, doc_id: str) -> Document | None:
         row = self._db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return _doc_row(row) if row else None
+        return _document(row) if row else None
 
-    def document_by_source(self, source: str) -> dict | None:
+    def document_by_source(self, source: str) -> Document | None:
         row = self._db.execute("SELECT * FROM documents WHERE source=?", (source,)).fetchone()
-        return _doc_row(row) if row else None
+        return _document(row) if row else None
 
-    def documents(self) -> list[dict]:
-        return [_doc_row(r) for r in self._db.execute("SELECT * FROM documents ORDER BY source")]
+    def documents(self) -> list[Document]:
+        return [_document(r) for r in self._db.execute("SELECT * FROM documents ORDER BY source")]
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT doc_id FROM documents")}
@@ -200,21 +223,19 @@ class Manifest:
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             rows = self._db.execute(
-                f"SELECT c.*, {_CHUNK_DOC_FIELDS} "
-                f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({', '.join('?' * len(part))})",
-                part,
-            )
+                f"SELECT {_CHUNK_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                f"WHERE c.chunk_id IN ({', '.join('?' * len(part))})", part)
+            docs: dict[str, Document] = {}
             for r in rows:
-                out[r["chunk_id"]] = _chunk_row(r)
+                out[r["chunk_id"]] = _chunk(r, docs)
         return out
 
     def iter_chunks(self) -> Iterator[Chunk]:
-        rows = self._db.execute(
-            f"SELECT c.*, {_CHUNK_DOC_FIELDS} "
-            "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.doc_id, c.ordinal"
-        )
+        rows = self._db.execute(f"SELECT {_CHUNK_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                                "ORDER BY c.doc_id, c.ordinal")
+        docs: dict[str, Document] = {}
         for r in rows:
-            yield _chunk_row(r)
+            yield _chunk(r, docs)
 
     def chunk_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
@@ -240,19 +261,9 @@ class Manifest:
                            [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
 
 
-def _doc_row(row: sqlite3.Row) -> dict:
-    doc = dict(row)
-    doc["topics"] = json.loads(doc["topics"] or "[]")
-    return doc
-
-
-def _chunk_row(r: sqlite3.Row) -> Chunk:
-    return Chunk(
-        chunk_id=r["chunk_id"], doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page_start=r["page_start"],
-        page_end=r["page_end"], section=r["section"] or "", language=r["language"] or "",
-        kind=r["kind"] or "content", title=r["title"] or "",
-        publisher=r["publisher"] or "", year=r["year"], jurisdiction=r["jurisdiction"] or "", level=r["level"] or "",
-        doc_type=r["doc_type"] or "", source=r["source"] or "", url=r["url"] or "", doc_year=r["doc_year"],
-        summarises=summary_of(r["source_title"] or "", r["source_publisher"] or "", r["source_year"]),
-        source_url=r["source_url"] or "",
-    )
+def _chunk(row: sqlite3.Row, docs: dict[str, Document]) -> Chunk:
+    """A chunk with its document, built once per document (``docs``) and shared by its chunks."""
+    doc_id = row["doc_id"]
+    if doc_id not in docs:
+        docs[doc_id] = _document(row, "d.")
+    return Chunk(**{f.name: _from_sql(f, row[f.name]) for f in _CHUNK_FIELDS}, doc=docs[doc_id])

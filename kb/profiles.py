@@ -35,6 +35,7 @@ import yaml
 
 from kb.text import MAIN_LANGUAGES
 from kb.errors import KbError
+from kb.records import Document
 
 LANGUAGES = MAIN_LANGUAGES  # a profile is written in both
 DOC_TYPE = "profile"
@@ -223,11 +224,11 @@ def load_folder(folder: str | Path) -> tuple[list[Profile], list[ProfileError]]:
     return _load_all(p for p in sorted(Path(folder).glob("*.md")) if not p.name.lower().startswith("readme"))
 
 
-def profiles_in(documents: Iterable[Mapping[str, Any]]) -> tuple[list[Profile], list[ProfileError]]:
+def profiles_in(documents: Iterable[Document]) -> tuple[list[Profile], list[ProfileError]]:
     """The profiles among a knowledge base's documents (``kb.documents()``): those whose doc_type is 'profile',
     read from their source files. A missing or invalid file is reported, and the others are still returned."""
-    paths = [Path(d["source"]) for d in documents
-             if str(d.get("doc_type") or "").lower() == DOC_TYPE and d.get("source")]
+    paths = [Path(d.source) for d in documents
+             if (d.doc_type or "").lower() == DOC_TYPE and d.source]
     return _load_all(paths)
 
 

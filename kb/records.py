@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
+
+
+# --- the schema: every document and chunk field, defined once ---------------------------------------------
+# Each field of DocumentMeta, Document and Chunk is a column of the manifest (added to an older manifest when it
+# opens). Its metadata says where else it goes:
+#   filter  a chunk's value is stored with its vector and in the BM25 filter table (True: the field itself; a
+#           string: the attribute that gives the value, e.g. a research note filters by the year of what it
+#           summarises); Filters selects on these names
+#   json    in each hit of `kb search --json` (default True)
+#   sql     the column's declaration, when it is more than its type (keys)
+# So adding a document field is one line in DocumentMeta (plus setting it where metadata is read); the manifest,
+# the JSON output and the exports follow. See README, "Architecture".
+
+
+def _f(default: Any = "", *, filter: bool | str = False, json: bool = True, sql: str = "",
+       factory: Callable[[], Any] | None = None) -> Any:
+    meta = {"filter": filter, "json": json, "sql": sql}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
 
 ALL_KINDS = ("content", "title", "toc", "references", "index")  # passage kinds, see kb/passage_kind.py
 
@@ -18,23 +38,23 @@ def summary_of(title: str, publisher: str, year: int | None) -> str:
 class DocumentMeta:
     """What is known about a document. Empty strings / None mean unknown, never guessed."""
 
-    title: str = ""
-    publisher: str = ""
-    year: int | None = None
-    jurisdiction: str = ""
-    level: str = ""
-    doc_type: str = ""
-    language: str = ""
-    topics: list[str] = field(default_factory=list)
-    url: str = ""
-    licence: str = ""
+    title: str = _f()
+    publisher: str = _f()
+    year: int | None = _f(None, filter="content_year")
+    jurisdiction: str = _f(filter=True)
+    level: str = _f(filter=True)
+    doc_type: str = _f(filter=True)
+    language: str = _f(json=False)  # the document's; each chunk has its own, and that one is in the JSON
+    topics: list[str] = _f(factory=list)
+    url: str = _f()
+    licence: str = _f()
     # The primary document a research note summarises (issue #11), from the catalog: the note's own fields above
     # describe the note; these describe what it is about. source_note says why one of them is empty.
-    source_title: str = ""
-    source_publisher: str = ""
-    source_year: int | None = None
-    source_url: str = ""
-    source_note: str = ""
+    source_title: str = _f()
+    source_publisher: str = _f()
+    source_year: int | None = _f(None)
+    source_url: str = _f()
+    source_note: str = _f()
 
     @property
     def content_year(self) -> int | None:
@@ -46,13 +66,32 @@ class DocumentMeta:
         """ "Title, Publisher, Year" of the summarised document, or "" for a document that is its own source."""
         return summary_of(self.source_title, self.source_publisher, self.source_year)
 
-    def merged_over(self, fallback: "DocumentMeta") -> "DocumentMeta":
+    def merged_over(self, fallback: DocumentMeta) -> DocumentMeta:
         """Fields of self where known, else those of ``fallback``."""
         out = DocumentMeta()
-        for name in self.__dataclass_fields__:
-            mine = getattr(self, name)
-            setattr(out, name, mine if mine not in ("", None, []) else getattr(fallback, name))
+        for f in fields(DocumentMeta):
+            mine = getattr(self, f.name)
+            setattr(out, f.name, mine if mine not in ("", None, []) else getattr(fallback, f.name))
         return out
+
+
+@dataclass
+class Document(DocumentMeta):
+    """A document as the store holds it: what is known about it, and the facts of its ingestion."""
+
+    doc_id: str = _f(filter=True, sql="TEXT PRIMARY KEY")  # content hash of the file's bytes
+    source: str = _f(sql="TEXT NOT NULL UNIQUE")  # absolute path of the file
+    page_count: int = _f(0, json=False)
+    empty_pages: int = _f(0, json=False)
+    chunk_count: int = _f(0, json=False)
+    file_size: int = _f(0, json=False)
+    settings: str = _f(json=False)  # embedder, chunking and pipeline version it was ingested with
+    ingested_at: float = _f(0.0, json=False)
+
+    @classmethod
+    def of(cls, meta: DocumentMeta, **facts: Any) -> Document:
+        """``meta`` with the ingestion facts (doc_id, source, page_count …)."""
+        return cls(**{f.name: getattr(meta, f.name) for f in fields(DocumentMeta)}, **facts)
 
 
 @dataclass
@@ -75,53 +114,49 @@ class Block:
 
 
 @dataclass
-class Document:
-    doc_id: str  # content hash of the file's bytes
-    source: str  # absolute path of the file
-    meta: DocumentMeta
-    pages: list[Page]
-    page_count: int
-    empty_pages: int = 0
-
-
-@dataclass
 class Chunk:
-    chunk_id: str  # "<doc_id>:<ordinal>"
-    doc_id: str
-    ordinal: int
-    text: str
-    page_start: int
-    page_end: int
-    section: str
-    language: str
-    kind: str = "content"  # content / title / toc / references / index (kb/passage_kind.py)
-    # Document fields carried for filtering and citation.
-    title: str = ""
-    publisher: str = ""
-    year: int | None = None
-    jurisdiction: str = ""
-    level: str = ""
-    doc_type: str = ""
-    source: str = ""
-    url: str = ""
-    # ``year`` above is the content year (the summarised document's, for a research note) so that filters and
-    # cards use it; ``doc_year`` is the document's own year, which its citation gives. ``summarises`` names the
-    # primary document a note summarises ("" otherwise), ``source_url`` where that document can be opened. None of
-    # them is stored with the vectors.
-    doc_year: int | None = None
-    summarises: str = ""
-    source_url: str = ""
+    """A passage of a document: the unit that is embedded, indexed, searched and cited. ``doc`` is its document
+    (one shared record per document, never copied field by field)."""
 
-    def metadata(self) -> dict[str, Any]:
-        """chromadb metadata: scalar values only, unknown fields left out (never stored as fake values)."""
-        raw = {
-            "doc_id": self.doc_id, "ordinal": self.ordinal, "page_start": self.page_start,
-            "page_end": self.page_end, "section": self.section, "language": self.language, "kind": self.kind,
-            "title": self.title, "publisher": self.publisher, "year": self.year,
-            "jurisdiction": self.jurisdiction, "level": self.level, "doc_type": self.doc_type,
-            "source": self.source, "url": self.url,
-        }
-        return {k: v for k, v in raw.items() if v not in ("", None)}
+    chunk_id: str = _f(sql="TEXT PRIMARY KEY", json=False)  # "<doc_id>:<settings tag><ordinal>"
+    doc_id: str = _f(filter=True, sql="TEXT NOT NULL")
+    ordinal: int = _f(0, json=False)
+    text: str = _f(json=False)  # last in the JSON, after the citation fields (hit_json puts it there)
+    page_start: int = _f(0)
+    page_end: int = _f(0)
+    section: str = _f()
+    language: str = _f(filter=True)
+    kind: str = _f("content", filter=True, sql="TEXT NOT NULL DEFAULT 'content'")  # see kb/passage_kind.py
+    doc: Document = field(default_factory=Document, metadata={"stored": False})
+
+    def filter_values(self) -> dict[str, Any]:
+        """The values filters select on (stored with the vector and in the BM25 filter table); unknown ones are
+        left out, never stored as fake values."""
+        out = {}
+        for name, source, on_chunk in FILTER_SPEC:
+            value = getattr(self if on_chunk else self.doc, source)
+            if value not in ("", None):
+                out[name] = value
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The chunk's and its document's JSON fields (a chunk field wins a name both have: ``language``)."""
+        out = {f.name: getattr(self.doc, f.name) for f in fields(Document) if f.metadata.get("json", True)}
+        out.update({f.name: getattr(self, f.name) for f in stored_fields(Chunk) if f.metadata.get("json", True)})
+        return out
+
+
+def stored_fields(record: type) -> list[Field[Any]]:
+    """The fields of a record that are manifest columns."""
+    return [f for f in fields(record) if f.metadata.get("stored", True)]
+
+
+# (name, attribute, on the chunk?) of every filter field: what chromadb and BM25 store beside each passage.
+FILTER_SPEC: tuple[tuple[str, str, bool], ...] = tuple(
+    [(f.name, f.name, True) for f in stored_fields(Chunk) if f.metadata.get("filter")]
+    + [(f.name, f.name if f.metadata["filter"] is True else str(f.metadata["filter"]), False)
+       for f in fields(Document) if f.metadata.get("filter") and f.name not in {g.name for g in fields(Chunk)}])
+FILTER_KEYS = tuple(name for name, _, _ in FILTER_SPEC)
 
 
 @dataclass(frozen=True)

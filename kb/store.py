@@ -19,7 +19,7 @@ from kb.config import Config
 from kb.embedding import Embedder
 from kb.manifest import Manifest
 from kb.passage_kind import is_content
-from kb.records import Chunk, DocumentMeta
+from kb.records import Chunk, Document
 from kb.vectors import VectorIndex
 from kb.errors import KbError
 
@@ -111,10 +111,10 @@ class Store:
         steps.reached(point, self.config.store)
 
     # --- writes -----------------------------------------------------------------------------------------
-    def put_document(self, *, doc_id: str, source: str, meta: DocumentMeta, chunks: Sequence[Chunk],
-                     vectors: np.ndarray, page_count: int, empty_pages: int, file_size: int, settings: str) -> str | None:
+    def put_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> str | None:
         """Store a document's new version as a unit; returns the doc_id it replaced, if any. ``vectors`` holds one row
         per content chunk, in order: other kinds (title blocks, references…) have no vector."""
+        doc_id = doc.doc_id
         dense = [c for c in chunks if is_content(c.kind)]
         if len(dense) != len(vectors):
             raise ValueError(f"{len(vectors)} vectors for {len(dense)} content passages")
@@ -122,11 +122,9 @@ class Store:
             self.manifest.mark_pending(doc_id, "put")
             self._hook("put.pending")
             if dense:
-                self.vectors.upsert([c.chunk_id for c in dense], vectors, [c.metadata() for c in dense])
+                self.vectors.upsert([c.chunk_id for c in dense], vectors, [c.filter_values() for c in dense])
             self._hook("put.upserted")
-            old = self.manifest.commit_document(doc_id, source, meta, page_count=page_count,
-                                                empty_pages=empty_pages, file_size=file_size, settings=settings,
-                                                chunks=chunks)
+            old = self.manifest.commit_document(doc, chunks)
             self.vectors.saw(self.manifest.generation())
             self._hook("put.committed")
             for stale in ([old] if old else []) + [doc_id]:
@@ -199,7 +197,8 @@ class Store:
         def tally(key: str) -> dict[str, int]:
             out: dict[str, int] = {}
             for d in docs:
-                out[d.get(key) or "?"] = out.get(d.get(key) or "?", 0) + 1
+                value = getattr(d, key) or "?"
+                out[value] = out.get(value, 0) + 1
             return dict(sorted(out.items()))
 
         return StoreStats(len(docs), self.manifest.chunk_count(), self.vectors.count(), dict(sorted(langs.items())),

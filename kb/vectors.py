@@ -13,11 +13,11 @@ import numpy as np
 from kb.chroma_adapter import COLLECTION_MISSING, STALE_INDEX_ERRORS, chroma_client, reopen_local_client
 from kb.embedding import EmbedderIdentity
 from kb.errors import KbError
+from kb.records import FILTER_KEYS  # what chromadb stores beside each vector (kb/records.py)
 from kb.text import MAIN_LANGUAGES
 
 READ_RETRIES = 3  # reloads of an embedded index that another process is writing to, before giving up
 GROUPS = (*MAIN_LANGUAGES, "other")  # one collection each: a language leg then needs no language filter
-FILTER_KEYS = ("doc_id", "language", "jurisdiction", "level", "doc_type", "year")  # all that chromadb filters on
 
 
 class EmbedderMismatch(KbError, RuntimeError):

@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from kb.config import PROJECT_ROOT, Config
+from kb.records import Hit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="policy-kb: a bilingual knowledge base of industrial and innovation policy documents.")
@@ -40,12 +41,11 @@ def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
         raise typer.Exit(2)
 
 
-def hit_json(hit) -> dict:
-    c = hit.chunk
-    return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": c.doc_id, "source": c.source,
-            "title": c.title, "publisher": c.publisher, "year": c.year, "jurisdiction": c.jurisdiction,
-            "page_start": c.page_start, "page_end": c.page_end, "language": c.language, "section": c.section, "kind": c.kind,
-            "legs": hit.legs, "text": c.text}
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A hit as JSON: rank and score, every JSON field of the passage and its document (kb/records.py), the legs
+    that found it, and the text last."""
+    return {"rank": hit.rank, "score": round(hit.score, 6), **hit.chunk.to_json(), "legs": hit.legs,
+            "text": hit.chunk.text}
 
 
 @app.command()

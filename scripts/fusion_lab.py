@@ -56,7 +56,7 @@ def collect(store: str, question_files: list[str], out: str) -> None:
     kb = KnowledgeBase.open(store)
     qs = load(question_files)
     searcher = kb.searcher
-    docs = {d["doc_id"]: d for d in kb.documents()}
+    docs = {d.doc_id: d for d in kb.documents()}
     feats = []
     chunks: dict = {}
     vecs: dict = {}
@@ -100,8 +100,8 @@ def relevance(q: dict, docs: dict):
         langs = set()
         for a in answers:
             for d in docs.values():
-                if same_document(d["source"], a["doc"]):
-                    langs.add(d["language"])
+                if same_document(d.source, a["doc"]):
+                    langs.add(d.language)
         return rel, langs
     from kb.eval import source_to_document
 
@@ -111,7 +111,7 @@ def relevance(q: dict, docs: dict):
     def rel(c) -> bool:
         return any(same_document(c.source, w) for w in wanted)
 
-    langs = {d["language"] for d in docs.values() if any(same_document(d["source"], w) for w in wanted)}
+    langs = {d.language for d in docs.values() if any(same_document(d.source, w) for w in wanted)}
     return rel, langs
 
 
@@ -256,7 +256,7 @@ def evaluate(data, method: str, split: str = "all", show=False, **p):
             cells.setdefault(key, []).append(m)
         if show and r != 1:
             print(f"  {q['id']} {c} r={r} {q['text'][:70]} | top: {hits[0].chunk.language if hits else '-'} "
-                  f"{Path(hits[0].chunk.source).name if hits else ''} {hits[0].chunk.text[:60] if hits else ''}")
+                  f"{Path(hits[0].chunk.doc.source).name if hits else ''} {hits[0].chunk.text[:60] if hits else ''}")
     return {c: (len(v), *[sum(x[i] for x in v) / len(v) for i in range(3)]) for c, v in sorted(cells.items())}
 
 

@@ -28,7 +28,7 @@ def main(store: str, questions: str, n_docs: int = 6) -> None:
     kb = KnowledgeBase.open(store)
     qs = [json.loads(line) for line in Path(questions).read_text(encoding="utf-8").splitlines() if line.strip()]
     docs = kb.documents()
-    count = Counter(d["doc_id"] for q in qs for a in q["answers"] for d in docs if same_document(d["source"], a["doc"]))
+    count = Counter(d.doc_id for q in qs for a in q["answers"] for d in docs if same_document(d.source, a["doc"]))
     chosen = [doc for doc, _ in count.most_common(n_docs)]
     chunks = [c for c in kb.store.manifest.iter_chunks() if c.doc_id in chosen]
     with_prefix = kb.store.vectors.vectors([c.chunk_id for c in chunks])
@@ -47,7 +47,7 @@ def main(store: str, questions: str, n_docs: int = 6) -> None:
         print(f"  {name}: mean cosine between passages of one document {np.mean(same):.3f}")
     results: dict = {}
     for q in qs:
-        if not q["answers"] or not any(d["doc_id"] in chosen and same_document(d["source"], a["doc"])
+        if not q["answers"] or not any(d.doc_id in chosen and same_document(d.source, a["doc"])
                                        for a in q["answers"] for d in docs):
             continue
         qv = kb.embedder.embed_query(q["text"])

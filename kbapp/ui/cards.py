@@ -19,8 +19,8 @@ def meta_line(hit: Hit, lang: str) -> str:
     """Publisher · year · jurisdiction · type · pages · section, as safe HTML. The year is the content's: for a
     research note, the year of the document it summarises (the note's own year is in its citation)."""
     c, ch = hit.citation, hit.chunk
-    parts = [c.publisher, str(ch.year or c.year or ""), jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
-             t(f"type.{ch.doc_type}", lang, default=ch.doc_type) if ch.doc_type else "", c.pages,
+    parts = [c.publisher, str(ch.doc.content_year or ""), jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
+             t(f"type.{ch.doc.doc_type}", lang, default=ch.doc.doc_type) if ch.doc.doc_type else "", c.pages,
              f"§ {c.section}" if c.section else ""]
     badge = f'<span class="kb-badge {safe_html(c.language)}">{safe_html(c.language or "?")}</span>'
     return badge + " · ".join(safe_html(p) for p in parts if p)

@@ -84,7 +84,7 @@ def resolve(config: Config, name: str) -> Resolved:
         manifest.close()
     if doc is None:
         return Resolved(404, reason="no such document in the collection")
-    path = Path(doc["source"])
+    path = Path(doc.source)
     if path.suffix.lower() != f".{ext}":
         return Resolved(404, reason="no such document in the collection")
     if not path.is_file():

@@ -68,14 +68,14 @@ def test_every_malformed_file_has_its_expected_outcome(malformed):
 def test_malformed_batch_leaves_a_consistent_store(malformed):
     kb, files, _ = malformed
     ingested = {f.doc_id for f in files.values() if f.outcome is Outcome.INGESTED}
-    assert {d["doc_id"] for d in kb.documents()} == ingested
+    assert {d.doc_id for d in kb.documents()} == ingested
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
     assert kb.store.manifest.pending() == []
 
 
 def test_text_survives_encoding_oddities(malformed):
     kb, files, _ = malformed
-    text = {Path(c.source).name: c.text for c in kb.store.manifest.iter_chunks()}
+    text = {Path(c.doc.source).name: c.text for c in kb.store.manifest.iter_chunks()}
     assert "àÀâÂäÄçÇéÉ" in text["text_french_diacritics.pdf"]
     assert "ffi" in text["text_ligatures.pdf"] and not any("\ufb00" <= ch <= "\ufb06" for ch in text["text_ligatures.pdf"])
     assert "Hello, world!" in text["corrupt_pdfjs_helloworld_bad.pdf"]
@@ -205,7 +205,7 @@ def test_bad_file_outcome(self_made, name, outcome, reason):
 def test_the_batch_goes_on_after_bad_files(self_made):
     kb, files, good = self_made
     assert files["good.pdf"].outcome is Outcome.INGESTED
-    assert {Path(d["source"]).name for d in kb.documents()} == {
+    assert {Path(d.source).name for d in kb.documents()} == {
         "good.pdf", "catalogued_secret.pdf", "sidecar_secret.pdf", "gaps.pdf", "notiz_de.md"}
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
 
@@ -214,7 +214,7 @@ def test_password_from_catalog_and_sidecar(self_made):
     kb, files, _ = self_made
     assert files["catalogued_secret.pdf"].outcome is Outcome.INGESTED
     assert files["sidecar_secret.pdf"].outcome is Outcome.INGESTED
-    titles = {Path(d["source"]).name: d["title"] for d in kb.documents()}
+    titles = {Path(d.source).name: d.title for d in kb.documents()}
     assert titles["catalogued_secret.pdf"] == "Parks report"
 
 

@@ -85,7 +85,7 @@ def test_a_scanned_spanish_page_is_found_by_an_english_question(scans, tmp_path)
     assert by_name["escaneo_es.pdf"].ocr_pages == [1] and by_name["escaneo_es.pdf"].language == "es"
     assert by_name["scan_en.pdf"].ocr_pages == [1] and by_name["scan_en.pdf"].language == "en"
     hits = kb.search("supplier development training for small firms", 3, language="es")
-    assert hits and hits[0].chunk.source.endswith("escaneo_es.pdf") and hits[0].chunk.page_start == 1
+    assert hits and hits[0].chunk.doc.source.endswith("escaneo_es.pdf") and hits[0].chunk.page_start == 1
     # Without --ocr a second run keeps the OCR'd documents as they are (nothing re-read, nothing lost).
     again = ingest_paths(kb, [folder])
     assert {f.outcome for f in again.files} == {Outcome.UNCHANGED}

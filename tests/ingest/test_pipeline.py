@@ -25,21 +25,21 @@ def test_reference_lists_are_stored_as_such_in_the_documents_language(kb_small):
 
 
 def test_metadata_comes_from_pdf_and_front_matter(kb_small):
-    docs = {d["title"]: d for d in kb_small.documents()}
-    assert docs["Plan industrial de prueba"]["publisher"] == "Gobierno de Prueba"
-    assert docs["Plan industrial de prueba"]["page_count"] == 3
-    assert docs["Parques ecoindustriales en la práctica"]["jurisdiction"] == "MX"
-    assert docs["Parques ecoindustriales en la práctica"]["year"] == 2023
+    docs = {d.title: d for d in kb_small.documents()}
+    assert docs["Plan industrial de prueba"].publisher == "Gobierno de Prueba"
+    assert docs["Plan industrial de prueba"].page_count == 3
+    assert docs["Parques ecoindustriales en la práctica"].jurisdiction == "MX"
+    assert docs["Parques ecoindustriales en la práctica"].year == 2023
     # Nothing invented: the PDF carries no year or jurisdiction.
-    assert docs["Skills for investment"]["jurisdiction"] == ""
-    assert docs["Skills for investment"]["year"] is None  # the PDF's creation date is not a publication year
+    assert docs["Skills for investment"].jurisdiction == ""
+    assert docs["Skills for investment"].year is None  # the PDF's creation date is not a publication year
 
 
 def test_each_chunk_has_its_language_page_and_section(kb_small):
     chunks = list(kb_small.store.manifest.iter_chunks())
     by_doc = {}
     for c in chunks:
-        by_doc.setdefault(c.title, []).append(c)
+        by_doc.setdefault(c.doc.title, []).append(c)
     es = by_doc["Plan industrial de prueba"]
     assert {c.language for c in es} == {"es"}
     assert {c.language for c in by_doc["Skills for investment"]} == {"en"}
@@ -67,7 +67,7 @@ def test_changed_file_replaces_its_old_chunks(tmp_path):
     assert second.files[0].outcome is Outcome.UPDATED
     new_id = second.files[0].doc_id
     assert new_id != old_id
-    assert [d["doc_id"] for d in kb.documents()] == [new_id]
+    assert [d.doc_id for d in kb.documents()] == [new_id]
     assert kb.store.vectors.ids_for_doc(old_id) == []
     assert len(kb.store.vectors.ids_for_doc(new_id)) == second.files[0].chunks
     # The Spanish passage did not change: its vector came from the cache, only the new page was embedded.
@@ -109,9 +109,9 @@ def test_each_pdf_in_a_batch_keeps_its_own_text(tmp_path):
     report = ingest_paths(kb, [folder])
     assert sum(f.outcome is Outcome.INGESTED for f in report.files) == len(words)
     for doc in kb.documents():
-        chunks = [c for c in kb.store.manifest.iter_chunks() if c.doc_id == doc["doc_id"]]
-        assert chunks and all(doc["title"] in c.text for c in chunks), doc["source"]
-        assert not any(w in c.text for c in chunks for w in words if w != doc["title"])
+        chunks = [c for c in kb.store.manifest.iter_chunks() if c.doc_id == doc.doc_id]
+        assert chunks and all(doc.title in c.text for c in chunks), doc.source
+        assert not any(w in c.text for c in chunks for w in words if w != doc.title)
 
 
 def _discover_unprivileged(root, queue) -> None:

@@ -5,14 +5,15 @@ import pytest
 from kb.answer import Answer, extract_answer
 from kb.citations import citation_for
 from kb.glossary import Glossary, parse
-from kb.records import Chunk, Hit
+from kb.records import Chunk, Document, Hit
 
 GLOSSARY = Glossary(parse("es\ten\tdomain\ndesarrollo de proveedores\tsupplier development\tindustry\n"))
 
 
 def _hit(rank: int, text: str, lang: str) -> Hit:
     chunk = Chunk(chunk_id=f"d{rank}:0", doc_id=f"d{rank}", ordinal=0, text=text, page_start=rank, page_end=rank,
-                  section="", language=lang, title=f"Doc {rank}", source=f"/x/d{rank}.pdf")
+                  section="", language=lang, doc=Document(doc_id=f"d{rank}", title=f"Doc {rank}",
+                                                          source=f"/x/d{rank}.pdf"))
     return Hit(chunk=chunk, score=1.0 / rank, rank=rank, legs=["dense:" + lang], citation=citation_for(chunk))
 
 

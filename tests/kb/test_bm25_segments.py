@@ -11,7 +11,7 @@ from kb import bm25_segments
 from kb.bm25_segments import Segment, SegmentedIndex, merge
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest
-from kb.records import Chunk, DocumentMeta
+from kb.records import Chunk, Document
 
 WORDS = [f"w{i}" for i in range(60)]
 
@@ -83,7 +83,7 @@ def test_many_small_segments_are_merged_and_many_deletions_compact(monkeypatch):
 
 def _chunk(doc: str, n: int, text: str) -> Chunk:
     return Chunk(chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="",
-                 language="en", source=f"/x/{doc}")
+                 language="en")
 
 
 def test_adding_a_document_tokenises_only_its_passages_and_ranks_as_a_full_rebuild(tmp_path):
@@ -96,12 +96,10 @@ def test_adding_a_document_tokenises_only_its_passages_and_ranks_as_a_full_rebui
         return [_chunk(name, i, " ".join(rnd.choices(vocab, k=rnd.randint(8, 40)))) for i in range(n)]
 
     for d in range(6):
-        m.commit_document(f"d{d}", f"/x/d{d}", DocumentMeta(title=f"d{d}"), page_count=1, empty_pages=0,
-                          file_size=1, settings="s", chunks=doc(f"d{d}", 20))
+        m.commit_document(Document(doc_id=f"d{d}", source=f"/x/d{d}", title=f"d{d}"), doc(f"d{d}", 20))
     lex = LexicalIndex(tmp_path / "lexical", m)
     assert lex.rebuild() == 120
-    m.commit_document("new", "/x/new", DocumentMeta(title="new"), page_count=1, empty_pages=0, file_size=1,
-                      settings="s", chunks=doc("new", 5))
+    m.commit_document(Document(doc_id="new", source="/x/new", title="new"), doc("new", 5))
     m.remove_document("d2")
     assert lex.rebuild() == 5  # the new document's passages only
     assert sorted(lex.current().ids) == sorted(m.chunk_ids())

@@ -5,23 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 
 import bibtexparser
 import pytest
 import rispy
 
 from kb.citations import EXPORTERS, cite_text, citation_for, md_escape, to_bibtex, to_csv, to_markdown, to_ris
-from kb.records import Chunk, Hit
+from kb.records import Chunk, Document, Hit
 
 
 def hit(rank=1, **over) -> Hit:
-    fields = dict(chunk_id="abcdef123456:00001", doc_id="abcdef123456", ordinal=1,
-                  text="Texto con $5 y 50% & {llaves}\nTY  - JOUR\nsegunda línea", page_start=3, page_end=4,
-                  section="Pilar 2: Talento", language="es", title="Plan {Tabasco} 2044_final",
-                  publisher="Gobierno de Tabasco and Pemex", year=2024, jurisdiction="MX-TAB", level="state",
-                  doc_type="plan", source="/data/plan.pdf", url="https://ex.org/a_b%20c?x=1&y=2")
-    fields.update(over)
-    chunk = Chunk(**fields)
+    fields = dict(title="Plan {Tabasco} 2044_final", publisher="Gobierno de Tabasco and Pemex", year=2024,
+                  jurisdiction="MX-TAB", level="state", doc_type="plan", source="/data/plan.pdf",
+                  url="https://ex.org/a_b%20c?x=1&y=2", doc_id="abcdef123456")
+    fields.update({k: v for k, v in over.items() if k in Document.__dataclass_fields__})
+    passage = dict(chunk_id="abcdef123456:00001", doc_id=fields["doc_id"], ordinal=1,
+                   text="Texto con $5 y 50% & {llaves}\nTY  - JOUR\nsegunda línea", page_start=3, page_end=4,
+                   section="Pilar 2: Talento", language="es")
+    passage.update({k: v for k, v in over.items() if k in Chunk.__dataclass_fields__ and k != "doc_id"})
+    chunk = Chunk(**passage, doc=Document(**fields))
     return Hit(chunk=chunk, score=0.5, rank=rank, legs=["dense:es", "lexical"], citation=citation_for(chunk))
 
 
@@ -31,9 +34,9 @@ def test_cite_text():
     assert cite_text(hit(publisher="", year=None, section="", page_end=3).citation).endswith("p. 3.")
 
 
-DOCS = {"abcdef123456": {"title": "Plan {Tabasco} 2044_final", "publisher": "Gobierno de Tabasco and Pemex",
-                         "year": 2024, "language": "en", "url": "https://ex.org/a_b%20c?x=1&y=2",
-                         "jurisdiction": "MX-TAB", "doc_type": "plan"}}
+DOCS = {"abcdef123456": Document(doc_id="abcdef123456", title="Plan {Tabasco} 2044_final",
+                                  publisher="Gobierno de Tabasco and Pemex", year=2024, language="en",
+                                  url="https://ex.org/a_b%20c?x=1&y=2", jurisdiction="MX-TAB", doc_type="plan")}
 
 
 def test_bibtex_one_entry_per_document_with_its_passages():
@@ -59,9 +62,9 @@ def test_keys_are_transliterated():
 
 
 def test_primary_source_is_the_url_when_the_catalog_gives_one():
-    docs = {"abcdef123456": {**DOCS["abcdef123456"], "source_url": "https://gob.mx/plan.pdf",
-                             "source_title": "Plan Estatal", "source_publisher": "Gobierno de Tabasco",
-                             "source_year": 2024}}
+    docs = {"abcdef123456": replace(DOCS["abcdef123456"], source_url="https://gob.mx/plan.pdf",
+                                    source_title="Plan Estatal", source_publisher="Gobierno de Tabasco",
+                                    source_year=2024)}
     e = bibtexparser.loads(to_bibtex([hit()], docs)).entries[0]
     assert e["url"] == "https://gob.mx/plan.pdf" and "Summarises: Plan Estatal (Gobierno de Tabasco, 2024)" in e["note"]
     r = rispy.loads(to_ris([hit()], docs))[0]

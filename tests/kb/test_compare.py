@@ -24,7 +24,7 @@ def test_themes_are_the_tabasco_pillars_in_both_languages():
 def test_cells_hold_only_their_jurisdiction(kb_small):
     comp = compare(kb_small, [THEMES_BY_KEY["clusters"], THEMES_BY_KEY["investment"]], ["MX", "INT"])
     for (topic, jur), cell in comp.cells.items():
-        assert all(h.chunk.jurisdiction == jur for h in cell.hits)
+        assert all(h.chunk.doc.jurisdiction == jur for h in cell.hits)
     parks_mx = comp.cell(THEMES_BY_KEY["clusters"], "MX").best
     assert parks_mx is not None and "ecoindustriales" in parks_mx.chunk.text
     ipa = comp.cell(THEMES_BY_KEY["investment"], "INT").best

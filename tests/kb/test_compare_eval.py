@@ -12,7 +12,7 @@ from kb.citations import citation_for
 from kb.compare import THEMES_BY_KEY, compare
 from kb.compare_eval import CellFileError, LabelledCell, Span, evaluate, is_acceptable, load_cells
 from kb.config import PROJECT_ROOT
-from kb.records import Chunk, Hit
+from kb.records import Chunk, Document, Hit
 
 CELLS = PROJECT_ROOT / "corpus" / "_eval" / "compare" / "cells.jsonl"
 
@@ -34,10 +34,10 @@ def test_bad_cell_lines_are_named(tmp_path):
 def test_a_passage_is_acceptable_by_document_and_verbatim_span():
     cell = LabelledCell("x", "MX-QUE", "skills", "dev", (Span("md/es_q.md", "la UNAQ es  una universidad"),))
     chunk = Chunk("d:1", "d", 1, "Texto. La UNAQ es una\nuniversidad pública.", 0, 0, "", "es",
-                  source="/home/u/corpus/md/es_q.md")
+                  doc=Document(doc_id="d", source="/home/u/corpus/md/es_q.md"))
     hit = Hit(chunk, 1.0, 1, [], citation_for(chunk))
     assert is_acceptable(hit, cell)
-    other = Chunk("d:1", "d", 1, chunk.text, 0, 0, "", "es", source="/home/u/corpus/md/other_es_q.md")
+    other = Chunk("d:1", "d", 1, chunk.text, 0, 0, "", "es", doc=Document(doc_id="d", source="/home/u/corpus/md/other_es_q.md"))
     assert not is_acceptable(Hit(other, 1.0, 1, [], citation_for(other)), cell)
 
 
@@ -65,7 +65,7 @@ def test_labels_are_grounded_in_the_starter_corpus(kb_starter):
 def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
     comp = compare(kb_starter, [THEMES_BY_KEY[k] for k in THEMES_BY_KEY], ["MX-TAB", "MX-QUE", "MX-NLE", "SG"])
     cell = comp.cell(THEMES_BY_KEY[theme], jurisdiction)
-    assert cell.best is not None and cell.best.chunk.source.endswith(docs) and span in cell.best.chunk.text
+    assert cell.best is not None and cell.best.chunk.doc.source.endswith(docs) and span in cell.best.chunk.text
     assert cell.sentences and all(s in cell.best.chunk.text for s in cell.sentences)
 
 

@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from kb.records import Document
 from kb.eval import (QueryFileError, cell, dcg, doc_ranking, format_report, load_queries, mrr_at_k, ndcg_at_k,
                      recall_at_k, resolve, run, source_to_document)
 
@@ -60,8 +61,8 @@ def test_resolve_maps_paths_to_doc_ids(tmp_path):
     f = tmp_path / "_eval" / "q.jsonl"
     f.write_text(json.dumps({"id": "1", "text": "x", "lang": "en",
                              "relevant": {"_sources/es_a.md": 2, "md/b.md": 1, "md/gone.md": 1}}) + "\n")
-    docs = [{"doc_id": "A", "source": str(tmp_path / "pdf" / "es_a.pdf"), "language": "es"},
-            {"doc_id": "B", "source": str(tmp_path / "md" / "b.md"), "language": "en"}]
+    docs = [Document(doc_id="A", source=str(tmp_path / "pdf" / "es_a.pdf"), language="es"),
+            Document(doc_id="B", source=str(tmp_path / "md" / "b.md"), language="en")]
     (q,) = load_queries(f)
     langs = resolve([q], docs)
     assert q.doc_grades == {"A": 2, "B": 1} and q.missing == ["md/gone.md"] and langs == {"A": "es", "B": "en"}

@@ -88,10 +88,10 @@ def test_bibtex_of_ten_hits_has_one_entry_per_document(export_kb, ten_hits):
     entries = bibtexparser.loads(export_kb.export(ten_hits, "bibtex")).entries
     assert len(entries) == len(docs) == len({h.chunk.doc_id for h in ten_hits})
     for e in entries:
-        doc = next(d for d in docs.values() if e["ID"].endswith("_" + d["doc_id"][:6]))
-        assert e["url"] == doc["url"] and e["url"].startswith("https://")
-        assert e["language"] == doc["language"]
-        n_passages = sum(h.chunk.doc_id == doc["doc_id"] for h in ten_hits)
+        doc = next(d for d in docs.values() if e["ID"].endswith("_" + d.doc_id[:6]))
+        assert e["url"] == doc.url and e["url"].startswith("https://")
+        assert e["language"] == doc.language
+        n_passages = sum(h.chunk.doc_id == doc.doc_id for h in ten_hits)
         assert e["annote"].count(" || ") == n_passages - 1
     assert any(e["ID"].startswith("queretaro2026_") for e in entries)  # "Querétaro" transliterated
     english = [e for e in entries if "supplier development and skills" in e["title"]]
@@ -103,9 +103,9 @@ def test_ris_of_ten_hits_has_one_record_per_document(export_kb, ten_hits):
     records = rispy.loads(export_kb.export(ten_hits, "ris"))
     assert len(records) == len(docs)
     for r in records:
-        doc = next(d for d in docs.values() if r["id"].endswith("_" + d["doc_id"][:6]))
-        assert r["urls"] == [doc["url"]] and r["language"] == doc["language"]
-        assert len(r["notes"]) == sum(h.chunk.doc_id == doc["doc_id"] for h in ten_hits)
+        doc = next(d for d in docs.values() if r["id"].endswith("_" + d.doc_id[:6]))
+        assert r["urls"] == [doc.url] and r["language"] == doc.language
+        assert len(r["notes"]) == sum(h.chunk.doc_id == doc.doc_id for h in ten_hits)
     assert sum(len(r["notes"]) for r in records) == 10
 
 

@@ -8,7 +8,7 @@ import pytest
 from kb.glossary import Glossary, parse
 from kb.lexical import LexicalIndex, chunk_tokens, query_tokens
 from kb.manifest import Manifest
-from kb.records import Chunk, DocumentMeta, Filters
+from kb.records import Chunk, Document, Filters
 
 GLOSSARY = Glossary(parse("es\ten\tdomain\ndesarrollo de proveedores\tsupplier development\tindustry\n"))
 
@@ -29,14 +29,14 @@ def test_query_is_tokenized_for_every_language():
     assert "es:desarroll" in toks and any(t.startswith("en:") for t in toks) and "es:de" not in toks
 
 
-def _chunk(doc: str, n: int, text: str, lang: str, **fields) -> Chunk:
+def _chunk(doc: str, n: int, text: str, lang: str) -> Chunk:
     return Chunk(chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="",
-                 language=lang, source=f"/x/{doc}", **fields)
+                 language=lang)
 
 
 def _commit(m: Manifest, doc: str, chunks: list[Chunk], jurisdiction: str = "") -> None:
-    m.commit_document(doc, f"/x/{doc}", DocumentMeta(title=doc, jurisdiction=jurisdiction), page_count=1,
-                      empty_pages=0, file_size=1, settings="s", chunks=chunks)
+    m.commit_document(Document(doc_id=doc, source=f"/x/{doc}", title=doc, jurisdiction=jurisdiction, page_count=1,
+                               file_size=1, settings="s"), chunks)
 
 
 @pytest.fixture

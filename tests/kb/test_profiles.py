@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.records import Document
 from kb.profiles import (FIELDS, Profile, ProfileError, find_profiles, load_folder, load_profile, parse_profile,
                          profiles_in)
 
@@ -111,9 +112,9 @@ def test_a_folder_and_a_knowledge_base_list_reports_bad_files_and_keeps_the_rest
     profiles, errors = load_folder(tmp_path)
     assert [p.jurisdiction for p in profiles] == ["MX-XYZ"]
     assert [Path(e.where).name for e in errors] == ["mx-bad.md"]
-    documents = [{"doc_type": "profile", "source": str(good)}, {"doc_type": "profile", "source": str(bad)},
-                 {"doc_type": "profile", "source": str(tmp_path / "gone.md")},
-                 {"doc_type": "case study", "source": str(tmp_path / "README.md")}]
+    documents = [Document(doc_type="profile", source=str(good)), Document(doc_type="profile", source=str(bad)),
+                 Document(doc_type="profile", source=str(tmp_path / "gone.md")),
+                 Document(doc_type="case study", source=str(tmp_path / "README.md"))]
     profiles, errors = profiles_in(documents)
     assert [p.jurisdiction for p in profiles] == ["MX-XYZ"]
     assert len(errors) == 2 and "cannot be read" in str(errors[1])
@@ -138,9 +139,9 @@ def test_ingested_profiles_are_found_and_their_passages_keep_their_language(tmp_
     by_section = {(c.section, c.language) for c in chunks}
     assert {lang for s, lang in by_section if s.startswith("Perfil")} == {"es"}
     assert {lang for s, lang in by_section if s.startswith("Strategy profile")} == {"en"}
-    assert all(c.doc_type == "profile" and c.jurisdiction == "MX-TAB" for c in chunks)
+    assert all(c.doc.doc_type == "profile" and c.doc.jurisdiction == "MX-TAB" for c in chunks)
     hits = kb.search("Tabasco priority sectors renewable energy", k=3)
-    assert hits and hits[0].chunk.doc_type == "profile"
+    assert hits and hits[0].chunk.doc.doc_type == "profile"
     (folder / shipped.name).unlink()  # a profile whose file has gone is reported, not fatal
     profiles, errors = find_profiles(kb)
     assert not profiles and "cannot be read" in str(errors[0])

@@ -25,10 +25,10 @@ def test_language_filter(kb_small):
 
 
 def test_jurisdiction_level_type_and_year_filters(kb_small):
-    assert {h.chunk.jurisdiction for h in kb_small.search("parques", jurisdiction="MX")} == {"MX"}
-    assert {h.chunk.doc_type for h in kb_small.search("aftercare", doc_type="note")} == {"note"}
+    assert {h.chunk.doc.jurisdiction for h in kb_small.search("parques", jurisdiction="MX")} == {"MX"}
+    assert {h.chunk.doc.doc_type for h in kb_small.search("aftercare", doc_type="note")} == {"note"}
     recent = kb_small.search("investment", year=(2024, None))
-    assert recent and all(h.chunk.year >= 2024 for h in recent)
+    assert recent and all(h.chunk.doc.content_year >= 2024 for h in recent)
     assert kb_small.search("investment", level="municipal") == []
 
 
@@ -49,7 +49,7 @@ def test_cap_per_document(kb_small):
 
 # --- hybrid retrieval (lexical leg, fusion, de-duplication) -----------------------------------------------------
 import pytest  # noqa: E402
-from kb.records import Chunk, Filters  # noqa: E402
+from kb.records import Chunk, Document, Filters  # noqa: E402
 from kb.search import select  # noqa: E402
 
 
@@ -72,7 +72,7 @@ def test_lexical_leg_finds_an_exact_name_the_embedding_blurs(kb_small):
 
 def _chunk(i: int, doc: str, text: str) -> Chunk:
     return Chunk(chunk_id=f"{doc}:{i}", doc_id=doc, ordinal=i, text=text, page_start=1, page_end=1, section="",
-                 language="es", source=f"/x/{doc}.pdf")
+                 language="es", doc=Document(doc_id=doc, source=f"/x/{doc}.pdf"))
 
 
 def test_near_duplicate_passages_collapse_even_without_vectors():

@@ -9,7 +9,7 @@ import sqlite3
 from ingest.extract import meta_from_mapping
 from kb.citations import citation_for, cite_text
 from kb.manifest import Manifest
-from kb.records import Chunk, DocumentMeta, Filters, Hit
+from kb.records import Chunk, Document, Filters, Hit
 
 ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team", "year": "2026",
        "jurisdiction": "mx-tab", "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
@@ -17,10 +17,9 @@ ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team
        "source_url": "https://example.org/plan", "source_note": ""}
 
 
-def _chunk(doc: str, meta: DocumentMeta) -> Chunk:
-    return Chunk(chunk_id=f"{doc}:0", doc_id=doc, ordinal=0, text="Cuatro pilares y cuatro sectores.", page_start=1,
-                 page_end=1, section="Pilares", language="es", title=meta.title, publisher=meta.publisher,
-                 year=meta.content_year, doc_year=meta.year, summarises=meta.summarises, source=f"/x/{doc}.pdf")
+def _chunk(doc: Document) -> Chunk:
+    return Chunk(chunk_id=f"{doc.doc_id}:0", doc_id=doc.doc_id, ordinal=0, text="Cuatro pilares y cuatro sectores.",
+                 page_start=1, page_end=1, section="Pilares", language="es", doc=doc)
 
 
 def test_catalog_row_gives_the_primary_source():
@@ -35,15 +34,15 @@ def test_catalog_row_gives_the_primary_source():
 def test_manifest_keeps_the_source_and_chunks_carry_both_years(tmp_path):
     m = Manifest(tmp_path / "manifest.sqlite")
     meta = meta_from_mapping(ROW)
-    m.commit_document("d1", "/x/d1.pdf", meta, page_count=1, empty_pages=0, file_size=1, settings="s",
-                      chunks=[_chunk("d1", meta)])
+    doc = Document.of(meta, doc_id="d1", source="/x/d1.pdf", page_count=1, file_size=1, settings="s")
+    m.commit_document(doc, [_chunk(doc)])
     doc = m.document("d1")
-    assert doc["source_title"].startswith("Strategic Plan") and doc["source_year"] == 2024
-    assert doc["source_url"] == "https://example.org/plan" and doc["year"] == 2026
+    assert doc.source_title.startswith("Strategic Plan") and doc.source_year == 2024
+    assert doc.source_url == "https://example.org/plan" and doc.year == 2026
     chunk = m.chunks_by_id(["d1:0"])["d1:0"]
-    assert (chunk.year, chunk.doc_year) == (2024, 2026)
-    assert Filters(year_min=2024, year_max=2024).matches(chunk.metadata())
-    assert not Filters(year_min=2026).matches(chunk.metadata())
+    assert (chunk.doc.content_year, chunk.doc.year) == (2024, 2026)
+    assert Filters(year_min=2024, year_max=2024).matches(chunk.filter_values())
+    assert not Filters(year_min=2026).matches(chunk.filter_values())
     text = cite_text(citation_for(chunk))
     assert text.startswith("policy-kb team (2026). Research note: Tabasco 2024-2044.")
     assert text.endswith("Summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044, "
@@ -61,14 +60,15 @@ def test_an_older_manifest_gains_the_columns(tmp_path):
     db.commit()
     db.close()
     m = Manifest(path)
-    assert m.document("old")["source_title"] is None and m.document("old")["year"] == 2010
+    old = m.document("old")
+    assert old is not None and old.source_title == "" and old.year == 2010  # unknown, not invented
 
 
 def test_starter_notes_are_cited_with_their_primary_document(kb_starter):
     hits = kb_starter.search("cuatro pilares del plan industrial de Tabasco Visión 2044", k=5)
-    tab = [h for h in hits if h.chunk.jurisdiction == "MX-TAB"]
+    tab = [h for h in hits if h.chunk.doc.jurisdiction == "MX-TAB"]
     assert tab, [h.citation.title for h in hits]
     assert all("2024" in h.citation.summarises for h in tab)
-    assert all(h.chunk.year == 2024 and h.citation.year == 2026 for h in tab)
+    assert all(h.chunk.doc.content_year == 2024 and h.citation.year == 2026 for h in tab)
     only_2024 = kb_starter.search("Tabasco Vision 2044 pillars", k=5, year=(2024, 2024))
-    assert only_2024 and all(h.chunk.year == 2024 for h in only_2024)
+    assert only_2024 and all(h.chunk.doc.content_year == 2024 for h in only_2024)

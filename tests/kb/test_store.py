@@ -12,7 +12,7 @@ import pytest
 from ingest import ingest_paths
 from kb import Config, KnowledgeBase
 from kb.config import PROJECT_ROOT
-from kb.records import Chunk, DocumentMeta
+from kb.records import Chunk, Document
 from kb.store import StoreLocked
 from tests.fixtures import EN_PARKS, ES_PORT, write_md
 
@@ -29,14 +29,13 @@ def store(tmp_path, embedder):
 
 def _chunks(doc_id: str, texts: list[str], tag: str = "v1-") -> list[Chunk]:
     return [Chunk(chunk_id=f"{doc_id}:{tag}{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
-                  section="", language="en", source=f"/docs/{doc_id}.md") for i, t in enumerate(texts)]
+                  section="", language="en") for i, t in enumerate(texts)]
 
 
 def _put(store, doc_id: str, texts: list[str], source: str | None = None, tag: str = "v1-") -> list[Chunk]:
     chunks = _chunks(doc_id, texts, tag)
-    store.put_document(doc_id=doc_id, source=source or f"/docs/{doc_id}.md", meta=DocumentMeta(title=doc_id),
-                       chunks=chunks, vectors=store.embedder.embed_passages(texts), page_count=0, empty_pages=0,
-                       file_size=1, settings="s")
+    store.put_document(Document(doc_id=doc_id, source=source or f"/docs/{doc_id}.md", title=doc_id, file_size=1,
+                                settings="s"), chunks, store.embedder.embed_passages(texts))
     return chunks
 
 
@@ -49,7 +48,7 @@ def test_crash_after_vectors_before_commit_is_undone(store):
     chunks = _chunks("ghost", [ES_PORT])
     store.manifest.mark_pending("ghost", "put")  # what put_document did before the crash …
     store.vectors.upsert([c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]),
-                         [c.metadata() for c in chunks])
+                         [c.filter_values() for c in chunks])
     assert store.verify()["orphan_vectors"] == [chunks[0].chunk_id]
     assert store.repair() == ["ghost"]
     assert _consistent(store) and store.manifest.doc_ids() == {"keep"}
@@ -60,9 +59,8 @@ def test_crash_after_commit_before_old_vectors_are_deleted_is_finished(store):
     new = _chunks("new", [ES_PORT])
     store.manifest.mark_pending("new", "put")
     store.vectors.upsert([c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]),
-                         [c.metadata() for c in new])
-    store.manifest.commit_document("new", "/docs/plan.md", DocumentMeta(), page_count=0, empty_pages=0,
-                                   file_size=1, settings="s", chunks=new)
+                         [c.filter_values() for c in new])
+    store.manifest.commit_document(Document(doc_id="new", source="/docs/plan.md", file_size=1, settings="s"), new)
     # The commit journalled the replaced version in the same transaction, so the crash loses nothing.
     assert ("old", "replaced") in store.manifest.pending()
     assert store.verify()["orphan_vectors"] == [old[0].chunk_id]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kb import Config, KnowledgeBase
-from kb.records import Chunk, DocumentMeta, Filters
+from kb.records import Chunk, Document, Filters
 from kb.chroma_adapter import chroma_client
 from kb.vectors import FILTER_KEYS
 from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
@@ -25,12 +25,11 @@ def _client(config: Config):
 
 
 def _put(store, doc_id: str, language: str, texts: list[str]) -> list[Chunk]:
+    doc = Document(doc_id=doc_id, source=f"/docs/{doc_id}.md", title=doc_id, publisher="Pub", year=2020,
+                   jurisdiction="MX", page_count=1, file_size=1, settings="s")
     chunks = [Chunk(chunk_id=f"{doc_id}:v1-{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
-                    section="Intro", language=language, title=f"Title {doc_id}", publisher="Pub", year=2020,
-                    jurisdiction="MX", source=f"/docs/{doc_id}.md") for i, t in enumerate(texts)]
-    store.put_document(doc_id=doc_id, source=f"/docs/{doc_id}.md", meta=DocumentMeta(title=doc_id), chunks=chunks,
-                       vectors=store.embedder.embed_passages(texts), page_count=1, empty_pages=0, file_size=1,
-                       settings="s")
+                    section="Intro", language=language, doc=doc) for i, t in enumerate(texts)]
+    store.put_document(doc, chunks, store.embedder.embed_passages(texts))
     return chunks
 
 
@@ -53,7 +52,7 @@ def test_vectors_go_to_their_language_collection_with_filter_fields_only(tmp_pat
     assert name not in {c.name for c in client.list_collections()}
     # Search still shows the citation fields, read from the manifest.
     hit = kb.search("eco-industrial parks", 1, filters=Filters(languages=("en",)))[0]
-    assert hit.chunk.section == "Intro" and hit.chunk.title == "en1" and hit.chunk.text == EN_PARKS
+    assert hit.chunk.section == "Intro" and hit.chunk.doc.title == "en1" and hit.chunk.text == EN_PARKS
     # Deleting a document clears it from its group only.
     kb.store.delete_document("es1")
     assert kb.store.vectors.ids_for_doc("es1") == [] and kb.store.vectors.count() == 2

@@ -29,11 +29,11 @@ def test_upload_ingest_and_delete_go_through_the_facade(tmp_path, kb_small):
 
     assert report.ok and len(kb.documents()) == 2
     assert ingest_log.load(kb.config)["origin"] == "upload"
-    docs = {d["title"]: d for d in kb.documents()}
-    assert kb.is_upload(docs["Puerto de prueba"]["source"]) and not kb.is_upload(docs["Skills"]["source"])
+    docs = {d.title: d for d in kb.documents()}
+    assert kb.is_upload(docs["Puerto de prueba"].source) and not kb.is_upload(docs["Skills"].source)
 
-    assert kb.delete(docs["Puerto de prueba"]["doc_id"])
+    assert kb.delete(docs["Puerto de prueba"].doc_id)
     assert not upload.exists() and not upload.with_name(upload.name + ".yaml").exists()
-    assert kb.delete(docs["Skills"]["doc_id"])
+    assert kb.delete(docs["Skills"].doc_id)
     assert corpus_file.exists()  # the user's own files are never deleted
     assert kb.documents() == []

@@ -98,20 +98,20 @@ def generation(store: Path) -> int:
 
 
 def found_sources(kb: KnowledgeBase, query: str, k: int = 5) -> set[str]:
-    return {Path(h.chunk.source).name for h in kb.search(query, k)}
+    return {Path(h.chunk.doc.source).name for h in kb.search(query, k)}
 
 
 def assert_consistent(kb: KnowledgeBase, corpus: Path) -> None:
     """Every file present exactly once in its current version; vectors, lexical index and manifest agree."""
     docs = kb.documents()
     files = sorted(p.name for p in corpus.iterdir() if p.is_file())
-    assert sorted(Path(d["source"]).name for d in docs) == files  # exactly once each
-    assert {d["doc_id"] for d in docs} == {content_hash((corpus / f).read_bytes()) for f in files}
+    assert sorted(Path(d.source).name for d in docs) == files  # exactly once each
+    assert {d.doc_id for d in docs} == {content_hash((corpus / f).read_bytes()) for f in files}
     assert kb.store.manifest.pending() == []
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
     manifest_ids = kb.store.manifest.chunk_ids()
     assert set(kb.store.vectors.all_ids()) == manifest_ids
-    assert sum(d["chunk_count"] for d in docs) == len(manifest_ids)
+    assert sum(d.chunk_count for d in docs) == len(manifest_ids)
     if kb.config.lexical:
         on_disk = kb.lexical._load_disk()  # what a reader process would load
         assert on_disk is not None and on_disk.generation == kb.store.manifest.generation()

@@ -22,7 +22,7 @@ def main(store: str, log: str, stop: str) -> None:
                 try:
                     hits = kb.search(query, 5)
                     rec = {"q": name, "t": round(time.time(), 2), "gen": kb.store.manifest.generation(),
-                           "found": [[Path(h.chunk.source).name, h.chunk.doc_id] for h in hits]}
+                           "found": [[Path(h.chunk.doc.source).name, h.chunk.doc_id] for h in hits]}
                 except Exception as exc:  # the test fails on any of these
                     rec = {"q": name, "t": round(time.time(), 2), "error": f"{exc.__class__.__name__}: {exc}"}
                 out.write(json.dumps(rec) + "\n")

@@ -47,7 +47,7 @@ def test_orphans_do_not_crowd_out_committed_passages(workspace, crashed_store):
     orphans = store.verify()["orphan_vectors"]
     assert len(orphans) >= 12
     hits = Searcher(store).search(QUERY, 2, Filters(languages=("en",)))  # dense only
-    assert [Path(h.chunk.source).name for h in hits] == ["c_notes.md"]
+    assert [Path(h.chunk.doc.source).name for h in hits] == ["c_notes.md"]
     assert "dense:en" in hits[0].legs
     assert store.verify()["orphan_vectors"] == orphans  # a reader never writes
 
@@ -56,7 +56,7 @@ def test_opening_the_knowledge_base_repairs(workspace, crashed_store):
     kb = KnowledgeBase(Config.from_env(store=crashed_store), embedder=workspace.embedder)
     assert kb.store.manifest.pending() == []
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
-    assert "c_notes.md" in {Path(h.chunk.source).name for h in kb.search(QUERY, 3, language="en")}
+    assert "c_notes.md" in {Path(h.chunk.doc.source).name for h in kb.search(QUERY, 3, language="en")}
 
 
 def test_opening_does_not_repair_while_an_ingestion_holds_the_lock(workspace, crashed_store):

@@ -86,9 +86,9 @@ def test_ingest_search_delete_reingest_through_a_server(chroma_server, tmp_path,
     assert json.loads(res.stdout)["vectors"] == kb.store.manifest.chunk_count()
 
     # Delete: gone from the manifest, the server and the lexical index.
-    gone = next(d for d in kb.documents() if d["source"].endswith("c_notes.md"))
-    assert kb.delete(gone["doc_id"])
-    assert kb.store.vectors.ids_for_doc(gone["doc_id"]) == []
+    gone = next(d for d in kb.documents() if d.source.endswith("c_notes.md"))
+    assert kb.delete(gone.doc_id)
+    assert kb.store.vectors.ids_for_doc(gone.doc_id) == []
     assert "c_notes.md" not in found_sources(kb, QUERIES["c_notes.md"])
     (corpus / "c_notes.md").unlink()
     assert_consistent(kb, corpus)

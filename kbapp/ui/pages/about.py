@@ -8,6 +8,8 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from kb.records import Document
+
 from kbapp.ui import jurisdictions
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.resources import knowledge_base
@@ -22,7 +24,7 @@ CITE_TOOL = {
 }
 
 
-def tallies(docs: list[dict], chunk_languages: dict[str, int], lang: str) -> dict[str, pd.DataFrame]:
+def tallies(docs: list[Document], chunk_languages: dict[str, int], lang: str) -> dict[str, pd.DataFrame]:
     """One table per facet: documents and passages for each value (passages by language count each passage's own
     language, which may differ from its document's)."""
     docs_col, passages_col = t("about.documents", lang), t("about.passages", lang)
@@ -33,9 +35,9 @@ def tallies(docs: list[dict], chunk_languages: dict[str, int], lang: str) -> dic
         n_docs: Counter = Counter()
         n_chunks: Counter = Counter()
         for d in docs:
-            value = label(d.get(key) or "") or unknown
+            value = label(getattr(d, key) or "") or unknown
             n_docs[value] += 1
-            n_chunks[value] += d.get("chunk_count") or 0
+            n_chunks[value] += d.chunk_count or 0
         return pd.DataFrame({docs_col: n_docs, passages_col: n_chunks}).sort_index()
 
     name = lambda code: t(f"lang.{code}", lang, default=code) if code and code != "?" else unknown  # noqa: E731

@@ -25,7 +25,7 @@ SUGGESTED = ("MX-TAB", "MX-QUE", "MX-NLE", "SG")
 
 
 def _options(kb) -> list[str]:
-    codes = sorted({d["jurisdiction"] for d in kb.documents() if d.get("jurisdiction")})
+    codes = sorted({d.jurisdiction for d in kb.documents() if d.jurisdiction})
     states, others = jurisdictions.split(codes)
     return states + others  # Mexican states first, then countries and international bodies
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kb import ingest_log
 from kb.messages import translate
-from kb.records import Outcome
+from kb.records import Document, Outcome
 from kbapp.uploads import UploadRejected, save_upload, write_sidecar
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
@@ -25,22 +25,22 @@ LEVELS = ("", "international", "national", "state", "municipal")
 TYPES = ("", "plan", "policy brief", "case study", "diagnosis", "roadmap", "law", "report", "note")
 
 
-def table(docs: list[dict], lang: str) -> pd.DataFrame:
+def table(docs: list[Document], lang: str) -> pd.DataFrame:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     rows = [{
-        t("col.title", lang): d.get("title") or Path(d["source"]).stem,
-        t("col.publisher", lang): d.get("publisher") or "",
-        t("col.jurisdiction", lang): jurisdictions.label(d.get("jurisdiction") or "", lang),
-        t("col.type", lang): t(f"type.{d.get('doc_type')}", lang, default=d.get("doc_type") or ""),
-        t("col.year", lang): d.get("source_year") or d.get("year"),
-        t("col.summarises", lang): d.get("source_title") or "",
-        t("col.language", lang): d.get("language") or "",
-        t("col.pages", lang): d.get("page_count") or None,  # Markdown has no pages: blank, not 0
-        t("col.url", lang): d.get("source_url") or d.get("url") or None,
-        t("col.open", lang): file_url(d["doc_id"], d["source"], base=f"/{base}" if base else "") or None,
-        t("col.chunks", lang): d.get("chunk_count") or 0,
-        t("col.ingested", lang): dt.datetime.fromtimestamp(d["ingested_at"]) if d.get("ingested_at") else None,
-        t("col.file", lang): Path(d["source"]).name,
+        t("col.title", lang): d.title or Path(d.source).stem,
+        t("col.publisher", lang): d.publisher or "",
+        t("col.jurisdiction", lang): jurisdictions.label(d.jurisdiction or "", lang),
+        t("col.type", lang): t(f"type.{d.doc_type}", lang, default=d.doc_type or ""),
+        t("col.year", lang): d.content_year,
+        t("col.summarises", lang): d.source_title or "",
+        t("col.language", lang): d.language or "",
+        t("col.pages", lang): d.page_count or None,  # Markdown has no pages: blank, not 0
+        t("col.url", lang): d.source_url or d.url or None,
+        t("col.open", lang): file_url(d.doc_id, d.source, base=f"/{base}" if base else "") or None,
+        t("col.chunks", lang): d.chunk_count or 0,
+        t("col.ingested", lang): dt.datetime.fromtimestamp(d.ingested_at) if d.ingested_at else None,
+        t("col.file", lang): Path(d.source).name,
     } for d in docs]
     frame = pd.DataFrame(rows)
     if len(frame):  # a whole number or blank (Streamlit shows a missing float as "None")
@@ -49,10 +49,10 @@ def table(docs: list[dict], lang: str) -> pd.DataFrame:
     return frame
 
 
-def matches(doc: dict, needle: str, lang: str) -> bool:
-    hay = " ".join(str(doc.get(k) or "") for k in ("title", "publisher", "jurisdiction", "doc_type", "language",
+def matches(doc: Document, needle: str, lang: str) -> bool:
+    hay = " ".join(str(getattr(doc, k) or "") for k in ("title", "publisher", "jurisdiction", "doc_type", "language",
                                                    "year", "source"))
-    hay += " " + jurisdictions.name(doc.get("jurisdiction") or "", lang)
+    hay += " " + jurisdictions.name(doc.jurisdiction or "", lang)
     return needle.casefold() in hay.casefold()
 
 
@@ -85,7 +85,7 @@ def render_report(kb, lang: str) -> None:
     st.caption(tn("lib.report_summary", lang, len(files), when=when, seconds=report.get("seconds", 0),
                   counts=", ".join(f"{n} {tn('outcome.' + k, lang, n)}" for k, n in counts.items() if n)))
     # A document of the report deleted since (by anyone): said, so the report never reads as the present state.
-    current = {d["doc_id"] for d in kb.documents()}
+    current = {d.doc_id for d in kb.documents()}
     gone = sum(1 for f in files if f.get("doc_id") and f["outcome"] in (Outcome.INGESTED.value, Outcome.UPDATED.value)
                and f["doc_id"] not in current)
     if gone:
@@ -195,12 +195,12 @@ def render_delete(kb, lang: str) -> None:
     docs = kb.documents()
     if not docs:
         return
-    by_id = {d["doc_id"]: d for d in docs}
+    by_id = {d.doc_id: d for d in docs}
     state.valid("lib_delete", list(by_id))
     doc_id = st.selectbox(t("delete.pick", lang), list(by_id), key="lib_delete", index=None,
                           placeholder=t("delete.placeholder", lang),
-                          format_func=lambda i: f"{by_id[i].get('title') or Path(by_id[i]['source']).stem} "
-                                                f"({Path(by_id[i]['source']).name})")
+                          format_func=lambda i: f"{by_id[i].title or Path(by_id[i].source).stem} "
+                                                f"({Path(by_id[i].source).name})")
     if doc_id is None:
         return
     doc = by_id[doc_id]
@@ -209,16 +209,16 @@ def render_delete(kb, lang: str) -> None:
             st.session_state["lib_confirm"] = doc_id
             st.rerun()
         return
-    uploaded = kb.is_upload(doc["source"])
-    st.warning(t("delete.confirm", lang, title=doc.get("title") or Path(doc["source"]).name,
-                 chunks=doc.get("chunk_count") or 0)
+    uploaded = kb.is_upload(doc.source)
+    st.warning(t("delete.confirm", lang, title=doc.title or Path(doc.source).name,
+                 chunks=doc.chunk_count or 0)
                + " " + (t("delete.upload_file", lang) if uploaded else t("delete.corpus_file", lang)))
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button(t("delete.yes", lang), key="lib_delete_yes", type="primary"):
         kb.delete(doc_id)  # an upload's file goes with it
         st.session_state.pop("lib_confirm", None)
         st.session_state.pop("lib_delete", None)
-        st.session_state["_deleted"] = doc.get("title") or Path(doc["source"]).name
+        st.session_state["_deleted"] = doc.title or Path(doc.source).name
         st.rerun()
     if no.button(t("delete.no", lang), key="lib_delete_no"):
         st.session_state.pop("lib_confirm", None)

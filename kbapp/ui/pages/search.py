@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.api import make_filters
-from kb.records import ALL_KINDS, Filters, Hit
+from kb.records import ALL_KINDS, Document, Filters, Hit
 from kb.search import QueryError
 from kbapp.ui import cards, jurisdictions, state
 from kbapp.ui.exports import download_buttons
@@ -18,19 +18,19 @@ from kbapp.ui.resources import knowledge_base
 LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
 
 
-def research_notes(docs: list[dict]) -> int:
+def research_notes(docs: list[Document]) -> int:
     """How many documents are the policy-kb team's research notes (they name the document they summarise)."""
-    return sum(1 for d in docs if d.get("source_title") and (d.get("publisher") or "") == "policy-kb team")
+    return sum(1 for d in docs if d.source_title and (d.publisher or "") == "policy-kb team")
 
 
-def facets(docs: list[dict]) -> dict:
+def facets(docs: list[Document]) -> dict:
     """What the collection offers to filter on (only values that exist, so no filter can select nothing)."""
     # The content year (a research note's primary document's year), the same year the passages are filtered by.
-    years = sorted({d.get("source_year") or d["year"] for d in docs if d.get("source_year") or d.get("year")})
+    years = sorted({d.content_year for d in docs if d.content_year})
     return {
-        "jurisdictions": sorted({d["jurisdiction"] for d in docs if d.get("jurisdiction")}),
-        "levels": sorted({d["level"] for d in docs if d.get("level")}),
-        "types": sorted({d["doc_type"] for d in docs if d.get("doc_type")}),
+        "jurisdictions": sorted({d.jurisdiction for d in docs if d.jurisdiction}),
+        "levels": sorted({d.level for d in docs if d.level}),
+        "types": sorted({d.doc_type for d in docs if d.doc_type}),
         "years": (years[0], years[-1]) if years else None,
     }
 

@@ -10,7 +10,7 @@ import pytest
 
 from ingest.extract import meta_from_mapping
 from kb.citations import citation_for
-from kb.records import Chunk, Hit
+from kb.records import Chunk, Document, Hit
 from kbapp.ui.cards import card_html, meta_line
 from tests.kbapp.ui.conftest import open_app
 
@@ -43,8 +43,8 @@ ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team
 def test_card_shows_the_primary_source_in_both_languages(tmp_path):
     meta = meta_from_mapping(ROW)
     chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares y cuatro sectores.", page_start=1,
-                  page_end=1, section="Pilares", language="es", title=meta.title, publisher=meta.publisher,
-                  year=meta.content_year, doc_year=meta.year, summarises=meta.summarises, source="/x/d1.pdf")
+                  page_end=1, section="Pilares", language="es",
+                  doc=Document.of(meta, doc_id="d1", source="/x/d1.pdf"))
     hit = Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
     en, es = (html.unescape(card_html(hit, "pilares", lang)) for lang in ("en", "es"))
     assert "Research note summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en
@@ -53,9 +53,11 @@ def test_card_shows_the_primary_source_in_both_languages(tmp_path):
 
 
 def _hit(**fields):
+    doc = Document(doc_id="d1", title="Research note", publisher="policy-kb team", year=2026,
+                   source_title="Plan México decree", source_publisher="DOF", source_year=2025, source="/x/d1.pdf",
+                   **fields)
     chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares.", page_start=1, page_end=1,
-                  section="Pilares", language="es", title="Research note", publisher="policy-kb team", year=2024,
-                  doc_year=2026, summarises="Plan México decree, DOF, 2025", source="/x/d1.pdf", **fields)
+                  section="Pilares", language="es", doc=doc)
     return Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
 
 

@@ -18,7 +18,7 @@ def client(kb_small, monkeypatch):
 
 
 def pdf_doc(kb) -> dict:
-    return next(d for d in kb.documents() if d["source"].endswith(".pdf"))
+    return next(d for d in kb.documents() if d.source.endswith(".pdf"))
 
 
 def test_link_names_the_doc_and_page():
@@ -30,7 +30,7 @@ def test_link_names_the_doc_and_page():
 
 def test_serves_a_known_pdf(kb_small, client):
     doc = pdf_doc(kb_small)
-    res = client.get(f"/files/{doc['doc_id']}.pdf")
+    res = client.get(f"/files/{doc.doc_id}.pdf")
     assert res.status_code == 200 and res.content.startswith(b"%PDF")
     assert res.headers["content-type"] == "application/pdf"
     assert res.headers["x-content-type-options"] == "nosniff"
@@ -45,7 +45,7 @@ def test_refuses_unknown_names(client, name):
 
 def test_wrong_extension_is_not_served(kb_small, client):
     doc = pdf_doc(kb_small)
-    assert client.get(f"/files/{doc['doc_id']}.md").status_code == 404
+    assert client.get(f"/files/{doc.doc_id}.md").status_code == 404
 
 
 def test_changed_or_missing_file_is_refused_with_a_reason(kb_small, tmp_path):
@@ -56,18 +56,17 @@ def test_changed_or_missing_file_is_refused_with_a_reason(kb_small, tmp_path):
     store = tmp_path / "store"
     store.mkdir()
     src = tmp_path / "plan.pdf"
-    shutil.copy(doc["source"], src)
+    shutil.copy(doc.source, src)
     from kb.manifest import Manifest
-    from kb.records import DocumentMeta
+    from kb.records import Document
 
     cfg = replace(kb_small.config, store=store)
     m = Manifest(cfg.manifest_path)
-    m.commit_document(doc["doc_id"], str(src), DocumentMeta(title="x"), page_count=1, empty_pages=0, file_size=1,
-                      settings="", chunks=[])
+    m.commit_document(Document(doc_id=doc.doc_id, source=str(src), title="x", page_count=1, file_size=1), [])
     m.close()
-    assert resolve(cfg, f"{doc['doc_id']}.pdf").status == 200
+    assert resolve(cfg, f"{doc.doc_id}.pdf").status == 200
     src.write_bytes(src.read_bytes() + b"\n% edited")
-    found = resolve(cfg, f"{doc['doc_id']}.pdf")
+    found = resolve(cfg, f"{doc.doc_id}.pdf")
     assert found.status == 409 and "re-ingest" in found.reason
     src.unlink()
-    assert resolve(cfg, f"{doc['doc_id']}.pdf").status == 410
+    assert resolve(cfg, f"{doc.doc_id}.pdf").status == 410

@@ -51,37 +51,37 @@ def test_upload_ingests_in_the_background_then_delete(hostile_kb, tmp_path, monk
         assert not at.exception, at.exception
     shown = [e.value for e in at.success] + [e.value for e in at.error] + [str(e.proto) for e in at.get("progress")]
     assert any("corfo_suppliers.pdf" in s.value and "ingested" in s.value for s in at.success), shown
-    docs = {d["title"]: d for d in hostile_kb.documents()}
+    docs = {d.title: d for d in hostile_kb.documents()}
     assert len(docs) == before + 1
     doc = docs["corfo suppliers"]  # one file and no title: the file name is used, never an invented title
-    assert doc["jurisdiction"] == "CL" and doc["publisher"] == "CORFO" and doc["doc_type"] == "case study"
+    assert doc.jurisdiction == "CL" and doc.publisher == "CORFO" and doc.doc_type == "case study"
     assert "corfo suppliers" in table_titles(at)
     # The search page finds it.
     hits = hostile_kb.search("supplier development mining", 3, jurisdiction="CL")
-    assert hits and hits[0].chunk.doc_id == doc["doc_id"]
+    assert hits and hits[0].chunk.doc_id == doc.doc_id
 
     # Delete: choose, ask, confirm.
-    at.selectbox(key="lib_delete").set_value(doc["doc_id"]).run()
+    at.selectbox(key="lib_delete").set_value(doc.doc_id).run()
     at.button(key="lib_delete_btn").click().run()
     assert any("Delete “corfo suppliers”" in w.value for w in at.warning)
-    assert doc["doc_id"] in {d["doc_id"] for d in hostile_kb.documents()}  # nothing gone before confirming
+    assert doc.doc_id in {d.doc_id for d in hostile_kb.documents()}  # nothing gone before confirming
     at.button(key="lib_delete_yes").click().run()
     assert not at.exception, at.exception
-    assert doc["doc_id"] not in {d["doc_id"] for d in hostile_kb.documents()}
+    assert doc.doc_id not in {d.doc_id for d in hostile_kb.documents()}
     assert any("Deleted" in s.value for s in at.success)
     from pathlib import Path
 
-    assert not Path(doc["source"]).exists()  # an upload's file goes with it
+    assert not Path(doc.source).exists()  # an upload's file goes with it
     assert not hostile_kb.search("supplier development mining", 3, jurisdiction="CL")
 
 
 def test_cancel_keeps_the_document(kb_small, monkeypatch):
     at = open_app(kb_small.config.store, monkeypatch, page="library")
-    doc_id = kb_small.documents()[0]["doc_id"]
+    doc_id = kb_small.documents()[0].doc_id
     at.selectbox(key="lib_delete").set_value(doc_id).run()
     at.button(key="lib_delete_btn").click().run()
     at.button(key="lib_delete_no").click().run()
-    assert doc_id in {d["doc_id"] for d in kb_small.documents()}
+    assert doc_id in {d.doc_id for d in kb_small.documents()}
     assert not at.warning
 
 
