@@ -64,8 +64,8 @@ def measure(store: Path, labels: list[dict], embed_sample: int) -> dict:
 
     kb = KnowledgeBase.open(store)
     chunks = list(kb.store.manifest.iter_chunks())
-    pairs = [(gold_kind(labels, c.source, c.text), c.kind) for c in chunks]
-    wrong = [(g, c.kind, Path(c.source).name, c.text[:90]) for (g, _), c in zip(pairs, chunks) if g != c.kind]
+    pairs = [(gold_kind(labels, c.doc.source, c.text), c.kind) for c in chunks]
+    wrong = [(g, c.kind, Path(c.doc.source).name, c.text[:90]) for (g, _), c in zip(pairs, chunks) if g != c.kind]
     skipped = [c for c in chunks if c.kind != "content"]
     words_all = sum(len(c.text.split()) for c in chunks)
     words_skipped = sum(len(c.text.split()) for c in skipped)
@@ -78,7 +78,7 @@ def measure(store: Path, labels: list[dict], embed_sample: int) -> dict:
         for name, group in (("non-content", skipped), ("content", content)):
             sample = rng.sample(group, min(embed_sample, len(group)))
             t = time.perf_counter()
-            kb.embedder.embed_passages([f"{c.title} — {c.section}\n{c.text}" for c in sample])
+            kb.embedder.embed_passages([f"{c.doc.title} — {c.section}\n{c.text}" for c in sample])
             timed[name] = (time.perf_counter() - t) / len(sample)
         out["embed_s_per_passage"] = timed
         out["saved_s"] = timed["non-content"] * len(skipped)

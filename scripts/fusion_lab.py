@@ -94,7 +94,7 @@ def relevance(q: dict, docs: dict):
         answers = q["answers"]
 
         def rel(c) -> bool:
-            return any(same_document(c.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
+            return any(same_document(c.doc.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
                        for a in answers)
 
         langs = set()
@@ -109,7 +109,7 @@ def relevance(q: dict, docs: dict):
     wanted |= {source_to_document(k) for k in wanted}
 
     def rel(c) -> bool:
-        return any(same_document(c.source, w) for w in wanted)
+        return any(same_document(c.doc.source, w) for w in wanted)
 
     langs = {d.language for d in docs.values() if any(same_document(d.source, w) for w in wanted)}
     return rel, langs

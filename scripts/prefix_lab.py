@@ -52,7 +52,7 @@ def main(store: str, questions: str, n_docs: int = 6) -> None:
             continue
         qv = kb.embedder.embed_query(q["text"])
         ql = query_lang(q["text"])
-        rel = [any(same_document(c.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
+        rel = [any(same_document(c.doc.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
                    for a in q["answers"]) for c in chunks]
         for name, M in (("with prefix", A), ("without", B)):
             s = np.array([calibrate(float(x), g, ql, 0.04) for x, g in zip(M @ qv, groups)])

@@ -29,7 +29,7 @@ def main(store: str, feats_path: str, out: str) -> None:
     by_id = {c.chunk_id: c for c in chunks}
     use = USE()
     t = time.perf_counter()
-    texts = [" — ".join(x for x in (c.title, c.section) if x) + "\n" + c.text for c in chunks]
+    texts = [" — ".join(x for x in (c.doc.title, c.section) if x) + "\n" + c.text for c in chunks]
     P = np.vstack([use.encode(texts[i:i + 64]) for i in range(0, len(texts), 64)])
     t_p = time.perf_counter() - t
     E = kb.store.vectors.vectors([c.chunk_id for c in chunks])

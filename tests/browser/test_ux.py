@@ -98,11 +98,11 @@ def test_exports_of_a_ten_hit_search_read_back(starter_server, browser, kb_start
     with page.expect_download() as dl:
         page.get_by_role("button", name="RIS (Zotero)").click()
     records = rispy.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
-    docs = {d["doc_id"][:6]: d for d in kb_starter.documents()}
+    docs = {d.doc_id[:6]: d for d in kb_starter.documents()}
     assert 1 <= len(entries) == len(records) < 10  # one entry per document, not per passage
     for e in entries:
         doc = docs[e["ID"].rsplit("_", 1)[1]]
-        assert e["url"].startswith("http") and e["language"] == doc["language"]
+        assert e["url"].startswith("http") and e["language"] == doc.language
     for r in records:
         assert r["urls"][0].startswith("http") and r["language"] == docs[r["id"].rsplit("_", 1)[1]]["language"]
 

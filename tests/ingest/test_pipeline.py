@@ -17,9 +17,9 @@ def test_first_ingest_reports_every_file(kb_small, small_corpus):
 
 def test_reference_lists_are_stored_as_such_in_the_documents_language(kb_small):
     refs = [c for c in kb_small.store.manifest.iter_chunks() if c.kind == "references"]
-    assert {c.title for c in refs} == {"Parques ecoindustriales en la práctica", "Investment promotion agencies"}
+    assert {c.doc.title for c in refs} == {"Parques ecoindustriales en la práctica", "Investment promotion agencies"}
     # The Spanish note cites English works: its reference list is still tagged Spanish, like the note.
-    assert {c.title: c.language for c in refs}["Parques ecoindustriales en la práctica"] == "es"
+    assert {c.doc.title: c.language for c in refs}["Parques ecoindustriales en la práctica"] == "es"
     assert all(c.kind == "content" for c in kb_small.store.manifest.iter_chunks() if c not in refs)
     assert kb_small.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
 

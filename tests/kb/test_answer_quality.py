@@ -31,7 +31,7 @@ def _questions() -> list[str]:
 
 def test_no_answer_sentence_is_a_title_heading_or_reference_entry(kb_starter):
     chunks = list(kb_starter.store.manifest.iter_chunks())
-    titles = {_norm(d["title"]) for d in kb_starter.documents() if len(d["title"].split()) >= 4}
+    titles = {_norm(d.title) for d in kb_starter.documents() if len(d.title.split()) >= 4}
     headings = {_norm(c.section) for c in chunks if c.section}
     non_content = [_norm(c.text) for c in chunks if c.kind != "content"]
     assert non_content, "the starter notes' reference lists are recognised"

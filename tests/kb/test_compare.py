@@ -90,7 +90,7 @@ def test_a_passage_fills_a_second_theme_only_when_nothing_else_does(kb_small):
     themes = [THEMES_BY_KEY[k] for k in ("investment", "clusters", "suppliers")]
     comp = compare(kb_small, themes, ["INT"], min_score=-1.0)  # every cell filled, to see the assignment
     shown = [comp.cell(t, "INT").best.chunk.chunk_id for t in themes]
-    int_passages = {c.chunk_id for c in kb_small.store.manifest.iter_chunks() if c.jurisdiction == "INT" and c.kind == "content"}
+    int_passages = {c.chunk_id for c in kb_small.store.manifest.iter_chunks() if c.doc.jurisdiction == "INT" and c.kind == "content"}
     # INT has fewer passages than themes here: a passage is reused only then, and each cell says so.
     assert len(set(shown)) == min(len(themes), len(int_passages))
     for t in themes:

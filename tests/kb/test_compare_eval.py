@@ -46,7 +46,7 @@ def test_labels_are_grounded_in_the_starter_corpus(kb_starter):
     norm = lambda s: re.sub(r"\s+", " ", s).lower()  # noqa: E731
     texts: dict[str, list[str]] = {}
     for c in kb_starter.store.manifest.iter_chunks():
-        texts.setdefault(Path(c.source).as_posix(), []).append(norm(c.text))
+        texts.setdefault(Path(c.doc.source).as_posix(), []).append(norm(c.text))
     missing = []
     for cell in load_cells(CELLS):
         for s in cell.acceptable:

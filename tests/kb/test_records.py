@@ -45,8 +45,8 @@ def test_every_field_is_a_manifest_column_and_comes_back(tmp_path):
 def test_filter_fields_and_json_follow_the_schema():
     doc = full_document()
     chunk = Chunk(chunk_id="c:1", doc_id=doc.doc_id, text="t", language="en", doc=doc)
-    assert set(chunk.filter_values()) == set(FILTER_KEYS) == {"doc_id", "language", "year", "jurisdiction", "level",
-                                                              "doc_type"}
+    assert set(chunk.filter_values()) == set(FILTER_KEYS) == {"doc_id", "language", "kind", "year", "jurisdiction",
+                                                              "level", "doc_type"}
     assert chunk.filter_values()["year"] == doc.content_year  # a research note is filtered by its source's year
     out = hit_json(Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:en"], citation=citation_for(chunk)))
     wanted = {f.name for f in fields(DocumentMeta) if f.metadata.get("json", True)} | {"doc_id", "source"}
@@ -57,14 +57,16 @@ def test_a_manifest_from_before_a_field_gains_its_column(tmp_path):
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT)")
-    db.execute("CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, text TEXT)")
+    db.execute("CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT)")
     db.execute("INSERT INTO documents VALUES ('old', '/x/old.pdf', 'Old')")
-    db.execute("INSERT INTO chunks VALUES ('old:1', 'old', 'Texto')")
+    db.execute("INSERT INTO chunks VALUES ('old:1', 'old', 3, 'El programa capacita a las empresas proveedoras "
+               "de la región y las vincula con las empresas tractoras del estado.')")
     db.commit()
     db.close()
     m = Manifest(path)
     old = m.document("old")
     assert old is not None and old.title == "Old" and old.source_title == "" and old.topics == []
-    assert m.chunks_by_id(["old:1"])["old:1"].section == ""  # unknown, never invented
+    old_chunk = m.chunks_by_id(["old:1"])["old:1"]
+    assert old_chunk.section == "" and old_chunk.kind == "content"  # unknown: the default, never invented
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(documents)")}
     assert columns == set(DOC_COLUMNS)

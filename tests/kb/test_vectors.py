@@ -47,7 +47,8 @@ def test_vectors_go_to_their_language_collection_with_filter_fields_only(tmp_pat
     for res in got.values():
         assert all(doc is None for doc in res["documents"])  # the text lives in the manifest
         assert all(set(md) <= set(FILTER_KEYS) and md["doc_id"] for md in res["metadatas"])
-    assert got["es"]["metadatas"][0] == {"doc_id": "es1", "language": "es", "jurisdiction": "MX", "year": 2020}
+    assert got["es"]["metadatas"][0] == {"doc_id": "es1", "language": "es", "kind": "content", "jurisdiction": "MX",
+                                         "year": 2020}
     assert kb.store.vectors.count() == 4 and sorted(kb.store.vectors.doc_ids()) == ["en1", "es1", "fr1"]
     assert name not in {c.name for c in client.list_collections()}
     # Search still shows the citation fields, read from the manifest.
