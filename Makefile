@@ -5,7 +5,7 @@ KB      := $(VENV)/bin/kb
 STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 
-.PHONY: run test install index serve browser ocr eval bench vectors clean
+.PHONY: run test check install index serve browser ocr eval bench vectors clean
 
 run: ocr index serve
 
@@ -37,7 +37,13 @@ ocr:
 	    tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng >/dev/null || \
 	    echo "note: OCR needs: apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng (as root)"; }
 
-test: install browser ocr
+# Lint, format and types first (seconds), then the suite.
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: check browser ocr
 	$(PY) -m pytest
 
 eval: index

@@ -23,9 +23,9 @@ GOAL_ADDED_MS = 300
 
 
 def run(store: Path, question_files: list[Path], splits: list[str], methods: list[str]) -> dict:
-    from kb import KnowledgeBase, eval_passages as ev
+    from kb import KnowledgeBase, sentence_encoder
+    from kb import eval_passages as ev
     from kb.answer import extract_answer
-    from kb import sentence_encoder
 
     kb = KnowledgeBase.open(store)
     t = time.perf_counter()

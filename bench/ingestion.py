@@ -25,8 +25,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from bench.common import PROJECT_ROOT, StageClock, cpu_seconds, machine, machine_line, md_table, save, \
-    wait_for_quiet
+from bench.common import PROJECT_ROOT, StageClock, cpu_seconds, machine, machine_line, md_table, save, wait_for_quiet
 
 GOAL_RATIO = 0.9
 # Pipeline functions timed as stages, by the name ingest.pipeline imports them under.

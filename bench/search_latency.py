@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,8 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, dir_size_mb, machine, machine_line, md_table, pct, peak_rss_mb, save, \
-    wait_for_quiet
+from bench.common import RESULTS, dir_size_mb, machine, machine_line, md_table, pct, peak_rss_mb, save, wait_for_quiet
 from bench.synthetic import DATA_VERSION, build_store, queries
 
 SIZES = (1_000, 10_000, 100_000)

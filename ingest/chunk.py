@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.records import Block
 from ingest.switches import sentence_language
+from kb.records import Block
 from kb.text import split_sentences
 
 

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import yaml
 
@@ -250,8 +250,8 @@ def _has_images(page) -> int:
         return 0
 
 
-def _draws_image(resources, *, depth: int, seen: set[int]) -> bool:
-    xobjects = resources.get("/XObject") or {}
+def _draws_image(resources: Any, *, depth: int, seen: set[int]) -> bool:
+    xobjects: Any = resources.get("/XObject") or {}  # a pypdf DictionaryObject (raw_get) when present
     for name in xobjects:
         ref = xobjects.raw_get(name)
         key = getattr(ref, "idnum", None)

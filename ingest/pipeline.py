@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ingest import garbage
+from ingest import garbage, shipped_vectors
 from ingest.chunk import ChunkSettings, chunk_blocks
 from ingest.clean import clean_pages, describe_removed, join_hyphenated, normalise
 from ingest.errors import IngestError
@@ -21,7 +21,6 @@ from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
-from ingest import shipped_vectors
 from kb import steps
 from kb.messages import message
 from kb.passage_kind import CONTENT, TITLE, classify
@@ -191,7 +190,6 @@ def document_language(text: str, *, parts: int = 10, size: int = 2000) -> str:
 def check_garbage(extracted: Extracted, *, ocr: bool) -> Extracted:
     """Mojibake repaired (or reported); PDF pages whose font has no Unicode map emptied, reported, and handed to
     OCR like image-only pages."""
-    from ingest.extract import _ranges
 
     # Only a PDF font makes glyph codes pass for text.
     pages, found = garbage.check_pages(extracted.pages, gibberish=extracted.kind == "pdf")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
@@ -48,6 +48,7 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
         if job is None:
             return
         job_id, operation, args, kwargs = job
+        reply: tuple[Any, ...]
         try:
             reply = ("ok", _operation(operation)(*args, **kwargs))
         except IngestError as exc:
@@ -90,8 +91,8 @@ class Extractor:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self._proc: subprocess.Popen | None = None
-        self._send: Connection | None = None
-        self._recv: Connection | None = None
+        self._send: Any = None  # Connection once the worker is started (_start), None before
+        self._recv: Any = None
         self._jobs = 0
 
     def __enter__(self) -> "Extractor":
@@ -159,6 +160,7 @@ class Extractor:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self._proc = subprocess.Popen([sys.executable, "-c", "from ingest.sandbox import main; main()"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, env=env)
+        assert self._proc.stdin is not None and self._proc.stdout is not None  # both were asked for: PIPE
         self._send = Connection(os.dup(self._proc.stdin.fileno()), readable=False)
         self._recv = Connection(os.dup(self._proc.stdout.fileno()), writable=False)
         self._proc.stdin.close()

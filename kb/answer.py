@@ -26,9 +26,9 @@ from typing import Sequence
 import numpy as np
 
 from kb import text as _text
-from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
 from kb.passage_kind import REFERENCES, is_content, kind_of, shape
 from kb.records import Hit
+from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
 MAX_WORDS = 70  # longer ones are run-on legal text or tables: unreadable as an answer

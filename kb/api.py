@@ -16,8 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from kb.config import Config
 from kb import ingest_log
+from kb.config import Config
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingestor import Ingestor

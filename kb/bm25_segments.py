@@ -146,7 +146,7 @@ def merge(segments: Sequence[Segment], deleted: dict[str, set[int]]) -> Segment:
         row_parts.append(rows[keep])
         tf_parts.append(seg.tfs[keep])
     doclen = np.concatenate(lengths).astype(np.float32) if lengths else np.zeros(0, dtype=np.float32)
-    cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt))
+    cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt))  # noqa: E731
     return Segment._from_arrays(_new_name(), ids, fields, doclen, sorted(vocab, key=vocab.__getitem__),
                                 cat(term_parts, np.int64), cat(row_parts, np.int32), cat(tf_parts, np.float32))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ class Config:
     lock_timeout_s: float = 600.0
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Config":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
         """Defaults, then ``KB_*`` variables, then non-None keyword overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}

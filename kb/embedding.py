@@ -69,7 +69,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(model, device=device)
         self._query_prompt = query_prompt
         self._passage_prompt = passage_prompt
-        dim = int(self._model.get_embedding_dimension())
+        dim = int(self._model.get_embedding_dimension() or 0)  # None only for models without a fixed size
         version = metadata.version("sentence-transformers")
         self.identity = EmbedderIdentity(f"st:{model}|q={query_prompt!r}|p={passage_prompt!r}", version, dim)
 

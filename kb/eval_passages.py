@@ -235,13 +235,14 @@ class PassageReport:
         rows = []
         for c in self.cells():
             members = [r for r in self.in_scope(c) if r.answer]
+            answers = [r.answer for r in members if r.answer is not None]
             if not members:
                 continue
             rows.append({"cell": c, "questions": len(members),
-                         "answer": mean([r.answer["contains"] for r in members]),
-                         "first_sentence": mean([r.answer["first"] for r in members]),
-                         "top_passage": mean([r.answer["top_passage"] for r in members]),
-                         "seconds": mean([r.answer["seconds"] for r in members])})
+                         "answer": mean([a["contains"] for a in answers]),
+                         "first_sentence": mean([a["first"] for a in answers]),
+                         "top_passage": mean([a["top_passage"] for a in answers]),
+                         "seconds": mean([a["seconds"] for a in answers])})
         return rows
 
     def oos_scores(self) -> dict | None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.text import MAIN_LANGUAGES, stems, words
 from kb.errors import KbError
+from kb.text import MAIN_LANGUAGES, stems, words
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 

@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from kb.config import Config
 from kb.records import IngestReport
@@ -32,9 +33,10 @@ def save(config: Config, report: IngestReport, *, origin: str) -> Path:
     return target
 
 
-def load(config: Config) -> dict | None:
+def load(config: Config) -> dict[str, Any] | None:
     """The last report, or None when there is none or it cannot be read."""
     try:
-        return json.loads(path(config).read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path(config).read_text(encoding="utf-8"))
+        return data
     except (OSError, ValueError):
         return None

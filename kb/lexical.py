@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -149,7 +149,7 @@ class LexicalIndex:
             if not (segments_dir / seg.name).exists():
                 seg.save(segments_dir / seg.name)
         name = f"g{loaded.generation}-{uuid.uuid4().hex[:8]}.json"
-        state = {"generation": loaded.generation, "segments": [s.name for s in loaded.index.segments],
+        state: dict[str, Any] = {"generation": loaded.generation, "segments": [s.name for s in loaded.index.segments],
                  "deleted": {k: sorted(v) for k, v in loaded.index.deleted.items()}}
         (self.path / name).write_text(json.dumps(state), encoding="utf-8")
         tmp = self.path / f".{_POINTER}.{name}"
@@ -246,7 +246,7 @@ class LexicalIndex:
                 counts[f.get("language") or ""] = counts.get(f.get("language") or "", 0) + 1
             total = sum(counts.values()) or 1
             cached = {k: v / total for k, v in counts.items()}
-            idx._shares = cached
+            idx._shares = cached  # type: ignore[attr-defined]  # computed once per loaded index
         return cached.get(language, 0.0)
 
     def content_words(self, query: str) -> list[str]:

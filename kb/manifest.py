@@ -44,7 +44,7 @@ def _to_sql(f: Field[Any], value: Any) -> Any:
 
 def _from_sql(f: Field[Any], value: Any) -> Any:
     if value is None:  # unknown, or a column added after the row was written
-        return f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
+        return f.default_factory() if f.default_factory is not MISSING else f.default
     if "list" in str(f.type):
         return json.loads(value or "[]")
     return value

@@ -33,9 +33,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from kb.text import MAIN_LANGUAGES
 from kb.errors import KbError
 from kb.records import Document
+from kb.text import MAIN_LANGUAGES
 
 LANGUAGES = MAIN_LANGUAGES  # a profile is written in both
 DOC_TYPE = "profile"

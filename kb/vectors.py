@@ -57,7 +57,7 @@ class VectorIndex:
         self.identity = identity
         # A reader in another process than the writer reopens the embedded index when this number changes.
         self._generation = generation if not url else None
-        self._seen = generation() if self._generation else 0
+        self._seen = generation() if generation is not None and not url else 0
         self._client = chroma_client(self._path, url)
         self._cols = self._collections()
 

@@ -38,7 +38,7 @@ def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
         return open_kb(store, chroma_url=chroma_url, **overrides)
     except EmbedderMismatch as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -67,13 +67,13 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
             wipe(Config.from_env(store=store, chroma_url=chroma_url))
         except KbError as exc:
             typer.secho(f"error: --reindex: {exc}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     kb = _open(store, chroma_url)
     try:
         report = kb.ingest(paths, origin="cli", prune=prune, password=password, ocr=ocr, progress=not quiet)
     except StoreLocked as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(3)
+        raise typer.Exit(3) from None
     for f in report.files:
         colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
         detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")
@@ -135,7 +135,7 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
         result = kb.search_result(query, k, filters=filters)
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     hits = result.hits
     found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
     if as_json:
@@ -227,7 +227,7 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
                           hits=[] if result.nothing_relevant else result.hits)
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps({**found.to_json(), **result.relevance_json(),
                                "hits": [hit_json(h) for h in result.hits]}, ensure_ascii=False, indent=1))
@@ -285,7 +285,7 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
         items = [q for f in files for q in load_queries(f, corpus)]
     except (OSError, QueryFileError) as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     kb = _open(store, chroma_url, glossary=False if no_glossary else None)
     if not kb.documents():
         typer.secho(f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)",
@@ -350,7 +350,7 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
                                                         kind=kind))
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     text = kb.export(hits, fmt.lower())
     if output:
         output.write_text(text, encoding="utf-8")

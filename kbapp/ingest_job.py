@@ -15,6 +15,7 @@ from kb.api import KnowledgeBase
 from kb.errors import KbError
 from kb.records import FileReport, IngestReport
 
+
 class JobRunning(KbError, RuntimeError):
     """An upload is already being ingested into this store."""
 

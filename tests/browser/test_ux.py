@@ -11,7 +11,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from tests.browser.test_e2e import CHROMIUM_ARGS, CHROMIUM, pytestmark, shot, streamlit_server, wait_idle  # noqa: F401
+from tests.browser.test_e2e import CHROMIUM, CHROMIUM_ARGS, pytestmark, shot, streamlit_server, wait_idle  # noqa: F401
 
 COMPARE = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG"  # every preset theme (the page's default)
 

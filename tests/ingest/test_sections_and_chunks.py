@@ -119,10 +119,11 @@ def test_body_lines_names_emails_and_table_rows_are_not_headings():
 
 
 def test_a_page_in_two_languages_is_split_where_the_language_changes():
-    from ingest.pipeline import structure
-    from ingest.extract import Extracted
-    from kb.records import DocumentMeta
     from pathlib import Path
+
+    from ingest.extract import Extracted
+    from ingest.pipeline import structure
+    from kb.records import DocumentMeta
     from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
 
     # One page, one section: a Spanish paragraph and an English one (a bilingual summary), then Portuguese.

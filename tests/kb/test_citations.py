@@ -11,7 +11,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from kb.citations import EXPORTERS, cite_text, citation_for, md_escape, to_bibtex, to_csv, to_markdown, to_ris
+from kb.citations import EXPORTERS, citation_for, cite_text, md_escape, to_bibtex, to_csv, to_markdown, to_ris
 from kb.records import Chunk, Document, Hit
 
 

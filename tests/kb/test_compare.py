@@ -23,7 +23,7 @@ def test_themes_are_the_tabasco_pillars_in_both_languages():
 
 def test_cells_hold_only_their_jurisdiction(kb_small):
     comp = compare(kb_small, [THEMES_BY_KEY["clusters"], THEMES_BY_KEY["investment"]], ["MX", "INT"])
-    for (topic, jur), cell in comp.cells.items():
+    for (_topic, jur), cell in comp.cells.items():
         assert all(h.chunk.doc.jurisdiction == jur for h in cell.hits)
     parks_mx = comp.cell(THEMES_BY_KEY["clusters"], "MX").best
     assert parks_mx is not None and "ecoindustriales" in parks_mx.chunk.text
@@ -62,9 +62,9 @@ REFERENCES = "\n".join(
 def test_reference_lists_are_never_a_cells_passage(tmp_path, kb_small):
     """A reference list repeating the theme's words in every line is the closest passage to it, lexically and
     densely, and says nothing: the cell must show the passage that does speak to the theme."""
+    from ingest import ingest_paths
     from kb import Config, KnowledgeBase
     from kb.compare import REFERENCE_SECTIONS
-    from ingest import ingest_paths
     from tests.fixtures import ES_SUPPLIERS, write_md
 
     assert all(REFERENCE_SECTIONS.match(s) for s in ("References", "Referencias", "Bibliografía", " Sources"))

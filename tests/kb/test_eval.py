@@ -5,9 +5,21 @@ import math
 
 import pytest
 
+from kb.eval import (
+    QueryFileError,
+    cell,
+    dcg,
+    doc_ranking,
+    format_report,
+    load_queries,
+    mrr_at_k,
+    ndcg_at_k,
+    recall_at_k,
+    resolve,
+    run,
+    source_to_document,
+)
 from kb.records import Document
-from kb.eval import (QueryFileError, cell, dcg, doc_ranking, format_report, load_queries, mrr_at_k, ndcg_at_k,
-                     recall_at_k, resolve, run, source_to_document)
 
 REL = {"a": 2, "b": 1, "c": 1}
 

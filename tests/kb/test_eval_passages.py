@@ -8,9 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from kb.eval_passages import (Label, Question, QuestionFileError, answer_langs, cell, contains_span, evaluate_cli, format_report,
-                              is_cross, load_questions, mrr_at, nothing_relevant_scores, normalise, passage_scores,
-                              recall_at, relevant, run, same_document, select)
+from kb.eval_passages import (
+    Label,
+    Question,
+    QuestionFileError,
+    answer_langs,
+    cell,
+    contains_span,
+    evaluate_cli,
+    format_report,
+    is_cross,
+    load_questions,
+    mrr_at,
+    normalise,
+    nothing_relevant_scores,
+    passage_scores,
+    recall_at,
+    relevant,
+    run,
+    same_document,
+    select,
+)
 from tests.fixtures import SHARED_PDFS
 
 EVAL = Path(__file__).resolve().parents[2] / "corpus" / "_eval"

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.profiles import (
+    FIELDS,
+    Profile,
+    ProfileError,
+    find_profiles,
+    load_folder,
+    load_profile,
+    parse_profile,
+    profiles_in,
+)
 from kb.records import Document
-from kb.profiles import (FIELDS, Profile, ProfileError, find_profiles, load_folder, load_profile, parse_profile,
-                         profiles_in)
 
 SOURCE = {"title": "A plan", "publisher": "A government", "year": 2024, "url": "https://example.org/plan.pdf"}
 

@@ -49,6 +49,7 @@ def test_cap_per_document(kb_small):
 
 # --- hybrid retrieval (lexical leg, fusion, de-duplication) -----------------------------------------------------
 import pytest  # noqa: E402
+
 from kb.records import Chunk, Document, Filters  # noqa: E402
 from kb.search import select  # noqa: E402
 
@@ -120,7 +121,6 @@ def test_reference_lists_are_left_out_unless_asked_for(kb_small):
 
 
 def test_an_unknown_passage_kind_is_a_clear_error(kb_small):
-    import pytest
 
     with pytest.raises(ValueError, match="unknown passage kind bibliography"):
         kb_small.search("parks", kind="bibliography")

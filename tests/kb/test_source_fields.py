@@ -9,7 +9,7 @@ import sqlite3
 from ingest.extract import meta_from_mapping
 from kb.citations import citation_for, cite_text
 from kb.manifest import Manifest
-from kb.records import Chunk, Document, Filters, Hit
+from kb.records import Chunk, Document, Filters
 
 ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team", "year": "2026",
        "jurisdiction": "mx-tab", "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",

@@ -1,7 +1,6 @@
 """The one text toolkit: folding, stems, stop words, fingerprints, sentences and the language of a short string."""
 
-from kb.text import (fingerprint, fold, fold_aligned, guess_language, is_stopword, light_stem, split_sentences,
-                     stems)
+from kb.text import fingerprint, fold, fold_aligned, guess_language, is_stopword, light_stem, split_sentences, stems
 
 
 def test_fold_drops_accents_and_case():

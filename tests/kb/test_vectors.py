@@ -3,14 +3,13 @@ returns another language, and only filter fields reach chromadb."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from kb import Config, KnowledgeBase
-from kb.records import Chunk, Document, Filters
 from kb.chroma_adapter import chroma_client
+from kb.records import Chunk, Document, Filters
 from kb.vectors import FILTER_KEYS
-from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
+from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS
 
 FR_TEXT = "Les parcs éco-industriels partagent l'énergie, l'eau et les déchets entre les entreprises voisines."
 

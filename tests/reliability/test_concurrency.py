@@ -12,8 +12,8 @@ import pytest
 
 from ingest.pipeline import content_hash
 from kb.config import PROJECT_ROOT
+from tests.reliability.conftest import QUERIES, assert_consistent, child_env, ingest_command, run, write_base
 from tests.reliability.hooks import PAUSE_FILE
-from tests.reliability.conftest import (QUERIES, assert_consistent, child_env, ingest_command, run, write_base)
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,16 @@ import pytest
 
 from ingest import ingest_paths
 from kb.config import PROJECT_ROOT
-from tests.reliability.conftest import (NEW_QUERIES, QUERIES, assert_consistent, child_env, found_sources,
-                                        generation, ingest_command, run)
+from tests.reliability.conftest import (
+    NEW_QUERIES,
+    QUERIES,
+    assert_consistent,
+    child_env,
+    found_sources,
+    generation,
+    ingest_command,
+    run,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,16 @@ import pytest
 
 from ingest import ingest_paths
 from kb import Config, KnowledgeBase
-from tests.reliability.conftest import (NEW_QUERIES, QUERIES, assert_consistent, found_sources, ingest_command, run,
-                                        write_base, write_update)
+from tests.reliability.conftest import (
+    NEW_QUERIES,
+    QUERIES,
+    assert_consistent,
+    found_sources,
+    ingest_command,
+    run,
+    write_base,
+    write_update,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

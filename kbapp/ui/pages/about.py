@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from kb.records import Document
-
 from kbapp.ui import jurisdictions
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.resources import knowledge_base

@@ -7,16 +7,15 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.citations import cite_text
-from kb.compare import (PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv,
-                        to_markdown)
+from kb.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
 from kb.profiles import FIELDS
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.cards import open_label_for
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import COMPARE
-from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 MAX_JURISDICTIONS = 4

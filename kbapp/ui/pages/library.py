@@ -12,14 +12,14 @@ import streamlit as st
 from kb import ingest_log
 from kb.messages import translate
 from kb.records import Document, Outcome
-from kbapp.uploads import UploadRejected, save_upload, write_sidecar
+from kb.text import MAIN_LANGUAGES
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.file_server import file_url
 from kbapp.ui.i18n import t, tn, ui_lang
 from kbapp.ui.pages.params import LIBRARY
-from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
+from kbapp.uploads import UploadRejected, save_upload, write_sidecar
 
 LEVELS = ("", "international", "national", "state", "municipal")
 TYPES = ("", "plan", "policy brief", "case study", "diagnosis", "roadmap", "law", "report", "note")

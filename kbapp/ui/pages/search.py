@@ -5,14 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.api import make_filters
-from kb.records import ALL_KINDS, Document, Filters, Hit
+from kb.records import ALL_KINDS, Document, Filters
 from kb.search import QueryError
+from kb.text import MAIN_LANGUAGES
 from kbapp.ui import cards, jurisdictions, state
 from kbapp.ui.exports import download_buttons
 from kbapp.ui.highlight import safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import SEARCH
-from kb.text import MAIN_LANGUAGES
 from kbapp.ui.resources import knowledge_base
 
 LANGUAGE_NAMES = {"es": ("Español", "Spanish"), "en": ("Inglés", "English")}
