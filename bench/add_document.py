@@ -46,8 +46,9 @@ def embed_texts(kb, path: Path) -> list[str]:
 
     cfg = kb.config
     data = path.read_bytes()
-    prepared = prepare(path, data, content_hash(data), ChunkSettings(cfg.chunk_words, cfg.chunk_max_words,
-                                                                      cfg.chunk_overlap_words))
+    prepared = prepare(
+        path, data, content_hash(data), ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
+    )
     return prepared.dense_texts  # what reaches the model (content passages only)
 
 
@@ -68,7 +69,7 @@ def measure(n: int, passages: int, seed: int, *, root: Path | None = None, say=p
         def encode() -> float:
             t = time.perf_counter()
             for i in range(0, len(texts), batch):
-                raw.passage(texts[i:i + batch])
+                raw.passage(texts[i : i + batch])
             return time.perf_counter() - t
 
         before = encode()
@@ -89,20 +90,33 @@ def measure(n: int, passages: int, seed: int, *, root: Path | None = None, say=p
     kb.lexical.rebuild(force=True)  # what every change used to cost: re-tokenise and re-index every passage
     full_s = time.perf_counter() - t
     encoder_s = (before + after) / 2
-    return {"n": n, "passages": len(texts), "add_s": add_s, "encoder_s": encoder_s, "ratio": add_s / encoder_s,
-            "delete_s": delete_s, "lexical_noop_s": noop_s, "lexical_full_rebuild_s": full_s,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "n": n,
+        "passages": len(texts),
+        "add_s": add_s,
+        "encoder_s": encoder_s,
+        "ratio": add_s / encoder_s,
+        "delete_s": delete_s,
+        "lexical_noop_s": noop_s,
+        "lexical_full_rebuild_s": full_s,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def report(rows: list[dict[str, Any]], info: dict[str, Any]) -> str:
-    lines = [f"Adding one document to a large store — {machine_line(info)}", "",
-             "| passages in store | new passages | add s | encoder s | ratio (goal ≤ 1.2) | delete s | "
-             "full lexical rebuild s (before segments) | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Adding one document to a large store — {machine_line(info)}",
+        "",
+        "| passages in store | new passages | add s | encoder s | ratio (goal ≤ 1.2) | delete s | "
+        "full lexical rebuild s (before segments) | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['n']:,} | {r['passages']} | {r['add_s']:.1f} | {r['encoder_s']:.1f} | "
-                     f"**{r['ratio']:.2f}** | {r['delete_s']:.2f} | {r['lexical_full_rebuild_s']:.1f} | "
-                     f"{r['peak_rss_mb']:.0f} |")
+        lines.append(
+            f"| {r['n']:,} | {r['passages']} | {r['add_s']:.1f} | {r['encoder_s']:.1f} | "
+            f"**{r['ratio']:.2f}** | {r['delete_s']:.2f} | {r['lexical_full_rebuild_s']:.1f} | "
+            f"{r['peak_rss_mb']:.0f} |"
+        )
     return "\n".join(lines)
 
 

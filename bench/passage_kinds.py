@@ -48,14 +48,20 @@ def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]:
     """Per kind (and all non-content kinds together): precision, recall, support, from (gold, predicted) pairs."""
     out: dict[str, dict[str, float | int]] = {}
     for kind in (*NON_CONTENT, "non-content"):
+
         def hit(k: str) -> bool:
             return k != "content" if kind == "non-content" else k == kind
+
         tp = sum(hit(g) and hit(p) for g, p in pairs)
         predicted = sum(hit(p) for _, p in pairs)
         gold = sum(hit(g) for g, _ in pairs)
         if predicted or gold:
-            out[kind] = {"precision": tp / predicted if predicted else float("nan"),
-                         "recall": tp / gold if gold else float("nan"), "gold": gold, "predicted": predicted}
+            out[kind] = {
+                "precision": tp / predicted if predicted else float("nan"),
+                "recall": tp / gold if gold else float("nan"),
+                "gold": gold,
+                "predicted": predicted,
+            }
     return out
 
 
@@ -69,8 +75,14 @@ def measure(store: Path, labels: list[dict], embed_sample: int) -> dict:
     skipped = [c for c in chunks if c.kind != "content"]
     words_all = sum(len(c.text.split()) for c in chunks)
     words_skipped = sum(len(c.text.split()) for c in skipped)
-    out = {"store": str(store), "passages": len(chunks), "not_embedded": len(skipped),
-           "not_embedded_words_share": words_skipped / max(words_all, 1), "scores": scores(pairs), "errors": wrong}
+    out = {
+        "store": str(store),
+        "passages": len(chunks),
+        "not_embedded": len(skipped),
+        "not_embedded_words_share": words_skipped / max(words_all, 1),
+        "scores": scores(pairs),
+        "errors": wrong,
+    }
     if embed_sample and skipped:
         rng = random.Random(0)
         content = [c for c in chunks if c.kind == "content"]
@@ -93,9 +105,22 @@ def report(results: list[dict], info: dict) -> str:
         for kind, s in r["scores"].items():
             rows.append([Path(r["store"]).name, kind, s["gold"], s["predicted"], s["precision"], s["recall"]])
     lines.append(md_table(["store", "kind", "gold", "predicted", "precision", "recall"], rows))
-    lines += ["", md_table(["store", "passages", "not embedded", "share of words", "saved s (est.)"],
-                           [[Path(r["store"]).name, r["passages"], r["not_embedded"], r["not_embedded_words_share"],
-                             r.get("saved_s", float("nan"))] for r in results])]
+    lines += [
+        "",
+        md_table(
+            ["store", "passages", "not embedded", "share of words", "saved s (est.)"],
+            [
+                [
+                    Path(r["store"]).name,
+                    r["passages"],
+                    r["not_embedded"],
+                    r["not_embedded_words_share"],
+                    r.get("saved_s", float("nan")),
+                ]
+                for r in results
+            ],
+        ),
+    ]
     for r in results:
         for g, p, name, text in r["errors"]:
             lines.append(f"- {Path(r['store']).name}: gold {g}, predicted {p}: {name}: {text!r}")

@@ -44,8 +44,10 @@ def _norm(text: str) -> str:
 
 def relevant(question: dict, hit) -> bool:
     src = hit.chunk.doc.source.replace("\\", "/")
-    return any(src.endswith("/" + a["doc"].split("/")[-1]) and f" {_norm(a['span'])} " in f" {_norm(hit.chunk.text)} "
-               for a in question["answers"])
+    return any(
+        src.endswith("/" + a["doc"].split("/")[-1]) and f" {_norm(a['span'])} " in f" {_norm(hit.chunk.text)} "
+        for a in question["answers"]
+    )
 
 
 def check(kb, questions: list[dict], k: int = 3) -> list[Outcome]:
@@ -60,12 +62,24 @@ def check(kb, questions: list[dict], k: int = 3) -> list[Outcome]:
 
 
 def report(outcomes: list[Outcome]) -> str:
-    rows = [[o.id, o.text[:50], "yes" if o.ok else "NO", o.answered_at or "-", ",".join(o.third_language) or "-",
-             o.top[0] if o.top else ""] for o in outcomes]
+    rows = [
+        [
+            o.id,
+            o.text[:50],
+            "yes" if o.ok else "NO",
+            o.answered_at or "-",
+            ",".join(o.third_language) or "-",
+            o.top[0] if o.top else "",
+        ]
+        for o in outcomes
+    ]
     by_lang = {l: [o for o in outcomes if o.lang == l] for l in MAIN}
-    summary = "; ".join(f"{l}: {sum(o.ok for o in v)}/{len(v)} pass ({sum(o.answered_at is not None for o in v)} "
-                        f"answered in the top 3, {sum(bool(o.third_language) for o in v)} with a third-language "
-                        f"passage)" for l, v in by_lang.items())
+    summary = "; ".join(
+        f"{l}: {sum(o.ok for o in v)}/{len(v)} pass ({sum(o.answered_at is not None for o in v)} "
+        f"answered in the top 3, {sum(bool(o.third_language) for o in v)} with a third-language "
+        f"passage)"
+        for l, v in by_lang.items()
+    )
     return "\n".join([md_table(["id", "question", "ok", "answer rank", "3rd language", "rank 1"], rows), "", summary])
 
 

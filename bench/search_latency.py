@@ -44,8 +44,9 @@ def ensure_lexical(kb) -> str:
     return "bench"
 
 
-def ensure_store(n: int, *, root: Path = RESULTS / "stores", bases_per_language: int = 24,
-                 say=print) -> tuple[Path, dict[str, Any]]:
+def ensure_store(
+    n: int, *, root: Path = RESULTS / "stores", bases_per_language: int = 24, say=print
+) -> tuple[Path, dict[str, Any]]:
     """The bench store of ``n`` passages, built once (its build times are kept beside it)."""
     from kb import KnowledgeBase
 
@@ -69,8 +70,12 @@ def ensure_store(n: int, *, root: Path = RESULTS / "stores", bases_per_language:
 
 def store_sizes(path: Path) -> dict[str, float]:
     manifest = sum(dir_size_mb(p) for p in path.glob("manifest.sqlite*"))
-    return {"total_mb": dir_size_mb(path), "manifest_mb": manifest, "chroma_mb": dir_size_mb(path / "chroma"),
-            "lexical_mb": dir_size_mb(path / "lexical")}
+    return {
+        "total_mb": dir_size_mb(path),
+        "manifest_mb": manifest,
+        "chroma_mb": dir_size_mb(path / "chroma"),
+        "lexical_mb": dir_size_mb(path / "lexical"),
+    }
 
 
 def measure(store: Path, n_queries: int, k: int | None = None) -> dict[str, Any]:
@@ -109,9 +114,20 @@ def measure(store: Path, n_queries: int, k: int | None = None) -> dict[str, Any]
     names = list(dict.fromkeys(name for s in stages for name in s))
     per_stage = {name: [s.get(name, 0.0) for s in stages] for name in names}
     per_stage["other"] = [max(0.0, total - sum(s.values())) for total, s in zip(e2e, stages)]
-    return {"open_s": open_s, "cold_search_s": cold_s, "e2e": e2e, "ref": ref, "stages": per_stage,
-            "answer": answer, "answer_stages": answer_stages, "hits": hits, "lexical": lexical, "peak_rss_mb": peak_rss_mb(),
-            "chunks": kb.store.manifest.chunk_count(), "queries": len(e2e)}
+    return {
+        "open_s": open_s,
+        "cold_search_s": cold_s,
+        "e2e": e2e,
+        "ref": ref,
+        "stages": per_stage,
+        "answer": answer,
+        "answer_stages": answer_stages,
+        "hits": hits,
+        "lexical": lexical,
+        "peak_rss_mb": peak_rss_mb(),
+        "chunks": kb.store.manifest.chunk_count(),
+        "queries": len(e2e),
+    }
 
 
 def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[str, list[float]]]:
@@ -122,8 +138,11 @@ def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[s
 
     totals: list[float] = []
     stages: dict[str, list[float]] = {}
-    patched = {name: getattr(answer_module, name) for name in ("extract_answer", "split_sentences")
-               if hasattr(answer_module, name)}
+    patched = {
+        name: getattr(answer_module, name)
+        for name in ("extract_answer", "split_sentences")
+        if hasattr(answer_module, name)
+    }
     try:
         for q in qs:
             clock = StageClock()
@@ -141,9 +160,13 @@ def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[s
 
 
 def measure_in_subprocess(store: Path, n_queries: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "bench.search_latency", "--measure", str(store),
-                          "--queries", str(n_queries)], capture_output=True, text=True, check=False,
-                         cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.search_latency", "--measure", str(store), "--queries", str(n_queries)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     if out.returncode != 0:
         raise RuntimeError(f"measuring {store} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -156,35 +179,104 @@ def report(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
     for r in results:
         m = r["m"]
         one = pct(m["ref"], 50)
-        rows.append([f"{r['n']:,}", pct(m["e2e"], 50) * ms, pct(m["e2e"], 95) * ms, one * ms,
-                     f"{pct(m['e2e'], 50) / one:.2f} (≤ {GOAL_P50})", f"{pct(m['e2e'], 95) / one:.2f} (≤ {GOAL_P95})",
-                     pct(m["answer"], 50) * ms if m["answer"] else float("nan"), m["cold_search_s"] * ms,
-                     m["open_s"] * ms])
-    lines.append(md_table(["passages", "p50 ms", "p95 ms", "1 query embedding ms (p50)", "p50 / embedding",
-                           "p95 / embedding", "answer p50 ms", "cold first search ms", "open store ms"], rows))
+        rows.append(
+            [
+                f"{r['n']:,}",
+                pct(m["e2e"], 50) * ms,
+                pct(m["e2e"], 95) * ms,
+                one * ms,
+                f"{pct(m['e2e'], 50) / one:.2f} (≤ {GOAL_P50})",
+                f"{pct(m['e2e'], 95) / one:.2f} (≤ {GOAL_P95})",
+                pct(m["answer"], 50) * ms if m["answer"] else float("nan"),
+                m["cold_search_s"] * ms,
+                m["open_s"] * ms,
+            ]
+        )
+    lines.append(
+        md_table(
+            [
+                "passages",
+                "p50 ms",
+                "p95 ms",
+                "1 query embedding ms (p50)",
+                "p50 / embedding",
+                "p95 / embedding",
+                "answer p50 ms",
+                "cold first search ms",
+                "open store ms",
+            ],
+            rows,
+        )
+    )
     lines += ["", "By stage (ms, p50 / p95; `other` = end to end minus the traced stages):", ""]
     names = list(dict.fromkeys(name for r in results for name in r["m"]["stages"]))
-    rows = [[name] + [f"{pct(r['m']['stages'][name], 50) * ms:.1f} / {pct(r['m']['stages'][name], 95) * ms:.1f}"
-                      if name in r["m"]["stages"] else "–" for r in results] for name in names]
+    rows = [
+        [name]
+        + [
+            f"{pct(r['m']['stages'][name], 50) * ms:.1f} / {pct(r['m']['stages'][name], 95) * ms:.1f}"
+            if name in r["m"]["stages"]
+            else "–"
+            for r in results
+        ]
+        for name in names
+    ]
     names = list(dict.fromkeys(name for r in results for name in r["m"].get("answer_stages", {})))
-    rows += [[f"{name} (in `kb.answer`)"] + [
-        f"{pct(r['m']['answer_stages'][name], 50) * ms:.1f} / {pct(r['m']['answer_stages'][name], 95) * ms:.1f}"
-        if name in r["m"].get("answer_stages", {}) else "–" for r in results] for name in names]
+    rows += [
+        [f"{name} (in `kb.answer`)"]
+        + [
+            f"{pct(r['m']['answer_stages'][name], 50) * ms:.1f} / {pct(r['m']['answer_stages'][name], 95) * ms:.1f}"
+            if name in r["m"].get("answer_stages", {})
+            else "–"
+            for r in results
+        ]
+        for name in names
+    ]
     lines.append(md_table(["stage"] + [f"{r['n']:,}" for r in results], rows))
     lines += ["", "Memory, size on disk and build time:", ""]
-    rows = [[f"{r['n']:,}", r["m"]["peak_rss_mb"], r["sizes"]["total_mb"], r["sizes"]["manifest_mb"],
-             r["sizes"]["chroma_mb"], r["sizes"]["lexical_mb"], r["build"].get("total_s", float("nan"))]
-            for r in results]
-    lines.append(md_table(["passages", "peak RSS of the search process MB", "store MB", "manifest MB",
-                           "chromadb MB", "lexical MB", "build s"], rows))
+    rows = [
+        [
+            f"{r['n']:,}",
+            r["m"]["peak_rss_mb"],
+            r["sizes"]["total_mb"],
+            r["sizes"]["manifest_mb"],
+            r["sizes"]["chroma_mb"],
+            r["sizes"]["lexical_mb"],
+            r["build"].get("total_s", float("nan")),
+        ]
+        for r in results
+    ]
+    lines.append(
+        md_table(
+            [
+                "passages",
+                "peak RSS of the search process MB",
+                "store MB",
+                "manifest MB",
+                "chromadb MB",
+                "lexical MB",
+                "build s",
+            ],
+            rows,
+        )
+    )
     lex = {r["m"]["lexical"] for r in results}
-    lines += ["", f"Queries per size: {results[0]['m']['queries']} distinct (the evaluation set's, Spanish and English); "
-              f"lexical leg wired by: {', '.join(sorted(lex))}."]
+    lines += [
+        "",
+        f"Queries per size: {results[0]['m']['queries']} distinct (the evaluation set's, Spanish and English); "
+        f"lexical leg wired by: {', '.join(sorted(lex))}.",
+    ]
     return "\n".join(lines)
 
 
-def run(sizes=SIZES, n_queries: int = 60, *, root: Path = RESULTS / "stores", max_load: float = 1.5,
-        max_wait_s: float = 0.0, say=print) -> tuple[str, dict[str, Any]]:
+def run(
+    sizes=SIZES,
+    n_queries: int = 60,
+    *,
+    root: Path = RESULTS / "stores",
+    max_load: float = 1.5,
+    max_wait_s: float = 0.0,
+    say=print,
+) -> tuple[str, dict[str, Any]]:
     results = []
     for n in sizes:
         t = time.perf_counter()
@@ -193,8 +285,16 @@ def run(sizes=SIZES, n_queries: int = 60, *, root: Path = RESULTS / "stores", ma
         info = machine()
         say(f"measuring {n:,} passages (load {info['load'][0]:.2f}) …")
         m = measure_in_subprocess(path, n_queries)
-        results.append({"n": n, "m": m, "build": build, "sizes": store_sizes(path), "load": info["load"],
-                        "bench_s": time.perf_counter() - t})
+        results.append(
+            {
+                "n": n,
+                "m": m,
+                "build": build,
+                "sizes": store_sizes(path),
+                "load": info["load"],
+                "bench_s": time.perf_counter() - t,
+            }
+        )
     info = machine()
     text = report(results, info)
     return text, {"machine": info, "results": results}

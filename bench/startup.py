@@ -30,8 +30,14 @@ from typing import Any
 
 from bench.common import PROJECT_ROOT, machine, machine_line, md_table, save, wait_for_quiet
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 QUERIES = ("desarrollo de proveedores para pymes",)
 
 
@@ -66,12 +72,16 @@ def wait_health(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> Non
 
 def launch_app(store: Path, port: int, log) -> subprocess.Popen:
     kb = Path(sys.executable).with_name("kb")
-    cmd = [str(kb), "app", "--port", str(port), "--store", str(store)] if kb.exists() else \
-        [sys.executable, "-m", "kbapp.cli", "app", "--port", str(port), "--store", str(store)]
+    cmd = (
+        [str(kb), "app", "--port", str(port), "--store", str(store)]
+        if kb.exists()
+        else [sys.executable, "-m", "kbapp.cli", "app", "--port", str(port), "--store", str(store)]
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # Its own session: stopping it stops Streamlit too (kb app runs Streamlit as a child).
-    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -87,10 +97,12 @@ def stop(proc: subprocess.Popen) -> None:
 
 def in_process(store: Path) -> dict[str, float]:
     """What the first script run does, in a fresh Python: import, open the knowledge base, answer one query."""
-    code = ("import time; t=time.perf_counter(); from kb import KnowledgeBase; i=time.perf_counter()-t; "
-            "kb=KnowledgeBase.open(%r); o=time.perf_counter()-t; "
-            "(kb.answer if hasattr(kb, 'answer') else kb.search)(%r); s=time.perf_counter()-t; "
-            "print(i, o, s)") % (str(store), QUERIES[0])
+    code = (
+        "import time; t=time.perf_counter(); from kb import KnowledgeBase; i=time.perf_counter()-t; "
+        "kb=KnowledgeBase.open(%r); o=time.perf_counter()-t; "
+        "(kb.answer if hasattr(kb, 'answer') else kb.search)(%r); s=time.perf_counter()-t; "
+        "print(i, o, s)"
+    ) % (str(store), QUERIES[0])
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     total = time.perf_counter() - t
@@ -157,22 +169,38 @@ def default_store(say=print) -> Path:
 def report(m: dict[str, Any], info: dict[str, Any]) -> str:
     lines = [f"### Start-up ({machine_line(info)})", "", f"Store: `{Path(m['store']).name}`.", ""]
     if m["browser"]:
-        lines.append(md_table(
-            ["`kb app` → server up s", "→ page ready (model + store loaded) s", "→ first answered search s",
-             "of which the first query s"],
-            [[m["server_up_s"], m["page_ready_s"], m["first_answer_s"], m["first_query_s"]]]))
+        lines.append(
+            md_table(
+                [
+                    "`kb app` → server up s",
+                    "→ page ready (model + store loaded) s",
+                    "→ first answered search s",
+                    "of which the first query s",
+                ],
+                [[m["server_up_s"], m["page_ready_s"], m["first_answer_s"], m["first_query_s"]]],
+            )
+        )
     else:
-        lines.append(md_table(["`kb app` → server up s"], [[m["server_up_s"]]]) + "\n\n(no Chromium/Playwright: "
-                     "the browser steps were skipped)")
+        lines.append(
+            md_table(["`kb app` → server up s"], [[m["server_up_s"]]]) + "\n\n(no Chromium/Playwright: "
+            "the browser steps were skipped)"
+        )
     f = m["fresh_process"]
-    lines += ["", "The same work in a fresh Python process (no Streamlit):", "",
-              md_table(["import kb s", "open the knowledge base s", "first search (+ answer) s", "process total s"],
-                       [[f["import_s"], f["open_s"], f["first_search_s"], f["process_s"]]])]
+    lines += [
+        "",
+        "The same work in a fresh Python process (no Streamlit):",
+        "",
+        md_table(
+            ["import kb s", "open the knowledge base s", "first search (+ answer) s", "process total s"],
+            [[f["import_s"], f["open_s"], f["first_search_s"], f["process_s"]]],
+        ),
+    ]
     return "\n".join(lines)
 
 
-def run(store: Path | None = None, *, browser: bool = True, max_load: float = 1.5, max_wait_s: float = 0.0,
-        say=print) -> tuple[str, dict[str, Any]]:
+def run(
+    store: Path | None = None, *, browser: bool = True, max_load: float = 1.5, max_wait_s: float = 0.0, say=print
+) -> tuple[str, dict[str, Any]]:
     store = (store or default_store(say)).resolve()
     wait_for_quiet(max_load, max_wait_s, say)
     say(f"starting `kb app` on {store} …")

@@ -32,15 +32,19 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[¿¡\"“(]?[A-ZÁÉÍÓÚÑ0-9])")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 FALLBACK_TEXT = {  # used only when corpus/ is absent (a trimmed checkout)
-    "es": ("El programa estatal de desarrollo de proveedores vincula a pequeñas y medianas empresas locales con "
-           "empresas tractoras de los sectores aeroespacial y automotriz. Las empresas participantes reciben "
-           "asesoría técnica y apoyo para obtener certificaciones de calidad. La estrategia portuaria busca ampliar "
-           "la capacidad logística del puerto para atender a la agroindustria. Un consejo consultivo reúne a "
-           "empresas, universidades y gobierno para dar seguimiento a los proyectos estratégicos."),
-    "en": ("Singapore's Economic Development Board works with the national skills agency so that workers are "
-           "trained in the capabilities that new investors need. Eco-industrial parks share water, energy and "
-           "materials among tenant firms. Investment promotion agencies offer aftercare to established investors. "
-           "Training grants are tied to investment projects and firms co-design courses with polytechnics."),
+    "es": (
+        "El programa estatal de desarrollo de proveedores vincula a pequeñas y medianas empresas locales con "
+        "empresas tractoras de los sectores aeroespacial y automotriz. Las empresas participantes reciben "
+        "asesoría técnica y apoyo para obtener certificaciones de calidad. La estrategia portuaria busca ampliar "
+        "la capacidad logística del puerto para atender a la agroindustria. Un consejo consultivo reúne a "
+        "empresas, universidades y gobierno para dar seguimiento a los proyectos estratégicos."
+    ),
+    "en": (
+        "Singapore's Economic Development Board works with the national skills agency so that workers are "
+        "trained in the capabilities that new investors need. Eco-industrial parks share water, energy and "
+        "materials among tenant firms. Investment promotion agencies offer aftercare to established investors. "
+        "Training grants are tied to investment projects and firms co-design courses with polytechnics."
+    ),
 }
 
 
@@ -83,8 +87,10 @@ def source_notes() -> tuple[SourceNote, ...]:
     notes = [n for n in (_parse_note(p) for p in paths) if n and len(n.sentences) >= 8]
     if {n.language for n in notes} >= {"es", "en"}:
         return tuple(notes)
-    return tuple(SourceNote(f"Fallback {lang}", lang, ("Resumen",), tuple(_SENTENCE.split(text)))
-                 for lang, text in FALLBACK_TEXT.items())
+    return tuple(
+        SourceNote(f"Fallback {lang}", lang, ("Resumen",), tuple(_SENTENCE.split(text)))
+        for lang, text in FALLBACK_TEXT.items()
+    )
 
 
 def queries(limit: int = 100) -> list[str]:
@@ -123,8 +129,9 @@ class PassageMaker:
             for b in range(bases_per_language):
                 note = self.by_lang[lang][b % len(self.by_lang[lang])]
                 self.bases.append((note, brng.randrange(max(1, len(self.notes[note].sentences) - 6))))
-        self.bases_by_lang = {lang: [i for i, (n, _) in enumerate(self.bases) if self.notes[n].language == lang]
-                              for lang in ("es", "en")}
+        self.bases_by_lang = {
+            lang: [i for i, (n, _) in enumerate(self.bases) if self.notes[n].language == lang] for lang in ("es", "en")
+        }
 
     def _run(self, note: int, start: int, words: int) -> list[str]:
         sents = self.notes[note].sentences
@@ -184,8 +191,9 @@ class SyntheticDoc:
     vectors: np.ndarray
 
 
-def documents(n_passages: int, base: np.ndarray, *, seed: int = 0, per_doc: int = PASSAGES_PER_DOC,
-              bases_per_language: int = 24) -> Iterator[SyntheticDoc]:
+def documents(
+    n_passages: int, base: np.ndarray, *, seed: int = 0, per_doc: int = PASSAGES_PER_DOC, bases_per_language: int = 24
+) -> Iterator[SyntheticDoc]:
     """Documents of ``per_doc`` passages (the last one shorter) until ``n_passages``; each mostly in one language
     (one passage in ten in the other, like a report with an abstract in English)."""
     maker = PassageMaker(seed, bases_per_language)
@@ -195,19 +203,34 @@ def documents(n_passages: int, base: np.ndarray, *, seed: int = 0, per_doc: int 
     while made < n_passages:
         lang = "es" if rng.random() < SPANISH_SHARE else "en"
         count = min(per_doc, n_passages - made)
-        passages = [maker.make(lang if rng.random() >= 0.1 else ("en" if lang == "es" else "es"))
-                    for _ in range(count)]
+        passages = [maker.make(lang if rng.random() >= 0.1 else ("en" if lang == "es" else "es")) for _ in range(count)]
         title = f"{maker.notes[maker.bases[passages[0].base[0]][0]].title} (bench {d:06d})"
-        meta = DocumentMeta(title=title, publisher="policy-kb bench", year=rng.randint(2010, 2026),
-                            jurisdiction=rng.choice(JURISDICTIONS), level=rng.choice(LEVELS),
-                            doc_type=rng.choice(DOC_TYPES), language=lang)
+        meta = DocumentMeta(
+            title=title,
+            publisher="policy-kb bench",
+            year=rng.randint(2010, 2026),
+            jurisdiction=rng.choice(JURISDICTIONS),
+            level=rng.choice(LEVELS),
+            doc_type=rng.choice(DOC_TYPES),
+            language=lang,
+        )
         doc_id = hashlib.sha256(f"bench:{seed}:{d}".encode()).hexdigest()[:24]
         source = f"/bench/synthetic/{d:06d}.pdf"
         doc = Document.of(meta, doc_id=doc_id, source=source, page_count=1 + len(passages) // 2)
-        chunks = [Chunk(chunk_id=f"{doc_id}:{i:05d}", doc_id=doc_id, ordinal=i, text=p.text,
-                        page_start=1 + i // 2, page_end=1 + (i + 1) // 2, section=p.section, language=p.language,
-                        doc=doc)
-                  for i, p in enumerate(passages)]
+        chunks = [
+            Chunk(
+                chunk_id=f"{doc_id}:{i:05d}",
+                doc_id=doc_id,
+                ordinal=i,
+                text=p.text,
+                page_start=1 + i // 2,
+                page_end=1 + (i + 1) // 2,
+                section=p.section,
+                language=p.language,
+                doc=doc,
+            )
+            for i, p in enumerate(passages)
+        ]
         vectors = np.stack([mix_vector(base, p, nrng) for p in passages])
         yield SyntheticDoc(doc_id, source, meta, chunks, vectors)
         made += count
@@ -224,8 +247,9 @@ def _put_bulk(kb, docs: list[SyntheticDoc], settings: str) -> None:
     chunks = [c for d in docs for c in d.chunks]
     store = kb.store
     with store.writing():
-        store.vectors.upsert([c.chunk_id for c in chunks], np.concatenate([d.vectors for d in docs]),
-                             [c.filter_values() for c in chunks])
+        store.vectors.upsert(
+            [c.chunk_id for c in chunks], np.concatenate([d.vectors for d in docs]), [c.filter_values() for c in chunks]
+        )
         for d in docs:
             doc = d.chunks[0].doc if d.chunks else Document.of(d.meta, doc_id=d.doc_id, source=d.source)
             doc.settings = settings
@@ -233,8 +257,9 @@ def _put_bulk(kb, docs: list[SyntheticDoc], settings: str) -> None:
         store.vectors.saw(store.manifest.generation())
 
 
-def build_store(kb, n_passages: int, *, seed: int = 0, bases_per_language: int = 24,
-                cache: Path = RESULTS / "cache", say=print) -> dict[str, float]:
+def build_store(
+    kb, n_passages: int, *, seed: int = 0, bases_per_language: int = 24, cache: Path = RESULTS / "cache", say=print
+) -> dict[str, float]:
     """Write ``n_passages`` synthetic passages into ``kb``'s store (documents of ~25 passages, written in bulk: see
     ``_put_bulk``), then let the knowledge base refresh its derived indexes (the lexical index) as after an
     ingestion. Returns seconds per phase."""
@@ -265,5 +290,9 @@ def build_store(kb, n_passages: int, *, seed: int = 0, bases_per_language: int =
     t = time.perf_counter()
     kb.after_ingest()
     derived = time.perf_counter() - t
-    return {"make_passages_s": make, "put_document_s": put, "after_ingest_s": derived,
-            "total_s": time.perf_counter() - t0}
+    return {
+        "make_passages_s": make,
+        "put_document_s": put,
+        "after_ingest_s": derived,
+        "total_s": time.perf_counter() - t0,
+    }

@@ -49,8 +49,9 @@ def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sent
             # A "sentence" longer than a chunk (tables, run-on legal text) is cut into windows.
             lang = sentence_language(sentence)
             for start in range(0, len(words), max_words):
-                out.append(_Sentence(" ".join(words[start:start + max_words]), block.page, block.section,
-                                     block.kind, lang))
+                out.append(
+                    _Sentence(" ".join(words[start : start + max_words]), block.page, block.section, block.kind, lang)
+                )
     return out
 
 
@@ -64,11 +65,15 @@ def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "
     def flush(carry: bool) -> None:
         nonlocal current, fresh
         if fresh:
-            passages.append(Passage(
-                text=" ".join(s.text for s in current),
-                page_start=min(s.page for s in current), page_end=max(s.page for s in current),
-                section=current[-1].section, kind=current[-1].kind,
-            ))
+            passages.append(
+                Passage(
+                    text=" ".join(s.text for s in current),
+                    page_start=min(s.page for s in current),
+                    page_end=max(s.page for s in current),
+                    section=current[-1].section,
+                    kind=current[-1].kind,
+                )
+            )
         tail: list[_Sentence] = []
         if carry:
             for s in reversed(current[1:]):

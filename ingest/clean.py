@@ -92,7 +92,11 @@ def remove_repeated_edges(pages: list[Page]) -> tuple[list[Page], list[str]]:
         while keep_from < min(len(lines), EDGE_LINES * 2) and _is_edge_noise(lines[keep_from], repeated):
             removed.append(lines[keep_from].strip())
             keep_from += 1
-        while keep_to > keep_from and keep_to > len(lines) - EDGE_LINES * 2 and _is_edge_noise(lines[keep_to - 1], repeated):
+        while (
+            keep_to > keep_from
+            and keep_to > len(lines) - EDGE_LINES * 2
+            and _is_edge_noise(lines[keep_to - 1], repeated)
+        ):
             removed.append(lines[keep_to - 1].strip())
             keep_to -= 1
         out.append(Page(p.number, "\n".join(lines[keep_from:keep_to])))
@@ -100,14 +104,16 @@ def remove_repeated_edges(pages: list[Page]) -> tuple[list[Page], list[str]]:
 
 
 def describe_removed(removed: list[str], pages: int) -> str:
-    """"removed 336 header/footer line(s) repeated across its 112 page(s) (4 kind(s)), e.g. 'CÁMARA DE …'"."""
+    """ "removed 336 header/footer line(s) repeated across its 112 page(s) (4 kind(s)), e.g. 'CÁMARA DE …'"."""
     kinds: Counter[str] = Counter(_line_key(l) for l in removed)
     first: dict[str, str] = {}
     for line in removed:
         first.setdefault(_line_key(line), line)
     examples = ", ".join(repr(first[k][:60]) for k, _ in kinds.most_common(3))
-    return (f"removed {len(removed)} header/footer line(s) repeated across its {pages} page(s) "
-            f"({len(kinds)} kind(s)), e.g. {examples}")
+    return (
+        f"removed {len(removed)} header/footer line(s) repeated across its {pages} page(s) "
+        f"({len(kinds)} kind(s)), e.g. {examples}"
+    )
 
 
 def _is_edge_noise(line: str, repeated: set[str]) -> bool:

@@ -99,7 +99,7 @@ def extract_markdown(text: str) -> Extracted:
             warnings.append(message("warn.front_matter", error=exc.__class__.__name__))
         if isinstance(fm, dict):
             meta = meta_from_mapping(fm)
-        text = text[match.end():]
+        text = text[match.end() :]
     return Extracted("markdown", [Page(0, text)], meta, page_count=0, warnings=warnings)
 
 
@@ -121,12 +121,21 @@ def meta_from_mapping(m: dict) -> DocumentMeta:
     if isinstance(topics, str):
         topics = [t.strip() for t in re.split(r"[;,]", topics) if t.strip()]
     return DocumentMeta(
-        title=s("title", "título", "titulo"), publisher=s("publisher", "author", "autor", "editor"),
-        year=year_of("year", "año", "date"), jurisdiction=s("jurisdiction").upper(),
-        level=s("level").lower(), doc_type=s("doc_type", "type").lower(), language=s("language", "lang").lower(),
-        topics=[str(t) for t in topics], url=s("url"), licence=s("licence", "license"),
-        source_title=s("source_title"), source_publisher=s("source_publisher"), source_year=year_of("source_year"),
-        source_url=s("source_url"), source_note=s("source_note"),
+        title=s("title", "título", "titulo"),
+        publisher=s("publisher", "author", "autor", "editor"),
+        year=year_of("year", "año", "date"),
+        jurisdiction=s("jurisdiction").upper(),
+        level=s("level").lower(),
+        doc_type=s("doc_type", "type").lower(),
+        language=s("language", "lang").lower(),
+        topics=[str(t) for t in topics],
+        url=s("url"),
+        licence=s("licence", "license"),
+        source_title=s("source_title"),
+        source_publisher=s("source_publisher"),
+        source_year=year_of("source_year"),
+        source_url=s("source_url"),
+        source_note=s("source_note"),
     )
 
 
@@ -195,21 +204,34 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     textless = sorted(blank + scanned + unread)
     if len(textless) == n_pages and not scanned:
         if unread:
-            raise IngestError(f"no text could be read: extracting the text of {len(unread)} of {n_pages} page(s) "
-                              f"failed ({first_error})", skip=False)
+            raise IngestError(
+                f"no text could be read: extracting the text of {len(unread)} of {n_pages} page(s) "
+                f"failed ({first_error})",
+                skip=False,
+            )
         raise IngestError(message("pdf.blank", pages=n_pages))
     # Scanned pages are returned textless with their numbers: the pipeline reads them by OCR when asked to, and
     # otherwise skips a document that has nothing else (ingest.pipeline.apply_ocr).
     if textless and len(textless) < n_pages:
         warnings.append(textless_warning(textless, scanned, n_pages))
     if recovered:
-        warnings.append("recovered truncated PDF: its end (cross-reference table, end-of-file marker) is missing, "
-                        f"an incomplete download?; {n_pages - len(failed)} of {n_pages} page(s) were read")
+        warnings.append(
+            "recovered truncated PDF: its end (cross-reference table, end-of-file marker) is missing, "
+            f"an incomplete download?; {n_pages - len(failed)} of {n_pages} page(s) were read"
+        )
     elif b"%%EOF" not in data[-2048:]:
-        warnings.append("the file has no end-of-file marker (an incomplete download?); "
-                        f"{n_pages - len(failed)} page(s) were read")
-    return Extracted("pdf", pages, _pdf_meta(reader), page_count=n_pages, empty_pages=len(textless),
-                     warnings=warnings, scanned=scanned)
+        warnings.append(
+            f"the file has no end-of-file marker (an incomplete download?); {n_pages - len(failed)} page(s) were read"
+        )
+    return Extracted(
+        "pdf",
+        pages,
+        _pdf_meta(reader),
+        page_count=n_pages,
+        empty_pages=len(textless),
+        warnings=warnings,
+        scanned=scanned,
+    )
 
 
 def textless_warning(textless: list[int], scanned: list[int], n_pages: int) -> str:
@@ -230,8 +252,10 @@ def _decrypt(reader, password: str | Sequence[str]) -> None:
             continue
     if password:
         raise IngestError("encrypted: password required, and the password given does not open it")
-    raise IngestError("encrypted: password required (give it with `kb ingest --password`, or in a password "
-                      "column of catalog.csv or a sidecar file)")
+    raise IngestError(
+        "encrypted: password required (give it with `kb ingest --password`, or in a password "
+        "column of catalog.csv or a sidecar file)"
+    )
 
 
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s.*?\sID\s", re.S)
@@ -282,7 +306,8 @@ def _pdf_meta(reader) -> DocumentMeta:
     # Producers often write junk titles ("untitled", "Microsoft Word - plan.docx") and authors that are people or
     # logins: keep only a plausible title, and the author only when it names an organisation.
     return DocumentMeta(
-        title=clean_title(title), publisher=publisher_from_author(author),
+        title=clean_title(title),
+        publisher=publisher_from_author(author),
         topics=[k.strip() for k in re.split(r"[;,]", keywords) if k.strip()],
     )
 

@@ -11,8 +11,10 @@ from kb.records import Page
 
 # The marks UTF-8 leaves when read as Latin-1/cp1252: "Ã³" for "ó", "Ã­" for "í", "â€œ" for "“", "Â¿" for "¿".
 # Runs before NFKC, which would turn the "³" of "Ã³" into a "3" and make the damage unrepairable ("atracciÃ3n").
-_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
-                       r"|Ã(?=[a-zñ0-9])|â€|Â[\u00a0-\u00bf]")
+_MOJIBAKE = re.compile(
+    r"Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+    r"|Ã(?=[a-zñ0-9])|â€|Â[\u00a0-\u00bf]"
+)
 # "Ã³" that went through NFKC upstream (a file made from such text) is "Ã3"; inside a word it can only be "ó"
 # (likewise "Ã²" → "ò", "Ã¹" → "ù"), which ftfy cannot know: repaired here.
 _NFKC_MOJIBAKE = re.compile(r"(?<=[^\W\d_])Ã([1-3])(?=[^\W\d_])")
@@ -47,12 +49,16 @@ class GarbageReport:
             out.append(f"repaired double-encoded text (mojibake){where}, e.g. {before!r} → {after!r}")
         if self.mojibake_pages:
             where = f" on page(s) {ranges(self.mojibake_pages)}" if self.mojibake_pages != [0] else ""
-            out.append(f"garbage text: looks double-encoded (mojibake){where} and could not be repaired with "
-                       f"certainty, e.g. {self.mojibake_example!r}; stored as it is")
+            out.append(
+                f"garbage text: looks double-encoded (mojibake){where} and could not be repaired with "
+                f"certainty, e.g. {self.mojibake_example!r}; stored as it is"
+            )
         if self.gibberish_pages:
-            out.append(f"garbage text: page(s) {ranges(self.gibberish_pages)} use a font without a Unicode map "
-                       f"(the text reads as gibberish, e.g. {self.gibberish_example!r}); their text was not stored "
-                       "(kb ingest --ocr reads them)")
+            out.append(
+                f"garbage text: page(s) {ranges(self.gibberish_pages)} use a font without a Unicode map "
+                f"(the text reads as gibberish, e.g. {self.gibberish_example!r}); their text was not stored "
+                "(kb ingest --ocr reads them)"
+            )
         return out
 
 
@@ -95,8 +101,13 @@ def is_gibberish(text: str) -> bool:
     vowels = sum(c in _VOWELS for c in latin) / len(latin)
     tokens = [t.strip(_EDGE_PUNCT) for t in text.split()]
     # Words of other scripts (an Arabic or Russian line on a multilingual page) are not judged by Latin rules.
-    tokens = [t for t in tokens if len(t) >= 3 and any(c.isalpha() for c in t)
-              and all("LATIN" in unicodedata.name(c, "") for c in t if c.isalpha())]
+    tokens = [
+        t
+        for t in tokens
+        if len(t) >= 3
+        and any(c.isalpha() for c in t)
+        and all("LATIN" in unicodedata.name(c, "") for c in t if c.isalpha())
+    ]
     words = sum(bool(_WORD.match(t)) for t in tokens) / max(1, len(tokens))
     return vowels < MIN_VOWEL_SHARE or words < MIN_WORD_SHARE
 

@@ -23,8 +23,11 @@ def _read_catalog(path: Path, mtime: float) -> dict[str, dict[str, str]]:
         fh.seek(0)
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
         rows = csv.DictReader(fh, dialect=dialect)
-        return {Path(r["file"].strip()).as_posix(): {k.strip().lower(): (v or "").strip() for k, v in r.items() if k}
-                for r in rows if r.get("file")}
+        return {
+            Path(r["file"].strip()).as_posix(): {k.strip().lower(): (v or "").strip() for k, v in r.items() if k}
+            for r in rows
+            if r.get("file")
+        }
 
 
 def catalog_row(file: Path) -> dict[str, str]:

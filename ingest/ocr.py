@@ -57,8 +57,9 @@ def check_available(languages: str) -> None:
         raise IngestError(f"OCR is not available: Tesseract is not installed (install it with: {INSTALL_HINT})")
     missing = [lang for lang in languages.split("+") if lang and lang not in have]
     if missing:
-        raise IngestError(f"OCR is not available: Tesseract has no model for {', '.join(missing)} "
-                          f"(install it with: {INSTALL_HINT})")
+        raise IngestError(
+            f"OCR is not available: Tesseract has no model for {', '.join(missing)} (install it with: {INSTALL_HINT})"
+        )
 
 
 def _open(data: bytes, passwords: Sequence[str]):
@@ -92,15 +93,22 @@ def read_image(png: bytes, languages: str, timeout_s: float) -> str:
     binary = shutil.which("tesseract")
     if not binary:
         raise IngestError(f"OCR is not available: Tesseract is not installed (install it with: {INSTALL_HINT})")
-    proc = subprocess.run([binary, "stdin", "stdout", "-l", languages], input=png, capture_output=True,
-                          timeout=timeout_s)
+    proc = subprocess.run(
+        [binary, "stdin", "stdout", "-l", languages], input=png, capture_output=True, timeout=timeout_s
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or "tesseract failed")
     return proc.stdout.decode("utf-8", "replace")
 
 
-def ocr_pages(data: bytes, numbers: Sequence[int], *, languages: str = "spa+eng", passwords: Sequence[str] = (),
-              page_timeout_s: float = 120.0) -> OcrResult:
+def ocr_pages(
+    data: bytes,
+    numbers: Sequence[int],
+    *,
+    languages: str = "spa+eng",
+    passwords: Sequence[str] = (),
+    page_timeout_s: float = 120.0,
+) -> OcrResult:
     """Text for each page in ``numbers``; a page that cannot be rendered or read is listed in ``failed`` with the
     reason, and the others go on."""
     check_available(languages)
@@ -121,8 +129,9 @@ def ocr_pages(data: bytes, numbers: Sequence[int], *, languages: str = "spa+eng"
 _TEXTLESS_WARNING = re.compile(r"^\d+ of \d+ page\(s\) have no text")
 
 
-def apply_ocr(extracted: Extracted, data: bytes, settings: OcrSettings | None, *,
-              passwords: Sequence[str] = ()) -> Extracted:
+def apply_ocr(
+    extracted: Extracted, data: bytes, settings: OcrSettings | None, *, passwords: Sequence[str] = ()
+) -> Extracted:
     """A PDF's image-only pages read by OCR when ``settings`` is given. Without OCR, a document whose every page is
     an image is skipped with a reason that says how to read it; one with some text keeps its warning."""
     scanned, n = extracted.scanned, extracted.page_count
@@ -132,8 +141,10 @@ def apply_ocr(extracted: Extracted, data: bytes, settings: OcrSettings | None, *
     needs = f"no text layer: needs OCR ({len(scanned)} of {n} page(s) are images only"
     if settings is None:
         if not has_text:
-            raise IngestError(f"{needs}; ingest with `kb ingest --ocr` (Tesseract), or OCR it with e.g. ocrmypdf "
-                              "and ingest the result)")
+            raise IngestError(
+                f"{needs}; ingest with `kb ingest --ocr` (Tesseract), or OCR it with e.g. ocrmypdf "
+                "and ingest the result)"
+            )
         return extracted
     try:
         check_available(settings.languages)
@@ -141,14 +152,16 @@ def apply_ocr(extracted: Extracted, data: bytes, settings: OcrSettings | None, *
         if not has_text:
             raise IngestError(f"{needs}), and {exc.reason}") from None
         return replace(extracted, warnings=[*extracted.warnings, f"image-only pages not read: {exc.reason}"])
-    result = ocr_pages(data, scanned, languages=settings.languages, passwords=passwords,
-                       page_timeout_s=settings.page_timeout_s)
+    result = ocr_pages(
+        data, scanned, languages=settings.languages, passwords=passwords, page_timeout_s=settings.page_timeout_s
+    )
     read = {k: v for k, v in result.texts.items() if v.strip()}
     pages = [Page(p.number, read[p.number], ocr=True) if p.number in read else p for p in extracted.pages]
     if not any(p.text.strip() for p in pages):
         why = "; ".join(f"p. {k}: {v}" for k, v in list(result.failed.items())[:3])
-        raise IngestError(f"no text: OCR found no text on the {len(scanned)} image-only page(s)"
-                          + (f" ({why})" if why else ""))
+        raise IngestError(
+            f"no text: OCR found no text on the {len(scanned)} image-only page(s)" + (f" ({why})" if why else "")
+        )
     textless = [p.number for p in pages if not p.text.strip()]
     left = [k for k in scanned if k not in read]
     warnings = [w for w in extracted.warnings if not _TEXTLESS_WARNING.match(w)]
@@ -164,5 +177,5 @@ def ocr_page_numbers(pages: Sequence[Page]) -> list[int]:
 
 
 def describe(numbers: Sequence[int], languages: str) -> str:
-    """"pages 1-3, 6 (Tesseract spa+eng)" for the report."""
+    """ "pages 1-3, 6 (Tesseract spa+eng)" for the report."""
     return f"page(s) {_ranges(list(numbers))} (Tesseract {languages})"

@@ -32,9 +32,12 @@ _ORG_WORDS = re.compile(
 _ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9&\-.]{1,11}$")  # CEPAL, OECD, BID, CONEVAL
 _BYLINE = re.compile(r"^\s*(?:authors?|autor(?:es|as?)?|prepared by|elaborado por|written by|by|por)\s*[:\-]", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_JUNK_TITLE = re.compile(r"^(?:untitled|sin t[íi]tulo|title|t[íi]tulo|document\d*|documento\d*|binder\d*|"
-                         r"presentaci[óo]n\d*|slide \d+)$|^microsoft (?:word|powerpoint|excel)\b|"
-                         r"\.(?:pdf|docx?|pptx?|xlsx?|indd|tex|odt|rtf)$", re.I)
+_JUNK_TITLE = re.compile(
+    r"^(?:untitled|sin t[íi]tulo|title|t[íi]tulo|document\d*|documento\d*|binder\d*|"
+    r"presentaci[óo]n\d*|slide \d+)$|^microsoft (?:word|powerpoint|excel)\b|"
+    r"\.(?:pdf|docx?|pptx?|xlsx?|indd|tex|odt|rtf)$",
+    re.I,
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ufffd]")
 
 

@@ -68,6 +68,7 @@ def discover(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | None = 
     for path in paths:
         path = Path(path)
         if path.is_dir():
+
             def failed(exc: OSError) -> None:
                 if unreadable is not None:
                     unreadable.append((Path(exc.filename or path), exc.strerror or exc.__class__.__name__))
@@ -95,10 +96,19 @@ def settings_key(kb, chunking: ChunkSettings) -> str:
     return f"{kb.store.embedder.identity}|{chunking.key()}|pipeline:{PIPELINE_VERSION}"
 
 
-def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, password: str | Sequence[str] = "",
-            min_lang_words: int = 12, extractor: Callable[..., Extracted] = extract,
-            version: str = "", ocr: OcrSettings | None = None,
-            structurer: Callable[..., Prepared] | None = None) -> Prepared:
+def prepare(
+    path: Path,
+    data: bytes,
+    doc_id: str,
+    chunking: ChunkSettings,
+    *,
+    password: str | Sequence[str] = "",
+    min_lang_words: int = 12,
+    extractor: Callable[..., Extracted] = extract,
+    version: str = "",
+    ocr: OcrSettings | None = None,
+    structurer: Callable[..., Prepared] | None = None,
+) -> Prepared:
     """Everything but embedding and storing; raises IngestError with the reason a file cannot be used.
     ``version`` (a short hash of the settings) goes into chunk ids, so that re-chunking a document never
     overwrites the vectors of the version readers are still using. ``extractor`` and ``structurer`` default to
@@ -106,12 +116,18 @@ def prepare(path: Path, data: bytes, doc_id: str, chunking: ChunkSettings, *, pa
     extracted = check_garbage(extractor(path, data, password=password), ocr=ocr is not None)
     # OCR runs here, with its own per-page time limit: a long scan may take longer than one file's limit.
     extracted = apply_ocr(extracted, data, ocr, passwords=[password] if isinstance(password, str) else password)
-    return (structurer or structure)(path, extracted, doc_id, chunking, min_lang_words=min_lang_words,
-                                     version=version)
+    return (structurer or structure)(path, extracted, doc_id, chunking, min_lang_words=min_lang_words, version=version)
 
 
-def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSettings, *, min_lang_words: int = 12,
-              version: str = "") -> Prepared:
+def structure(
+    path: Path,
+    extracted: Extracted,
+    doc_id: str,
+    chunking: ChunkSettings,
+    *,
+    min_lang_words: int = 12,
+    version: str = "",
+) -> Prepared:
     """An extracted document → cleaned text, sections, language, passages and the text each is embedded with."""
     meta, _ = resolve_metadata(path, extracted.meta)
     warnings = list(extracted.warnings)
@@ -151,26 +167,46 @@ def structure(path: Path, extracted: Extracted, doc_id: str, chunking: ChunkSett
     elif doc_language not in MAIN_LANGUAGES:
         # Kept and searchable (the "other languages" leg), never dropped: the user decides what it is worth.
         warnings.append(message("warn.language_other", language=doc_language))
-    doc = Document.of(meta, doc_id=doc_id, source=str(path), page_count=extracted.page_count,
-                      empty_pages=extracted.empty_pages)
+    doc = Document.of(
+        meta, doc_id=doc_id, source=str(path), page_count=extracted.page_count, empty_pages=extracted.empty_pages
+    )
     chunks: list[Chunk] = []
     texts: list[str] = []
     for ordinal, (p, kind) in enumerate(zip(passages, kinds)):
         # A reference list or a title block takes the document's language: its own (the cited works', a title's
         # few words) says nothing about the document and mis-tagged such passages in results.
         lang = passage_language(p.text, doc_language, min_words=min_lang_words) if kind == CONTENT else doc_language
-        chunks.append(Chunk(
-            chunk_id=f"{doc_id}:{version}{ordinal:05d}", doc_id=doc_id, ordinal=ordinal, text=p.text,
-            page_start=p.page_start, page_end=p.page_end, section=p.section, language=lang, kind=kind, doc=doc,
-        ))
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc_id}:{version}{ordinal:05d}",
+                doc_id=doc_id,
+                ordinal=ordinal,
+                text=p.text,
+                page_start=p.page_start,
+                page_end=p.page_end,
+                section=p.section,
+                language=lang,
+                kind=kind,
+                doc=doc,
+            )
+        )
         # Title and section give a passage its context ("Pilar 2" means little alone).
         texts.append(" — ".join(x for x in (meta.title, p.section) if x) + "\n" + p.text)
-    others = sorted({c.language for c in chunks if c.language and c.language not in MAIN_LANGUAGES}
-                    - {doc_language})
+    others = sorted({c.language for c in chunks if c.language and c.language not in MAIN_LANGUAGES} - {doc_language})
     if others and doc_language in MAIN_LANGUAGES:
         warnings.append(message("warn.passages_other_language", languages=", ".join(others)))
-    return Prepared(doc_id, meta, doc, chunks, texts, extracted.page_count, extracted.empty_pages, warnings,
-                    ocr_page_numbers(extracted.pages), len(extracted.scanned))
+    return Prepared(
+        doc_id,
+        meta,
+        doc,
+        chunks,
+        texts,
+        extracted.page_count,
+        extracted.empty_pages,
+        warnings,
+        ocr_page_numbers(extracted.pages),
+        len(extracted.scanned),
+    )
 
 
 def document_language(text: str, *, parts: int = 10, size: int = 2000) -> str:
@@ -182,7 +218,7 @@ def document_language(text: str, *, parts: int = 10, size: int = 2000) -> str:
     if len(text) <= parts * size:
         return detect_language(text, fallback="", min_words=5)
     step = len(text) // parts
-    votes = Counter(detect_language(text[i * step:i * step + size], fallback="", min_words=5) for i in range(parts))
+    votes = Counter(detect_language(text[i * step : i * step + size], fallback="", min_words=5) for i in range(parts))
     votes.pop("", None)
     return votes.most_common(1)[0][0] if votes else ""
 
@@ -197,12 +233,20 @@ def check_garbage(extracted: Extracted, *, ocr: bool) -> Extracted:
     if not found.gibberish_pages:
         return replace(extracted, pages=pages, warnings=warnings)
     if not ocr and not any(p.text.strip() for p in pages):
-        raise IngestError(f"no usable text: every page with text uses a font without a Unicode map (it reads as "
-                          f"gibberish, e.g. {found.gibberish_example!r}); `kb ingest --ocr` reads it from the page "
-                          "images", skip=False)
+        raise IngestError(
+            f"no usable text: every page with text uses a font without a Unicode map (it reads as "
+            f"gibberish, e.g. {found.gibberish_example!r}); `kb ingest --ocr` reads it from the page "
+            "images",
+            skip=False,
+        )
     scanned = sorted(set(extracted.scanned) | set(found.gibberish_pages))
-    return replace(extracted, pages=pages, warnings=warnings, scanned=scanned,
-                   empty_pages=extracted.empty_pages + len(found.gibberish_pages))
+    return replace(
+        extracted,
+        pages=pages,
+        warnings=warnings,
+        scanned=scanned,
+        empty_pages=extracted.empty_pages + len(found.gibberish_pages),
+    )
 
 
 def stored_settings(base: str, prepared: Prepared, ocr: OcrSettings | None) -> str:
@@ -229,8 +273,9 @@ def version_tag(settings: str) -> str:
     return hashlib.sha256(settings.encode()).hexdigest()[:6] + "-"
 
 
-def embed_with_cache(kb, texts: Sequence[str], batch: int,
-                     on_batch: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
+def embed_with_cache(
+    kb, texts: Sequence[str], batch: int, on_batch: Callable[[int, int], None] | None = None
+) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``; only passages this model has never embedded reach it. Returns (vectors, n embedded).
     ``on_batch(done, total)`` hears after each batch how many of the passages to embed are done."""
     ident = str(kb.store.embedder.identity)
@@ -240,7 +285,7 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int,
     if on_batch and missing:
         on_batch(0, len(missing))
     for start in range(0, len(missing), batch):
-        idx = missing[start:start + batch]
+        idx = missing[start : start + batch]
         vecs = kb.store.embedder.embed_passages([texts[i] for i in idx])
         fresh = {keys[i]: v for i, v in zip(idx, vecs)}
         kb.store.manifest.cache_vectors(fresh)
@@ -253,10 +298,18 @@ def embed_with_cache(kb, texts: Sequence[str], batch: int,
     return out, len(missing)
 
 
-def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, password: str = "",
-                 ocr: bool | None = None, progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None,
-                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
+def ingest_paths(
+    kb,
+    paths: Iterable[str | Path],
+    *,
+    prune: bool = False,
+    password: str = "",
+    ocr: bool | None = None,
+    progress: bool = False,
+    on_file: Callable[[int, int, FileReport], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    on_stage: Callable[[str, str, int, int], None] | None = None,
+) -> IngestReport:
     """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
     replaced as a unit; every file ends in the report with its outcome and reason. One ingestion writes to a store
     at a time: another one waits (``on_wait`` hears why; default: a line on stderr) up to KB_LOCK_TIMEOUT_S, then
@@ -265,16 +318,16 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     settings = settings_key(kb, chunking)
-    ocr_settings = OcrSettings(cfg.ocr_languages, cfg.ocr_page_timeout_s) if (cfg.ocr if ocr is None else ocr) \
-        else None
+    ocr_settings = OcrSettings(cfg.ocr_languages, cfg.ocr_page_timeout_s) if (cfg.ocr if ocr is None else ocr) else None
     report = IngestReport()
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
     unreadable: list[tuple[Path, str]] = []
     files = discover(roots, unreadable)
     for folder, why in unreadable:
-        report.files.append(FileReport(path=str(folder), outcome=Outcome.FAILED,
-                                       reason=message("folder.unreadable", why=why)))
+        report.files.append(
+            FileReport(path=str(folder), outcome=Outcome.FAILED, reason=message("folder.unreadable", why=why))
+        )
     # The writer lock is held while the store changes, not while files are read and embedded: at the start (finish
     # what a crash interrupted), for each document's write (Store.put_document takes it for the whole
     # journal → vectors → commit → clean-up sequence, so a repair by another process never sees a write half done),
@@ -286,14 +339,24 @@ def ingest_paths(kb, paths: Iterable[str | Path], *, prune: bool = False, passwo
             # Vectors shipped with a collection (corpus/_vectors/) seed the cache: a fresh store then embeds only
             # passages whose text is new (the starter corpus: 0 of its passages on a fresh clone).
             identity = kb.store.embedder.identity
-            report.seeded = shipped_vectors.seed(kb.store.manifest, identity,
-                                                 shipped_vectors.find_files(roots, identity))
+            report.seeded = shipped_vectors.seed(
+                kb.store.manifest, identity, shipped_vectors.find_files(roots, identity)
+            )
         with Extractor(cfg.file_timeout_s) as extractor:
             bar = _progress(len(files), progress)
             for n, path in enumerate(files, start=1):
-                fr = ingest_file(kb, path, chunking, settings, password=password, report=report,
-                                 extractor=extractor.extract, ocr=ocr_settings, on_stage=on_stage,
-                                 structurer=extractor.structure)
+                fr = ingest_file(
+                    kb,
+                    path,
+                    chunking,
+                    settings,
+                    password=password,
+                    report=report,
+                    extractor=extractor.extract,
+                    ocr=ocr_settings,
+                    on_stage=on_stage,
+                    structurer=extractor.structure,
+                )
                 report.files.append(fr)
                 if bar is not None:
                     bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
@@ -327,11 +390,19 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="file", desc="ingest", dynamic_ncols=True)
 
 
-def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, password: str,
-                report: IngestReport, extractor: Callable[..., Extracted] = extract,
-                ocr: OcrSettings | None = None,
-                on_stage: Callable[[str, str, int, int], None] | None = None,
-                structurer: Callable[..., Prepared] | None = None) -> FileReport:
+def ingest_file(
+    kb,
+    path: Path,
+    chunking: ChunkSettings,
+    settings: str,
+    *,
+    password: str,
+    report: IngestReport,
+    extractor: Callable[..., Extracted] = extract,
+    ocr: OcrSettings | None = None,
+    on_stage: Callable[[str, str, int, int], None] | None = None,
+    structurer: Callable[..., Prepared] | None = None,
+) -> FileReport:
     t0 = time.perf_counter()
 
     def stage(name: str, done: int = 0, total: int = 0) -> None:
@@ -350,8 +421,9 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise IngestError(message("file.unreadable", why=f"{exc.__class__.__name__}: {exc.strerror or exc}"),
-                              skip=False) from None
+            raise IngestError(
+                message("file.unreadable", why=f"{exc.__class__.__name__}: {exc.strerror or exc}"), skip=False
+            ) from None
         doc_id = content_hash(data)
         current = kb.store.manifest.document_by_source(str(path))
         if current and current.doc_id == doc_id and is_current(current.settings, settings, ocr):
@@ -363,11 +435,22 @@ def ingest_file(kb, path: Path, chunking: ChunkSettings, settings: str, *, passw
         # The file's own password (catalog or sidecar) first, then the one given for the batch.
         pws = tuple(p for p in dict.fromkeys([_catalog_password(path), password]) if p)
         stage("reading")
-        prepared = prepare(path, data, doc_id, chunking, password=pws, min_lang_words=kb.config.min_lang_words,
-                           extractor=extractor, version=version_tag(settings), ocr=ocr, structurer=structurer)
+        prepared = prepare(
+            path,
+            data,
+            doc_id,
+            chunking,
+            password=pws,
+            min_lang_words=kb.config.min_lang_words,
+            extractor=extractor,
+            version=version_tag(settings),
+            ocr=ocr,
+            structurer=structurer,
+        )
         dense = prepared.dense_texts
-        vectors, embedded = embed_with_cache(kb, dense, kb.config.embed_batch,
-                                             on_batch=lambda done, total: stage("embedding", done, total))
+        vectors, embedded = embed_with_cache(
+            kb, dense, kb.config.embed_batch, on_batch=lambda done, total: stage("embedding", done, total)
+        )
         stage("storing", len(prepared.chunks), len(prepared.chunks))
         report.embedded += embedded
         report.reused += len(dense) - embedded

@@ -103,14 +103,14 @@ class Extractor:
 
     def extract(self, path: Path, data: bytes, *, password: str | Sequence[str] = "") -> Extracted:
         """A file's pages, read in the worker (every file type: PDF, Markdown, text)."""
-        return self._run("extract", (path, data), {"password": password}, path=path, data=data,
-                         doing="reading it")
+        return self._run("extract", (path, data), {"password": password}, path=path, data=data, doing="reading it")
 
     def structure(self, path: Path, extracted: Extracted, *args, **kwargs):
         """``ingest.pipeline.structure`` in the worker: cleaning, sections and sentence splitting are where a huge
         one-line text spent its time (a 5 MB one-line .md never finished before splitting was made linear)."""
-        return self._run("structure", (path, extracted, *args), kwargs, path=path, data=b"",
-                         doing="cutting it into passages")
+        return self._run(
+            "structure", (path, extracted, *args), kwargs, path=path, data=b"", doing="cutting it into passages"
+        )
 
     def _run(self, operation: str, args: tuple, kwargs: dict, *, path: Path, data: bytes, doing: str):
         if self.timeout_s <= 0:
@@ -135,8 +135,11 @@ class Extractor:
             self._send.send(job)
         if not self._recv.poll(self.timeout_s):
             self._stop(kill=True)
-            raise IngestError(f"timed out: {doing} took longer than {self.timeout_s:g} s (KB_FILE_TIMEOUT_S); "
-                              "the file may be damaged or pathological", skip=False)
+            raise IngestError(
+                f"timed out: {doing} took longer than {self.timeout_s:g} s (KB_FILE_TIMEOUT_S); "
+                "the file may be damaged or pathological",
+                skip=False,
+            )
         try:
             reply = self._recv.recv()
         except (EOFError, OSError):
@@ -146,8 +149,11 @@ class Extractor:
             raise IngestError(f"{what} (the reader crashed on it, exit code {code})", skip=False) from None
         if not isinstance(reply, tuple) or len(reply) < 3 or reply[0] != self._jobs:
             self._stop(kill=True)
-            raise IngestError("unexpected error: the reader process answered out of turn; the file was not stored "
-                              "(run the ingestion again)", skip=False)
+            raise IngestError(
+                "unexpected error: the reader process answered out of turn; the file was not stored "
+                "(run the ingestion again)",
+                skip=False,
+            )
         if reply[1] == "ok":
             return reply[2]
         raise IngestError(reply[2], skip=reply[3])
@@ -158,8 +164,12 @@ class Extractor:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self._proc = subprocess.Popen([sys.executable, "-c", "from ingest.sandbox import main; main()"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=env)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from ingest.sandbox import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         assert self._proc.stdin is not None and self._proc.stdout is not None  # both were asked for: PIPE
         self._send = Connection(os.dup(self._proc.stdin.fileno()), readable=False)
         self._recv = Connection(os.dup(self._proc.stdout.fileno()), writable=False)

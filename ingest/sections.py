@@ -73,7 +73,7 @@ def title_block(lines: list[str], typical: float) -> int:
     Without this, the title, the authors and the first heading ran into the first passage and were quoted as the
     first sentence of answers ("… of Tabasco 2024-2044: vision and pillars policy-kb team · MX-TAB · 2026 Summary")."""
     run = 0
-    for line in lines[:TITLE_MAX_LINES + 1]:
+    for line in lines[: TITLE_MAX_LINES + 1]:
         text = line.strip()
         if _mostly_capitals(text) and len(text.split()) <= 14:
             run += 1  # capitals: a title line however wide (narrow pages make every line look long)
@@ -142,7 +142,7 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
                 # heading's line; it stays text, not part of the label.
                 run_on = _RUN_ON.search(label)
                 if run_on:
-                    label, body = label[:run_on.start() + 1], label[run_on.end():]
+                    label, body = label[: run_on.start() + 1], label[run_on.end() :]
                     buf.append(body)
                     prev = body
                 label = label.rstrip(":")
@@ -168,18 +168,24 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
 
 MAX_LABEL = 160  # a stacked label longer than this keeps its last headings (the most specific)
 # Words a heading cannot end on unless it continues on the next line ("PLAN NACIONAL DE" / "DESARROLLO").
-_CONNECTORS = frozenset("de del la las los el y e o u para en por con a al sobre entre of the and or for to in on "
-                        "at with by from".split())
+_CONNECTORS = frozenset(
+    "de del la las los el y e o u para en por con a al sobre entre of the and or for to in on at with by from".split()
+)
 # A line that starts a heading of its own, never the second line of a wrapped one.
-_HEADING_START = re.compile(r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|art[íi]culo|parte|libro|anexo|transitorio|"
-                            r"chapter|section|article|part|annex|\d+(?:\.\d+)*\.?\s|[IVXLC]+\.\s)", re.I)
+_HEADING_START = re.compile(
+    r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|art[íi]culo|parte|libro|anexo|transitorio|"
+    r"chapter|section|article|part|annex|\d+(?:\.\d+)*\.?\s|[IVXLC]+\.\s)",
+    re.I,
+)
 # Common given names: a line of two to five capitalised words that starts with one is a signature or a byline.
-_GIVEN_NAMES = frozenset("""juan josé jose maría maria carlos luis jorge miguel pedro francisco antonio manuel
+_GIVEN_NAMES = frozenset(
+    """juan josé jose maría maria carlos luis jorge miguel pedro francisco antonio manuel
 javier fernando ricardo roberto eduardo alejandro rafael sergio raúl raul andrés andres diego daniel david pablo
 gabriel alberto arturo enrique héctor hector gustavo óscar oscar ana laura patricia carmen rosa lucía lucia
 claudia martha marta sofía sofia isabel elena beatriz verónica veronica alicia mónica monica silvia teresa
 gloria adriana lilia cora margarita guadalupe fabián fabian john james robert michael william richard thomas
-mary jennifer linda elizabeth susan sarah""".split())
+mary jennifer linda elizabeth susan sarah""".split()
+)
 _NAME_PARTICLES = frozenset("de del la las los y e da van von".split())
 _NUMBER = re.compile(r"^[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
 _FIGURE = re.compile(r"\d[.,]\d|%|\$")
@@ -188,8 +194,9 @@ _FIGURE = re.compile(r"\d[.,]\d|%|\$")
 # An upper-case heading ending in a full stop, then a sentence in ordinary case on the same line.
 _RUN_ON = re.compile(r"(?<=[A-ZÁÉÍÓÚÑÜ)°º]{2})\.\s+(?=[A-ZÁÉÍÓÚÑ¿\"“][a-záéíóúñü])")
 # "CAPÍTULO II", "TÍTULO PRIMERO": a heading complete in itself; the line after it is another heading, stacked.
-_LEVEL_ONLY = re.compile(r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|parte|libro|chapter|section|part)\s+\S+(?:\s+bis)?$",
-                         re.I)
+_LEVEL_ONLY = re.compile(
+    r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|parte|libro|chapter|section|part)\s+\S+(?:\s+bis)?$", re.I
+)
 
 
 def _wraps(label: str, nxt: str) -> bool:
@@ -204,8 +211,13 @@ def _wraps(label: str, nxt: str) -> bool:
     if last in _CONNECTORS or label.endswith((",", "-", "–")):
         return True
     letters = [c for c in text if c.isalpha()]
-    return (label.isupper() and bool(letters) and text.isupper() and len(text.split()) <= 8
-            and not text.endswith((".", ";", ":")))
+    return (
+        label.isupper()
+        and bool(letters)
+        and text.isupper()
+        and len(text.split()) <= 8
+        and not text.endswith((".", ";", ":"))
+    )
 
 
 def _stack(section: str, label: str) -> str:
@@ -216,7 +228,7 @@ def _stack(section: str, label: str) -> str:
 
 
 def _title_case(words: list[str]) -> bool:
-    """"Programa de Desarrollo de": the words that are not connectors are capitalised."""
+    """ "Programa de Desarrollo de": the words that are not connectors are capitalised."""
     content = [w for w in words if w.lower() not in _CONNECTORS]
     return bool(content) and sum(w[:1].isupper() for w in content) >= 0.75 * len(content)
 

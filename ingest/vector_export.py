@@ -22,8 +22,16 @@ def collection_texts(kb, folder: Path) -> list[str]:
         for path in discover([folder]):
             data = path.read_bytes()
             try:
-                prepared = prepare(path, data, content_hash(data), chunking, min_lang_words=cfg.min_lang_words,
-                                   extractor=extractor.extract, structurer=extractor.structure, version=version)
+                prepared = prepare(
+                    path,
+                    data,
+                    content_hash(data),
+                    chunking,
+                    min_lang_words=cfg.min_lang_words,
+                    extractor=extractor.extract,
+                    structurer=extractor.structure,
+                    version=version,
+                )
             except IngestError as exc:
                 print(f"  skipped {path.name}: {exc.reason}", file=sys.stderr)
                 continue

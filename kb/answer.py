@@ -67,8 +67,12 @@ class Answer:
         return " ".join(f"{s.text} [{s.ref}]" for s in self.sentences)
 
     def to_json(self) -> dict:
-        return {"query": self.query, "method": self.method, "answer": self.text(),
-                "sentences": [{"text": s.text, "ref": s.ref, "score": round(s.score, 4)} for s in self.sentences]}
+        return {
+            "query": self.query,
+            "method": self.method,
+            "answer": self.text(),
+            "sentences": [{"text": s.text, "ref": s.ref, "score": round(s.score, 4)} for s in self.sentences],
+        }
 
 
 @lru_cache(maxsize=8192)
@@ -138,7 +142,7 @@ def lexical_scores(query: str, cands: Sequence[_Candidate], glossary=None) -> li
     qstems = set(stems(" ".join(qwords), qlang))
     # For each glossary term in the query: which query words it stands for, and its names' stems per language.
     terms = []
-    for term, _lang in (glossary.find(query) if glossary is not None else []):
+    for term, _lang in glossary.find(query) if glossary is not None else []:
         named = {s for name in term.names(qlang) for s in stems(name, qlang)}
         units = {i for i, w in enumerate(qwords) if set(stems(w, qlang)) & named}
         if units:
@@ -165,8 +169,9 @@ def dense_scores(query: str, cands: Sequence[_Candidate], embedder) -> list[floa
     return [float(v) for v in np.asarray(vecs) @ np.asarray(q)]
 
 
-def semantic_scores(query: str, cands: Sequence[_Candidate], glossary=None, encoder=None,
-                    vectors: list | None = None) -> list[float]:
+def semantic_scores(
+    query: str, cands: Sequence[_Candidate], glossary=None, encoder=None, vectors: list | None = None
+) -> list[float]:
     """Multilingual similarity of each sentence to the question, plus its word coverage and language match.
     ``vectors``, when given a list, receives the sentences' vectors (for the same-language twin below)."""
     if not cands:
@@ -180,12 +185,15 @@ def semantic_scores(query: str, cands: Sequence[_Candidate], glossary=None, enco
     sims = vecs[1:] @ vecs[0]
     lex = lexical_scores(query, cands, glossary) if LEXICAL_WEIGHT else [0.0] * len(cands)
     qlang = guess_language(query)
-    return [float(s) + LEXICAL_WEIGHT * l + (SAME_LANGUAGE if c.language == qlang else 0.0)
-            for s, l, c in zip(sims, lex, cands)]
+    return [
+        float(s) + LEXICAL_WEIGHT * l + (SAME_LANGUAGE if c.language == qlang else 0.0)
+        for s, l, c in zip(sims, lex, cands)
+    ]
 
 
-def prefer_question_language(order: list[int], cands: Sequence[_Candidate], total: Sequence[float],
-                             vecs: np.ndarray, qlang: str) -> list[int]:
+def prefer_question_language(
+    order: list[int], cands: Sequence[_Candidate], total: Sequence[float], vecs: np.ndarray, qlang: str
+) -> list[int]:
     """Candidate indices best first, where a sentence in the other language yields its place to its twin in the
     question's language (a translation: USE similarity ≥ TWIN_SIMILARITY) that scores almost as well: the same
     answer, in the reader's language."""
@@ -193,8 +201,13 @@ def prefer_question_language(order: list[int], cands: Sequence[_Candidate], tota
     for pos, i in enumerate(out):
         if cands[i].language == qlang:
             continue
-        twins = [j for j in out[pos + 1:] if cands[j].language == qlang and total[j] >= total[i] - TWIN_MARGIN
-                 and float(vecs[i] @ vecs[j]) >= TWIN_SIMILARITY]
+        twins = [
+            j
+            for j in out[pos + 1 :]
+            if cands[j].language == qlang
+            and total[j] >= total[i] - TWIN_MARGIN
+            and float(vecs[i] @ vecs[j]) >= TWIN_SIMILARITY
+        ]
         if twins:
             j = twins[0]
             out.remove(j)
@@ -202,8 +215,17 @@ def prefer_question_language(order: list[int], cands: Sequence[_Candidate], tota
     return out
 
 
-def extract_answer(query: str, hits: Sequence[Hit], *, glossary=None, embedder=None, method: str = "semantic",
-                   max_sentences: int = 3, max_hits: int = 5, encoder=None) -> Answer:
+def extract_answer(
+    query: str,
+    hits: Sequence[Hit],
+    *,
+    glossary=None,
+    embedder=None,
+    method: str = "semantic",
+    max_sentences: int = 3,
+    max_hits: int = 5,
+    encoder=None,
+) -> Answer:
     """The ``max_sentences`` best sentences from the first ``max_hits`` hits, best first, each with its [n]."""
     if method not in METHODS:
         raise ValueError(f"unknown answer method {method!r}: use {', '.join(repr(m) for m in METHODS)}")

@@ -34,15 +34,30 @@ def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def make_filters(*, language: Any = None, jurisdiction: Any = None, level: Any = None, doc_type: Any = None,
-                 year: tuple[int | None, int | None] | None = None, doc_id: Any = None, kind: Any = None) -> Filters:
+def make_filters(
+    *,
+    language: Any = None,
+    jurisdiction: Any = None,
+    level: Any = None,
+    doc_type: Any = None,
+    year: tuple[int | None, int | None] | None = None,
+    doc_id: Any = None,
+    kind: Any = None,
+) -> Filters:
     """Filters from friendly arguments: a value, a comma-separated string, or a list for each field. ``kind``:
     passage kinds to search (default content only; "all", or e.g. "references,toc")."""
     year_min, year_max = year if year else (None, None)
     # Language codes are lower-case ISO 639-1 ("ES" and " es" mean "es").
-    return Filters(languages=tuple(l.lower() for l in _tuple(language)), jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
-                   levels=_tuple(level), doc_types=_tuple(doc_type), year_min=year_min, year_max=year_max,
-                   doc_ids=_tuple(doc_id), kinds=kinds_filter(kind))
+    return Filters(
+        languages=tuple(l.lower() for l in _tuple(language)),
+        jurisdictions=tuple(j.upper() for j in _tuple(jurisdiction)),
+        levels=_tuple(level),
+        doc_types=_tuple(doc_type),
+        year_min=year_min,
+        year_max=year_max,
+        doc_ids=_tuple(doc_id),
+        kinds=kinds_filter(kind),
+    )
 
 
 def kinds_filter(kind: Any) -> tuple[str, ...]:
@@ -61,18 +76,21 @@ def kinds_filter(kind: Any) -> tuple[str, ...]:
 class KnowledgeBase:
     """A store, its embedder and its searcher. Cheap to keep, expensive to create: make one per process."""
 
-    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
-                 ingestor: Ingestor | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, *, embedder: Embedder | None = None, ingestor: Ingestor | None = None
+    ) -> None:
         self.config = config or Config.from_env()
-        self.embedder = embedder or load_embedder(self.config.embedder, self.config.query_prompt,
-                                                  self.config.passage_prompt)
+        self.embedder = embedder or load_embedder(
+            self.config.embedder, self.config.query_prompt, self.config.passage_prompt
+        )
         self.store = Store(self.config, self.embedder)
         self.store.repair_if_idle()
         self.ingestor = ingestor
 
     @classmethod
-    def open(cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None,
-             **overrides: Any) -> "KnowledgeBase":
+    def open(
+        cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None, **overrides: Any
+    ) -> "KnowledgeBase":
         return cls(Config.from_env(store=store, **overrides), ingestor=ingestor)
 
     @cached_property
@@ -96,48 +114,100 @@ class KnowledgeBase:
         """The BM25 leg, stored beside the vectors and reloaded when the manifest's generation changes."""
         from kb.lexical import LexicalIndex
 
-        return LexicalIndex(self.config.lexical_path, self.store.manifest, glossary=self.glossary,
-                            expansion_weight=self.config.glossary_weight)
+        return LexicalIndex(
+            self.config.lexical_path,
+            self.store.manifest,
+            glossary=self.glossary,
+            expansion_weight=self.config.glossary_weight,
+        )
 
     def after_ingest(self) -> None:
         """Called by ingestion when a batch is done (indexes derived from the manifest are refreshed here)."""
         self.lexical.rebuild()
 
-    def search(self, query: str, k: int | None = None, *, filters: Filters | None = None,
-               trace: SearchTrace | None = None, **filter_args: Any) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        filters: Filters | None = None,
+        trace: SearchTrace | None = None,
+        **filter_args: Any,
+    ) -> list[Hit]:
         """Cited passages for ``query``; filter by language, jurisdiction, level, doc_type, year=(min, max)."""
         return self.searcher.search(query, k, filters or make_filters(**filter_args), trace=trace)
 
-    def search_result(self, query: str, k: int | None = None, *, filters: Filters | None = None,
-                      trace: SearchTrace | None = None, **filter_args: Any) -> SearchResult:
+    def search_result(
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        filters: Filters | None = None,
+        trace: SearchTrace | None = None,
+        **filter_args: Any,
+    ) -> SearchResult:
         """Like ``search``, with the verdict: ``.hits``, ``.nothing_relevant`` (the collection has nothing that
         answers ``query``: the hits are only the nearest passages) and its evidence ``.best_similarity``."""
         return self.searcher.search_result(query, k, filters or make_filters(**filter_args), trace=trace)
 
-    def answer(self, query: str, k: int | None = None, *, method: str | None = None, sentences: int | None = None,
-               filters: Filters | None = None, hits: list[Hit] | None = None, **filter_args: Any):
+    def answer(
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        method: str | None = None,
+        sentences: int | None = None,
+        filters: Filters | None = None,
+        hits: list[Hit] | None = None,
+        **filter_args: Any,
+    ):
         """An extractive answer: the best sentences of the top hits (searched, unless ``hits`` are given), each with
         its [n] (the hit's rank)."""
         from kb.answer import extract_answer
 
         if hits is None:
             hits = self.search(query, k, filters=filters, **filter_args)
-        return extract_answer(query, hits, glossary=self.glossary, embedder=self.embedder,
-                              method=method or self.config.answer_method,
-                              max_sentences=sentences or self.config.answer_sentences,
-                              max_hits=self.config.answer_passages)
+        return extract_answer(
+            query,
+            hits,
+            glossary=self.glossary,
+            embedder=self.embedder,
+            method=method or self.config.answer_method,
+            max_sentences=sentences or self.config.answer_sentences,
+            max_hits=self.config.answer_passages,
+        )
 
-    def ingest(self, paths: Iterable[str | Path], *, origin: str = "api", prune: bool = False, password: str = "", ocr: bool | None = None,
-               progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-               on_wait: Callable[[str], None] | None = None,
-               on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        origin: str = "api",
+        prune: bool = False,
+        password: str = "",
+        ocr: bool | None = None,
+        progress: bool = False,
+        on_file: Callable[[int, int, FileReport], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        on_stage: Callable[[str, str, int, int], None] | None = None,
+    ) -> IngestReport:
         """Ingest files and folders with the plugged-in ingestor, and keep the report for the Library page
         (``origin`` says who ran it). Raises ``kb.store.StoreLocked`` while another writer holds the store."""
         if self.ingestor is None:
-            raise KbError("this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
-                          "ingestor=ingest.ingest_paths to KnowledgeBase")
-        report = self.ingestor(self, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file,
-                               on_wait=on_wait, on_stage=on_stage)
+            raise KbError(
+                "this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
+                "ingestor=ingest.ingest_paths to KnowledgeBase"
+            )
+        report = self.ingestor(
+            self,
+            paths,
+            prune=prune,
+            password=password,
+            ocr=ocr,
+            progress=progress,
+            on_file=on_file,
+            on_wait=on_wait,
+            on_stage=on_stage,
+        )
         ingest_log.save(self.config, report, origin=origin)
         return report
 

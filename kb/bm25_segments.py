@@ -69,13 +69,29 @@ class Segment:
                 row_of.append(row)
                 tf_of.append(tf)
         first_seen = sorted(vocab, key=vocab.__getitem__)
-        return cls._from_arrays(name or _new_name(), ids, fields, np.asarray(lengths, dtype=np.float32), first_seen,
-                                np.frombuffer(term_of, dtype=np.int32), np.frombuffer(row_of, dtype=np.int32),
-                                np.frombuffer(tf_of, dtype=np.int32))
+        return cls._from_arrays(
+            name or _new_name(),
+            ids,
+            fields,
+            np.asarray(lengths, dtype=np.float32),
+            first_seen,
+            np.frombuffer(term_of, dtype=np.int32),
+            np.frombuffer(row_of, dtype=np.int32),
+            np.frombuffer(tf_of, dtype=np.int32),
+        )
 
     @classmethod
-    def _from_arrays(cls, name: str, ids: list[str], fields: list[dict], doclen: np.ndarray, terms: list[str],
-                     term_idx: np.ndarray, rows: np.ndarray, tfs: np.ndarray) -> "Segment":
+    def _from_arrays(
+        cls,
+        name: str,
+        ids: list[str],
+        fields: list[dict],
+        doclen: np.ndarray,
+        terms: list[str],
+        term_idx: np.ndarray,
+        rows: np.ndarray,
+        tfs: np.ndarray,
+    ) -> "Segment":
         """Postings given as parallel arrays (term index into ``terms``, row, tf), grouped by term in sorted term
         order with one stable sort, so rows stay ascending within a term."""
         ordered = sorted(range(len(terms)), key=terms.__getitem__)
@@ -85,8 +101,16 @@ class Segment:
         order = np.argsort(key, kind="stable")
         indptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(key, minlength=len(terms)), out=indptr[1:])
-        return cls(name, ids, fields, doclen, {terms[i]: j for j, i in enumerate(ordered)}, indptr,
-                   rows[order].astype(np.int32), tfs[order].astype(np.float32))
+        return cls(
+            name,
+            ids,
+            fields,
+            doclen,
+            {terms[i]: j for j, i in enumerate(ordered)},
+            indptr,
+            rows[order].astype(np.int32),
+            tfs[order].astype(np.float32),
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -106,16 +130,25 @@ class Segment:
         folder.mkdir(parents=True, exist_ok=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez(folder / _ARRAYS, doclen=self.doclen, indptr=self.indptr, docs=self.docs, tfs=self.tfs)
-        (folder / _META).write_text(json.dumps({"ids": self.ids, "fields": self.fields, "terms": terms},
-                                               ensure_ascii=False), encoding="utf-8")
+        (folder / _META).write_text(
+            json.dumps({"ids": self.ids, "fields": self.fields, "terms": terms}, ensure_ascii=False), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, folder: Path) -> "Segment":
         meta = json.loads((folder / _META).read_text(encoding="utf-8"))
         with np.load(folder / _ARRAYS, allow_pickle=False) as a:
             arrays = {k: a[k] for k in ("doclen", "indptr", "docs", "tfs")}
-        return cls(folder.name, meta["ids"], meta["fields"], arrays["doclen"],
-                   {t: j for j, t in enumerate(meta["terms"])}, arrays["indptr"], arrays["docs"], arrays["tfs"])
+        return cls(
+            folder.name,
+            meta["ids"],
+            meta["fields"],
+            arrays["doclen"],
+            {t: j for j, t in enumerate(meta["terms"])},
+            arrays["indptr"],
+            arrays["docs"],
+            arrays["tfs"],
+        )
 
 
 def _new_name() -> str:
@@ -146,9 +179,17 @@ def merge(segments: Sequence[Segment], deleted: dict[str, set[int]]) -> Segment:
         row_parts.append(rows[keep])
         tf_parts.append(seg.tfs[keep])
     doclen = np.concatenate(lengths).astype(np.float32) if lengths else np.zeros(0, dtype=np.float32)
-    cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt))  # noqa: E731
-    return Segment._from_arrays(_new_name(), ids, fields, doclen, sorted(vocab, key=vocab.__getitem__),
-                                cat(term_parts, np.int64), cat(row_parts, np.int32), cat(tf_parts, np.float32))
+    cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+    return Segment._from_arrays(
+        _new_name(),
+        ids,
+        fields,
+        doclen,
+        sorted(vocab, key=vocab.__getitem__),
+        cat(term_parts, np.int64),
+        cat(row_parts, np.int32),
+        cat(tf_parts, np.float32),
+    )
 
 
 @dataclass
@@ -193,11 +234,17 @@ class SegmentedIndex:
         if not self.n_alive:
             return out
         for term in tokens:
-            found = [(off, norm, p) for seg, off, norm in zip(self.segments, self.offsets, self._norm)
-                     if (p := seg.postings(term)) is not None]
+            found = [
+                (off, norm, p)
+                for seg, off, norm in zip(self.segments, self.offsets, self._norm)
+                if (p := seg.postings(term)) is not None
+            ]
             # Document frequency over live rows only, so scores equal a fresh build's after any change.
-            df = sum(int(self.alive[off + p[0]].sum()) for off, _, p in found) if self.deleted else \
-                sum(len(p[0]) for _, _, p in found)
+            df = (
+                sum(int(self.alive[off + p[0]].sum()) for off, _, p in found)
+                if self.deleted
+                else sum(len(p[0]) for _, _, p in found)
+            )
             if not df:
                 continue
             idf = math.log(1 + (self.n_alive - df + 0.5) / (df + 0.5))

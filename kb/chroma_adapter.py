@@ -38,8 +38,12 @@ def chroma_client(path: str = "", url: str = "") -> Any:
     settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if url:
         parsed = urlparse(url)
-        return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
-                                   ssl=parsed.scheme == "https", settings=settings)
+        return chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 8000,
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
     Path(path).mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=path, settings=settings)
 

@@ -17,10 +17,19 @@ from kb.records import Chunk, Citation, Document, Hit
 def citation_for(chunk: Chunk) -> Citation:
     doc = chunk.doc
     return Citation(
-        title=doc.title or Path(doc.source).stem, publisher=doc.publisher, year=doc.year, summarises=doc.summarises,
+        title=doc.title or Path(doc.source).stem,
+        publisher=doc.publisher,
+        year=doc.year,
+        summarises=doc.summarises,
         source_url=doc.source_url,
-        page_start=chunk.page_start, page_end=chunk.page_end, section=chunk.section, source=doc.source,
-        url=doc.url, doc_id=chunk.doc_id, jurisdiction=doc.jurisdiction, language=chunk.language,
+        page_start=chunk.page_start,
+        page_end=chunk.page_end,
+        section=chunk.section,
+        source=doc.source,
+        url=doc.url,
+        doc_id=chunk.doc_id,
+        jurisdiction=doc.jurisdiction,
+        language=chunk.language,
     )
 
 
@@ -58,6 +67,7 @@ def _bib_escape(value: str, *, verbatim: bool = False) -> str:
 
 
 # --- one entry per document ----------------------------------------------------------------------------
+
 
 @dataclass
 class CitedDocument:
@@ -98,16 +108,24 @@ def group_documents(hits: Sequence[Hit], documents: Mapping[str, Document] | Non
         c, doc_id = h.citation, h.chunk.doc_id
         if doc_id not in out:
             doc = (documents or {}).get(doc_id) or h.chunk.doc
-            src_title, src_pub, src_year = (_field(doc, "source_title"), _field(doc, "source_publisher"),
-                                            _field(doc, "source_year"))
+            src_title, src_pub, src_year = (
+                _field(doc, "source_title"),
+                _field(doc, "source_publisher"),
+                _field(doc, "source_year"),
+            )
             tail = ", ".join(str(x) for x in (src_pub, src_year) if x)
             out[doc_id] = CitedDocument(
-                doc_id=doc_id, title=_field(doc, "title") or c.title, publisher=_field(doc, "publisher") or c.publisher,
+                doc_id=doc_id,
+                title=_field(doc, "title") or c.title,
+                publisher=_field(doc, "publisher") or c.publisher,
                 year=_field(doc, "year") or c.year,
                 url=_field(doc, "source_url") or _field(doc, "url") or c.url,
-                language=_field(doc, "language") or c.language, jurisdiction=_field(doc, "jurisdiction") or c.jurisdiction,
-                doc_type=_field(doc, "doc_type") or "", file_name=Path(c.source).name if c.source else "",
-                summarises=f"{src_title} ({tail})" if src_title and tail else (src_title or ""))
+                language=_field(doc, "language") or c.language,
+                jurisdiction=_field(doc, "jurisdiction") or c.jurisdiction,
+                doc_type=_field(doc, "doc_type") or "",
+                file_name=Path(c.source).name if c.source else "",
+                summarises=f"{src_title} ({tail})" if src_title and tail else (src_title or ""),
+            )
         out[doc_id].hits.append(h)
     return list(out.values())
 
@@ -148,16 +166,32 @@ def to_bibtex(hits: Sequence[Hit], documents: Mapping[str, Document] | None = No
     out = []
     for d in group_documents(hits, documents):
         pages = ", ".join(p.replace("–", "--") for p in d.pages)
-        note = "; ".join(x for x in (f"Summarises: {d.summarises}" if d.summarises else "",
-                                     "Cited: " + "; ".join(_where(h) for h in d.hits if _where(h))
-                                     if any(_where(h) for h in d.hits) else "") if x)
-        fields = [("author", d.publisher, True), ("title", d.title, True), ("publisher", d.publisher, False),
-                  ("year", str(d.year or ""), False), ("pages", pages, False), ("url", d.url, False),
-                  ("language", d.language, False), ("langid", LANGID.get(d.language, ""), False),
-                  ("keywords", d.jurisdiction, False), ("note", note, False),
-                  ("annote", " || ".join(passage_note(h) for h in d.hits), False)]
-        body = ",\n".join(f"  {k} = {{{{{_bib_escape(v)}}}}}" if protect
-                          else f"  {k} = {{{_bib_escape(v, verbatim=k == 'url')}}}" for k, v, protect in fields if v)
+        note = "; ".join(
+            x
+            for x in (
+                f"Summarises: {d.summarises}" if d.summarises else "",
+                "Cited: " + "; ".join(_where(h) for h in d.hits if _where(h)) if any(_where(h) for h in d.hits) else "",
+            )
+            if x
+        )
+        fields = [
+            ("author", d.publisher, True),
+            ("title", d.title, True),
+            ("publisher", d.publisher, False),
+            ("year", str(d.year or ""), False),
+            ("pages", pages, False),
+            ("url", d.url, False),
+            ("language", d.language, False),
+            ("langid", LANGID.get(d.language, ""), False),
+            ("keywords", d.jurisdiction, False),
+            ("note", note, False),
+            ("annote", " || ".join(passage_note(h) for h in d.hits), False),
+        ]
+        body = ",\n".join(
+            f"  {k} = {{{{{_bib_escape(v)}}}}}" if protect else f"  {k} = {{{_bib_escape(v, verbatim=k == 'url')}}}"
+            for k, v, protect in fields
+            if v
+        )
         out.append(f"@misc{{{cite_key(d.title, d.year, d.doc_id)},\n{body}\n}}")
     return "\n\n".join(out) + ("\n" if out else "")
 
@@ -167,9 +201,18 @@ def to_ris(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None)
     note per cited passage (Zotero makes each a child note)."""
     out = []
     for d in group_documents(hits, documents):
-        rows = [("TY", "RPRT"), ("ID", cite_key(d.title, d.year, d.doc_id)), ("TI", d.title), ("AU", d.publisher),
-                ("PB", d.publisher), ("PY", str(d.year or "")), ("UR", d.url), ("LA", d.language),
-                ("KW", d.jurisdiction), ("M3", d.doc_type)]
+        rows = [
+            ("TY", "RPRT"),
+            ("ID", cite_key(d.title, d.year, d.doc_id)),
+            ("TI", d.title),
+            ("AU", d.publisher),
+            ("PB", d.publisher),
+            ("PY", str(d.year or "")),
+            ("UR", d.url),
+            ("LA", d.language),
+            ("KW", d.jurisdiction),
+            ("M3", d.doc_type),
+        ]
         if len(d.hits) == 1 and d.hits[0].citation.page_start:
             c = d.hits[0].citation
             rows += [("SP", str(c.page_start)), ("EP", str(c.page_end or c.page_start))]
@@ -193,8 +236,23 @@ def _csv_safe(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-CSV_FIELDS = ("rank", "score", "title", "publisher", "year", "jurisdiction", "language", "document_language",
-              "pages", "section", "url", "file", "legs", "text", "summarises")
+CSV_FIELDS = (
+    "rank",
+    "score",
+    "title",
+    "publisher",
+    "year",
+    "jurisdiction",
+    "language",
+    "document_language",
+    "pages",
+    "section",
+    "url",
+    "file",
+    "legs",
+    "text",
+    "summarises",
+)
 
 
 def to_csv(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> str:
@@ -205,9 +263,28 @@ def to_csv(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None)
     writer.writerow(CSV_FIELDS)
     for h in hits:
         c, d = h.citation, docs[h.chunk.doc_id]
-        writer.writerow([_csv_safe(v) for v in (h.rank, f"{h.score:.4f}", d.title, d.publisher, d.year or "",
-                                                 d.jurisdiction, c.language, d.language, c.pages, c.section, d.url,
-                                                 d.file_name, "+".join(h.legs), h.chunk.text, d.summarises)])
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (
+                    h.rank,
+                    f"{h.score:.4f}",
+                    d.title,
+                    d.publisher,
+                    d.year or "",
+                    d.jurisdiction,
+                    c.language,
+                    d.language,
+                    c.pages,
+                    c.section,
+                    d.url,
+                    d.file_name,
+                    "+".join(h.legs),
+                    h.chunk.text,
+                    d.summarises,
+                )
+            ]
+        )
     return buf.getvalue()
 
 
@@ -224,8 +301,7 @@ def md_escape(text: str) -> str:
     return re.sub(r"^(\s*)([#>+=|-])", r"\1\\\2", text)  # block markers at the start of a line
 
 
-def to_markdown(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None, *,
-                heading: str = "") -> str:
+def to_markdown(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None, *, heading: str = "") -> str:
     """One numbered entry per document (its citation and address), its cited passages quoted under it."""
     lines = [f"# {md_escape(heading)}", ""] if heading else []
     for n, d in enumerate(group_documents(hits, documents), start=1):
@@ -246,5 +322,8 @@ def _safe_url(url: str) -> bool:
 
 
 EXPORTERS: dict[str, Callable[..., str]] = {
-    "bibtex": to_bibtex, "ris": to_ris, "csv": to_csv, "markdown": to_markdown,
+    "bibtex": to_bibtex,
+    "ris": to_ris,
+    "csv": to_csv,
+    "markdown": to_markdown,
 }

@@ -36,8 +36,11 @@ BACKGROUND_WEIGHT = 1.0  # dev cells: 0.5-1.0 equally good; 0 (plain cosine) 0.8
 MAX_CANDIDATES = 2000  # passages read per jurisdiction (the nearest to the themes), enough for any state's shelf
 
 # A list of references matches every topic's words and says nothing about any: never the passage of a cell.
-REFERENCE_SECTIONS = re.compile(r"^\s*(references|referencias|bibliograf[ií]a|bibliography|sources|fuentes|"
-                                r"works cited)\s*[:.]?\s*$", re.I)
+REFERENCE_SECTIONS = re.compile(
+    r"^\s*(references|referencias|bibliograf[ií]a|bibliography|sources|fuentes|"
+    r"works cited)\s*[:.]?\s*$",
+    re.I,
+)
 
 
 def is_content(chunk: Chunk) -> bool:
@@ -120,9 +123,14 @@ def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarra
     found = kb.store.vectors.query(probe, MAX_CANDIDATES, where, with_embeddings=True)
     chunks = kb.store.manifest.chunks_by_id([d.chunk_id for d in found])
     # Strategy profiles have rows of their own (kb/profiles.py): their passages would only repeat them.
-    keep = [(chunks[d.chunk_id], d.embedding) for d in found
-            if d.chunk_id in chunks and d.embedding is not None and is_content(chunks[d.chunk_id])
-            and chunks[d.chunk_id].doc.doc_type != PROFILE_TYPE]
+    keep = [
+        (chunks[d.chunk_id], d.embedding)
+        for d in found
+        if d.chunk_id in chunks
+        and d.embedding is not None
+        and is_content(chunks[d.chunk_id])
+        and chunks[d.chunk_id].doc.doc_type != PROFILE_TYPE
+    ]
     if not keep:
         return [], np.zeros((0, probe.shape[0]), dtype=np.float32)
     return [c for c, _ in keep], np.stack([e for _, e in keep]).astype(np.float32)
@@ -131,6 +139,7 @@ def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarra
 def _scores(kb, topics: Sequence[Topic], chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
     """topics × passages: best cosine to the theme's descriptions, minus the mean cosine to the preset themes,
     plus the lexical term."""
+
     def best_cosine(t: Topic) -> np.ndarray:
         return (vectors @ _description_vectors(kb.embedder, t).T).max(axis=1)
 
@@ -163,8 +172,15 @@ def _assign(scores: np.ndarray, min_score: float) -> tuple[dict[int, int], set[i
     return assigned, reused
 
 
-def compare(kb, topics: Sequence[Topic], jurisdictions: Sequence[str], *, per_cell: int = 3,
-            min_score: float | None = None, language: Sequence[str] = ()) -> Comparison:
+def compare(
+    kb,
+    topics: Sequence[Topic],
+    jurisdictions: Sequence[str],
+    *,
+    per_cell: int = 3,
+    min_score: float | None = None,
+    language: Sequence[str] = (),
+) -> Comparison:
     """Each jurisdiction's passages ranked for each topic (module docstring); a cell holds its passage and up to
     ``per_cell - 1`` runners-up, or nothing when no passage reaches ``min_score`` (default KB_COMPARE_MIN_SCORE)."""
     if min_score is None:
@@ -181,7 +197,9 @@ def compare(kb, topics: Sequence[Topic], jurisdictions: Sequence[str], *, per_ce
             if ti in assigned:
                 pi = assigned[ti]
                 others = [int(i) for i in np.argsort(-scores[ti]) if i != pi and scores[ti, i] >= min_score]
-                cell.hits = [_hit(chunks[i], float(scores[ti, i]), r) for r, i in enumerate([pi, *others][:per_cell], 1)]
+                cell.hits = [
+                    _hit(chunks[i], float(scores[ti, i]), r) for r, i in enumerate([pi, *others][:per_cell], 1)
+                ]
                 cell.score = float(scores[ti, pi])
                 cell.also_under = [topics[o].key for o, p in assigned.items() if p == pi and o != ti]
                 cell.reused = ti in reused
@@ -212,8 +230,11 @@ def _hit(chunk: Chunk, score: float, rank: int) -> Hit:
 def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -> str:
     """The matrix as Markdown: one section per topic, one entry per jurisdiction with its passage and citation."""
     nothing = "Sin pasajes sobre este tema en la colección." if lang == "es" else "Nothing in the collection on this."
-    lines = [f"# {'Comparación' if lang == 'es' else 'Comparison'}: "
-             + ", ".join(md_escape(name(j)) for j in comp.jurisdictions), ""]
+    lines = [
+        f"# {'Comparación' if lang == 'es' else 'Comparison'}: "
+        + ", ".join(md_escape(name(j)) for j in comp.jurisdictions),
+        "",
+    ]
     if comp.profiles:
         lines += [f"## {'Perfil estratégico' if lang == 'es' else 'Strategy profile'}", ""]
         for row in PROFILE_ROWS:
@@ -223,8 +244,10 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
                 if f is None or not f.filled:
                     continue
                 src = "; ".join(s.cite() for s in f.sources)
-                lines.append(f"- **{md_escape(name(jur))}, {md_escape(f.label(lang))}**: {md_escape(f.text(lang))}"
-                             + (f" ({md_escape(src)})" if src else ""))
+                lines.append(
+                    f"- **{md_escape(name(jur))}, {md_escape(f.label(lang))}**: {md_escape(f.text(lang))}"
+                    + (f" ({md_escape(src)})" if src else "")
+                )
         lines.append("")
     for topic in comp.topics:
         lines += [f"## {md_escape(topic.label(lang))}", ""]
@@ -232,9 +255,14 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
             cell = comp.cell(topic, jur)
             best = cell.best
             quote = " ".join(cell.sentences) or best.chunk.text if best else ""
-            lines.append(f"- **{md_escape(name(jur))}**: " + (
-                f"{md_escape(cite_text(best.citation))}\n\n  > " + md_escape(quote).replace("\n", " ")
-                if best else f"_{nothing}_"))
+            lines.append(
+                f"- **{md_escape(name(jur))}**: "
+                + (
+                    f"{md_escape(cite_text(best.citation))}\n\n  > " + md_escape(quote).replace("\n", " ")
+                    if best
+                    else f"_{nothing}_"
+                )
+            )
             lines.append("")
     return "\n".join(lines)
 
@@ -245,15 +273,46 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["topic", "jurisdiction", "found", "title", "publisher", "year", "pages", "section", "language",
-                "citation", "sentences", "text", "url"])
+    w.writerow(
+        [
+            "topic",
+            "jurisdiction",
+            "found",
+            "title",
+            "publisher",
+            "year",
+            "pages",
+            "section",
+            "language",
+            "citation",
+            "sentences",
+            "text",
+            "url",
+        ]
+    )
     for topic in comp.topics:
         for jur in comp.jurisdictions:
             cell = comp.cell(topic, jur)
             h = cell.best
             c = h.citation if h else None
-            w.writerow([_csv_safe(v) for v in (
-                topic.label(lang), jur, "yes" if h else "no", c.title if c else "", c.publisher if c else "",
-                (c.year or "") if c else "", c.pages if c else "", c.section if c else "",
-                c.language if c else "", cite_text(c) if c else "", " ".join(cell.sentences), h.chunk.text if h else "", c.url if c else "")])
+            w.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        topic.label(lang),
+                        jur,
+                        "yes" if h else "no",
+                        c.title if c else "",
+                        c.publisher if c else "",
+                        (c.year or "") if c else "",
+                        c.pages if c else "",
+                        c.section if c else "",
+                        c.language if c else "",
+                        cite_text(c) if c else "",
+                        " ".join(cell.sentences),
+                        h.chunk.text if h else "",
+                        c.url if c else "",
+                    )
+                ]
+            )
     return buf.getvalue()

@@ -45,8 +45,15 @@ def load_cells(path: Path) -> list[LabelledCell]:
             continue
         try:
             raw = json.loads(line)
-            out.append(LabelledCell(raw["id"], raw["jurisdiction"], raw["theme"], raw.get("split", "dev"),
-                                    tuple(Span(a["doc"], a["span"]) for a in raw["acceptable"])))
+            out.append(
+                LabelledCell(
+                    raw["id"],
+                    raw["jurisdiction"],
+                    raw["theme"],
+                    raw.get("split", "dev"),
+                    tuple(Span(a["doc"], a["span"]) for a in raw["acceptable"]),
+                )
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise CellFileError(f"{path}:{n}: not a labelled cell ({exc})") from exc
     return out
@@ -86,15 +93,19 @@ class CompareReport:
         rs = self.subset(split)
         answerable = [r for r in rs if r.cell.acceptable]
         empty = [r for r in rs if not r.cell.acceptable]
-        return {"acceptable": (sum(r.ok for r in answerable), len(answerable)),
-                "correctly_empty": (sum(r.ok for r in empty), len(empty))}
+        return {
+            "acceptable": (sum(r.ok for r in answerable), len(answerable)),
+            "correctly_empty": (sum(r.ok for r in empty), len(empty)),
+        }
 
     def line(self, split: str | None = None) -> str:
         s = self.scores(split)
         (a, na), (e, ne) = s["acceptable"], s["correctly_empty"]
         name = split or "all"
-        return (f"compare cells ({name}, {na + ne}): acceptable passage {a / max(na, 1):.3f} ({a}/{na}), "
-                f"correctly empty {e / max(ne, 1):.3f} ({e}/{ne})")
+        return (
+            f"compare cells ({name}, {na + ne}): acceptable passage {a / max(na, 1):.3f} ({a}/{na}), "
+            f"correctly empty {e / max(ne, 1):.3f} ({e}/{ne})"
+        )
 
     def failures(self) -> list[CellResult]:
         return [r for r in self.results if not r.ok]
@@ -114,7 +125,10 @@ def format_report(report: CompareReport, *, failures: bool = False) -> str:
     lines = [report.line(), report.line("dev"), report.line("test")]
     if failures:
         for r in report.failures():
-            shown = (f"{Path(r.shown.chunk.doc.source).name} § {r.shown.chunk.section}: {r.shown.chunk.text[:90]!r}"
-                     if r.shown else "(empty)")
+            shown = (
+                f"{Path(r.shown.chunk.doc.source).name} § {r.shown.chunk.section}: {r.shown.chunk.text[:90]!r}"
+                if r.shown
+                else "(empty)"
+            )
             lines.append(f"  ✗ {r.cell.id:<28} {shown}")
     return "\n".join(lines)

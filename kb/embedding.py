@@ -61,7 +61,9 @@ class E5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or local path, with the model's query/passage prompts."""
 
-    def __init__(self, model: str, *, query_prompt: str = "", passage_prompt: str = "", device: str | None = None) -> None:
+    def __init__(
+        self, model: str, *, query_prompt: str = "", passage_prompt: str = "", device: str | None = None
+    ) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # optional dependency
@@ -75,8 +77,9 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         return np.asarray(
-            self._model.encode(texts, prompt=prompt or None, normalize_embeddings=True,
-                               convert_to_numpy=True, show_progress_bar=False),
+            self._model.encode(
+                texts, prompt=prompt or None, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            ),
             dtype=np.float32,
         )
 

@@ -58,8 +58,12 @@ def ndcg_at_k(ranking: Sequence[str], relevant: Mapping[str, int], k: int) -> fl
 
 
 def score(ranking: Sequence[str], relevant: Mapping[str, int]) -> dict[str, float]:
-    return {"Recall@5": recall_at_k(ranking, relevant, 5), "Recall@10": recall_at_k(ranking, relevant, 10),
-            "MRR@10": mrr_at_k(ranking, relevant, 10), "nDCG@10": ndcg_at_k(ranking, relevant, 10)}
+    return {
+        "Recall@5": recall_at_k(ranking, relevant, 5),
+        "Recall@10": recall_at_k(ranking, relevant, 10),
+        "MRR@10": mrr_at_k(ranking, relevant, 10),
+        "nDCG@10": ndcg_at_k(ranking, relevant, 10),
+    }
 
 
 def doc_ranking(doc_ids: Iterable[str]) -> list[str]:
@@ -68,7 +72,7 @@ def doc_ranking(doc_ids: Iterable[str]) -> list[str]:
 
 
 def cell(query_lang: str, doc_langs: Iterable[str]) -> str:
-    """"es→en" when every relevant document is English, and so on; "es→mixed" when they are of both languages."""
+    """ "es→en" when every relevant document is English, and so on; "es→mixed" when they are of both languages."""
     langs = set(doc_langs)
     return f"{query_lang}→{langs.pop()}" if len(langs) == 1 else f"{query_lang}→mixed"
 
@@ -112,8 +116,9 @@ def load_queries(path: Path, corpus: Path | None = None) -> list[Query]:
             rel = {str(k): int(v) for k, v in item["relevant"].items()}
             out.append(Query(str(item["id"]), str(item["text"]), str(item.get("lang", "")), rel, corpus))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise QueryFileError(f"{path}, line {number}: expected {{\"id\", \"text\", \"lang\", \"relevant\"}}: "
-                                 f"{exc.__class__.__name__}: {exc}") from None
+            raise QueryFileError(
+                f'{path}, line {number}: expected {{"id", "text", "lang", "relevant"}}: {exc.__class__.__name__}: {exc}'
+            ) from None
     return out
 
 
@@ -159,8 +164,9 @@ class EvalReport:
         for c in cells:
             members = [r for r in self.results if c == "overall" or r.cell == c]
             for metric in METRICS:
-                rows.append((c, len(members), metric,
-                             {m: mean([r.scores[m][metric] for r in members]) for m in self.modes}))
+                rows.append(
+                    (c, len(members), metric, {m: mean([r.scores[m][metric] for r in members]) for m in self.modes})
+                )
         return rows
 
     def worst(self, n: int = 10, mode: str | None = None) -> list[QueryResult]:
@@ -168,10 +174,16 @@ class EvalReport:
         return sorted(self.results, key=lambda r: (r.scores[mode]["nDCG@10"], r.query.id))[:n]
 
     def to_json(self) -> dict:
-        return {"glossary": self.glossary, "modes": self.modes, "seconds_per_query": self.seconds,
-                "table": [{"cell": c, "queries": n, "metric": m, **v} for c, n, m, v in self.table()],
-                "queries": [{"id": r.query.id, "cell": r.cell, "text": r.query.text, "scores": r.scores,
-                             "missing": r.query.missing} for r in self.results]}
+        return {
+            "glossary": self.glossary,
+            "modes": self.modes,
+            "seconds_per_query": self.seconds,
+            "table": [{"cell": c, "queries": n, "metric": m, **v} for c, n, m, v in self.table()],
+            "queries": [
+                {"id": r.query.id, "cell": r.cell, "text": r.query.text, "scores": r.scores, "missing": r.query.missing}
+                for r in self.results
+            ],
+        }
 
 
 def rank_documents(kb, text: str, mode: str, depth: int = 50) -> list[str]:
@@ -203,23 +215,30 @@ def run(kb, queries: Sequence[Query], modes: Sequence[str] = MODES, *, depth: in
 
 
 def format_report(report: EvalReport, worst: int = 10) -> str:
-    lines = [f"{len(report.results)} queries; glossary {'on' if report.glossary else 'off'}; document-level metrics",
-             ""]
+    lines = [
+        f"{len(report.results)} queries; glossary {'on' if report.glossary else 'off'}; document-level metrics",
+        "",
+    ]
     head = f"{'cell':<10} {'n':>4}  {'metric':<10}" + "".join(f"{m:>9}" for m in report.modes)
     lines += [head, "-" * len(head)]
     last = None
     for c, n, metric, values in report.table():
         if last is not None and c != last:
             lines.append("")
-        lines.append(f"{c if c != last else '':<10} {n if c != last else '':>4}  {metric:<10}"
-                     + "".join(f"{values[m]:>9.3f}" for m in report.modes))
+        lines.append(
+            f"{c if c != last else '':<10} {n if c != last else '':>4}  {metric:<10}"
+            + "".join(f"{values[m]:>9.3f}" for m in report.modes)
+        )
         last = c
     lines.append("")
     lines.append("seconds per query: " + ", ".join(f"{m} {s:.3f}" for m, s in report.seconds.items()))
     missing = sorted({p for r in report.results for p in r.query.missing})
     if missing:
-        lines.append(f"warning: {len(missing)} judged document(s) are not in the store (counted as misses): "
-                     + ", ".join(missing[:8]) + (" …" if len(missing) > 8 else ""))
+        lines.append(
+            f"warning: {len(missing)} judged document(s) are not in the store (counted as misses): "
+            + ", ".join(missing[:8])
+            + (" …" if len(missing) > 8 else "")
+        )
     mode = report.modes[-1]
     lines += ["", f"worst {worst} queries by {mode} nDCG@10:"]
     for r in report.worst(worst, mode):

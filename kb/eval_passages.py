@@ -79,7 +79,7 @@ def passage_scores(flags: Sequence[bool]) -> dict[str, float]:
 
 
 def cell(query_lang: str, answer_langs: Iterable[str]) -> str:
-    """"en→es" when every answer is Spanish, "en→en" when every answer is in the question's language,
+    """ "en→es" when every answer is Spanish, "en→en" when every answer is in the question's language,
     "x→mixed" when the answers are in both languages, "oos" when there is no answer."""
     langs = set(answer_langs)
     if not langs:
@@ -100,8 +100,7 @@ def nothing_relevant_scores(predicted: Sequence[bool], truth: Sequence[bool]) ->
     undefined (nothing predicted, or no out-of-scope question)."""
     tp = sum(p and t for p, t in zip(predicted, truth))
     said, oos = sum(predicted), sum(truth)
-    return {"precision": tp / said if said else None, "recall": tp / oos if oos else None,
-            "said": said, "oos": oos}
+    return {"precision": tp / said if said else None, "recall": tp / oos if oos else None, "said": said, "oos": oos}
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -144,15 +143,19 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             item = json.loads(line)
-            answers = [Label(str(a["doc"]), str(a["span"]), a.get("page"), str(a.get("section", "")),
-                             str(a.get("lang", ""))) for a in item["answers"]]
+            answers = [
+                Label(str(a["doc"]), str(a["span"]), a.get("page"), str(a.get("section", "")), str(a.get("lang", "")))
+                for a in item["answers"]
+            ]
             split = str(item["split"])
             if split not in SPLITS:
                 raise ValueError(f"split must be dev or test, not {split!r}")
             out.append(Question(str(item["id"]), str(item["text"]), str(item["lang"]), split, answers, path.name))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise QuestionFileError(f"{path}, line {number}: expected {{\"id\", \"text\", \"lang\", \"split\", "
-                                    f"\"answers\": [{{\"doc\", \"span\"}}]}}: {exc.__class__.__name__}: {exc}") from None
+            raise QuestionFileError(
+                f'{path}, line {number}: expected {{"id", "text", "lang", "split", '
+                f'"answers": [{{"doc", "span"}}]}}: {exc.__class__.__name__}: {exc}'
+            ) from None
     return out
 
 
@@ -215,8 +218,9 @@ class PassageReport:
         return PassageReport(results, self.modes, split, self.seconds, self.relevance_signal, self.missing)
 
     def in_scope(self, c: str = "overall") -> list[QuestionResult]:
-        return [r for r in self.results if r.cell != "oos" and (c == "overall" or r.cell == c or
-                                                                  (c == "cross" and r.cross))]
+        return [
+            r for r in self.results if r.cell != "oos" and (c == "overall" or r.cell == c or (c == "cross" and r.cross))
+        ]
 
     def cells(self) -> list[str]:
         present = {r.cell for r in self.results}
@@ -227,8 +231,14 @@ class PassageReport:
         for c in self.cells():
             members = self.in_scope(c)
             for metric in ("R@1", "MRR@10", "R@10"):
-                rows.append({"cell": c, "questions": len(members), "metric": metric,
-                             **{m: mean([r.scores[m][metric] for r in members]) for m in self.modes}})
+                rows.append(
+                    {
+                        "cell": c,
+                        "questions": len(members),
+                        "metric": metric,
+                        **{m: mean([r.scores[m][metric] for r in members]) for m in self.modes},
+                    }
+                )
         return rows
 
     def answer_table(self) -> list[dict]:
@@ -238,31 +248,52 @@ class PassageReport:
             answers = [r.answer for r in members if r.answer is not None]
             if not members:
                 continue
-            rows.append({"cell": c, "questions": len(members),
-                         "answer": mean([a["contains"] for a in answers]),
-                         "first_sentence": mean([a["first"] for a in answers]),
-                         "top_passage": mean([a["top_passage"] for a in answers]),
-                         "seconds": mean([a["seconds"] for a in answers])})
+            rows.append(
+                {
+                    "cell": c,
+                    "questions": len(members),
+                    "answer": mean([a["contains"] for a in answers]),
+                    "first_sentence": mean([a["first"] for a in answers]),
+                    "top_passage": mean([a["top_passage"] for a in answers]),
+                    "seconds": mean([a["seconds"] for a in answers]),
+                }
+            )
         return rows
 
     def oos_scores(self) -> dict | None:
         judged = [r for r in self.results if r.nothing_relevant is not None]
         if not judged:
             return None
-        return nothing_relevant_scores([bool(r.nothing_relevant) for r in judged],
-                                       [r.cell == "oos" for r in judged])
+        return nothing_relevant_scores([bool(r.nothing_relevant) for r in judged], [r.cell == "oos" for r in judged])
 
     def worst(self, n: int = 10, mode: str | None = None) -> list[QuestionResult]:
         mode = mode or self.modes[-1]
         return sorted(self.in_scope(), key=lambda r: (r.scores[mode]["MRR@10"], r.question.id))[:n]
 
     def to_json(self) -> dict:
-        return {"split": self.split, "modes": self.modes, "seconds_per_search": self.seconds,
-                "relevance_signal": self.relevance_signal, "missing_documents": self.missing,
-                "passages": self.passage_table(), "answers": self.answer_table(), "out_of_scope": self.oos_scores(),
-                "questions": [{"id": r.question.id, "cell": r.cell, "cross": r.cross, "text": r.question.text,
-                               "scores": r.scores, "top": r.top, "answer": r.answer,
-                               "nothing_relevant": r.nothing_relevant} for r in self.results]}
+        return {
+            "split": self.split,
+            "modes": self.modes,
+            "seconds_per_search": self.seconds,
+            "relevance_signal": self.relevance_signal,
+            "missing_documents": self.missing,
+            "passages": self.passage_table(),
+            "answers": self.answer_table(),
+            "out_of_scope": self.oos_scores(),
+            "questions": [
+                {
+                    "id": r.question.id,
+                    "cell": r.cell,
+                    "cross": r.cross,
+                    "text": r.question.text,
+                    "scores": r.scores,
+                    "top": r.top,
+                    "answer": r.answer,
+                    "nothing_relevant": r.nothing_relevant,
+                }
+                for r in self.results
+            ],
+        }
 
 
 def _hits(kb, text: str, mode: str):
@@ -274,8 +305,9 @@ def _describe(hit) -> str:
     return f"{Path(hit.chunk.doc.source).name} p.{hit.chunk.page_start}: {hit.chunk.text[:100]}"
 
 
-def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, split: str = "all",
-        answers: bool = True) -> PassageReport:
+def run(
+    kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, split: str = "all", answers: bool = True
+) -> PassageReport:
     """Every question of ``split`` through every search mode of ``kb``, and (``answers``) through ``kb.answer``
     and the relevance signal when the knowledge base has one."""
     chosen = select(questions, split)
@@ -303,10 +335,13 @@ def run(kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, spli
             t = time.perf_counter()
             found = kb.answer(q.text)
             seconds = time.perf_counter() - t
-            r.answer = {"contains": float(quotes_answer(q, found.text())),
-                        "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].text)),
-                        "top_passage": float(bool(found.hits) and quotes_answer(q, found.hits[0].chunk.text)),
-                        "seconds": seconds, "text": found.text()[:400]}
+            r.answer = {
+                "contains": float(quotes_answer(q, found.text())),
+                "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].text)),
+                "top_passage": float(bool(found.hits) and quotes_answer(q, found.hits[0].chunk.text)),
+                "seconds": seconds,
+                "text": found.text()[:400],
+            }
         if signal:
             r.nothing_relevant = bool(kb.search_result(q.text).nothing_relevant)
         results.append(r)
@@ -321,8 +356,11 @@ def _f(v: float | None, width: int = 9) -> str:
 
 def format_report(report: PassageReport, title: str = "", worst: int = 10) -> str:
     n_oos = sum(r.cell == "oos" for r in report.results)
-    lines = [f"{title}{' · ' if title else ''}split {report.split}: {len(report.results) - n_oos} in-scope "
-             f"questions, {n_oos} out-of-scope; passage-level metrics (k={K}, default per-document cap)", ""]
+    lines = [
+        f"{title}{' · ' if title else ''}split {report.split}: {len(report.results) - n_oos} in-scope "
+        f"questions, {n_oos} out-of-scope; passage-level metrics (k={K}, default per-document cap)",
+        "",
+    ]
     head = f"{'cell':<9} {'n':>4}  {'metric':<7}" + "".join(f"{m:>9}" for m in report.modes)
     lines += [head, "-" * len(head)]
     last = None
@@ -330,28 +368,40 @@ def format_report(report: PassageReport, title: str = "", worst: int = 10) -> st
         c = row["cell"]
         if last is not None and c != last:
             lines.append("")
-        lines.append(f"{c if c != last else '':<9} {row['questions'] if c != last else '':>4}  {row['metric']:<7}"
-                     + "".join(_f(row[m]) for m in report.modes))
+        lines.append(
+            f"{c if c != last else '':<9} {row['questions'] if c != last else '':>4}  {row['metric']:<7}"
+            + "".join(_f(row[m]) for m in report.modes)
+        )
         last = c
     lines += ["", "seconds per search: " + ", ".join(f"{m} {s:.3f}" for m, s in report.seconds.items())]
     table = report.answer_table()
     if table:
-        lines += ["", "answers (kb.answer, default settings) containing the span; top passage of the default search "
-                      "beside it", f"{'cell':<9} {'n':>4}  {'answer':>8} {'1st sent':>9} {'top pass':>9} {'s/answer':>9}"]
+        lines += [
+            "",
+            "answers (kb.answer, default settings) containing the span; top passage of the default search beside it",
+            f"{'cell':<9} {'n':>4}  {'answer':>8} {'1st sent':>9} {'top pass':>9} {'s/answer':>9}",
+        ]
         for row in table:
-            lines.append(f"{row['cell']:<9} {row['questions']:>4}  {_f(row['answer'], 8)} {_f(row['first_sentence'])}"
-                         f" {_f(row['top_passage'])} {_f(row['seconds'])}")
+            lines.append(
+                f"{row['cell']:<9} {row['questions']:>4}  {_f(row['answer'], 8)} {_f(row['first_sentence'])}"
+                f" {_f(row['top_passage'])} {_f(row['seconds'])}"
+            )
     lines.append("")
     oos = report.oos_scores()
     if oos is None:
         lines.append("out-of-scope recognition: not measured (no relevance signal)")
     else:
-        lines.append(f"out-of-scope recognition (\"nothing relevant\"): precision {_f(oos['precision'], 0).strip()}, "
-                     f"recall {_f(oos['recall'], 0).strip()} ({oos['said']} said, {oos['oos']} out of scope)")
+        lines.append(
+            f'out-of-scope recognition ("nothing relevant"): precision {_f(oos["precision"], 0).strip()}, '
+            f"recall {_f(oos['recall'], 0).strip()} ({oos['said']} said, {oos['oos']} out of scope)"
+        )
     if report.missing:
-        lines.append(f"note: {len(report.missing)} labelled document(s) are not in the store (their labels cannot be "
-                     "hit; questions with no labelled document in the store are left out): "
-                     + ", ".join(report.missing[:6]) + (" …" if len(report.missing) > 6 else ""))
+        lines.append(
+            f"note: {len(report.missing)} labelled document(s) are not in the store (their labels cannot be "
+            "hit; questions with no labelled document in the store are left out): "
+            + ", ".join(report.missing[:6])
+            + (" …" if len(report.missing) > 6 else "")
+        )
     mode = report.modes[-1]
     lines += ["", f"worst {worst} questions by {mode} MRR@10:"]
     for r in report.worst(worst, mode):
@@ -361,8 +411,17 @@ def format_report(report: PassageReport, title: str = "", worst: int = 10) -> st
     return "\n".join(lines)
 
 
-def evaluate_cli(kb, files: Sequence[Path], *, mode: str = "all", split: str = "dev", answers: bool = True,
-                 worst: int = 10, as_json: bool = False, echo=print) -> int:
+def evaluate_cli(
+    kb,
+    files: Sequence[Path],
+    *,
+    mode: str = "all",
+    split: str = "dev",
+    answers: bool = True,
+    worst: int = 10,
+    as_json: bool = False,
+    echo=print,
+) -> int:
     """``kb eval --passages FILE…``: one report per file (each file is meant for its own store); exit status."""
     import sys
 
@@ -371,8 +430,9 @@ def evaluate_cli(kb, files: Sequence[Path], *, mode: str = "all", split: str = "
         return 2
     halves = [h.strip() for h in split.split(",")]
     if not halves or any(h not in (*SPLITS, "all") for h in halves):
-        print(f"error: --split must be dev, test, all or a comma-separated list of them, not {split!r}",
-              file=sys.stderr)
+        print(
+            f"error: --split must be dev, test, all or a comma-separated list of them, not {split!r}", file=sys.stderr
+        )
         return 2
     try:
         sets = [(Path(f), load_questions(f)) for f in files]
@@ -380,14 +440,21 @@ def evaluate_cli(kb, files: Sequence[Path], *, mode: str = "all", split: str = "
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not kb.documents():
-        print(f"error: the store {kb.config.store} is empty: ingest the documents the questions are about first",
-              file=sys.stderr)
+        print(
+            f"error: the store {kb.config.store} is empty: ingest the documents the questions are about first",
+            file=sys.stderr,
+        )
         return 2
     out = []
     for path, questions in sets:
         # One run over every half asked for; each half is then reported on its own.
-        report = run(kb, questions, MODES if mode == "all" else (mode,),
-                     split=halves[0] if len(halves) == 1 else "all", answers=answers)
+        report = run(
+            kb,
+            questions,
+            MODES if mode == "all" else (mode,),
+            split=halves[0] if len(halves) == 1 else "all",
+            answers=answers,
+        )
         out += [(path, h, report.subset(h)) for h in halves]
     if as_json:
         data: dict = {}

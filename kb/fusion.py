@@ -16,12 +16,13 @@ MAIN_LANGUAGES = ("es", "en")  # the languages with a dense leg of their own; th
 
 
 def leg_language(leg: str) -> str:
-    """"dense:es" → "es"; "dense:other" → "other"."""
+    """ "dense:es" → "es"; "dense:other" → "other"."""
     return leg.split(":", 1)[1] if ":" in leg else leg
 
 
-def calibrated_dense(legs: Mapping[str, Sequence[tuple[str, float]]], query_language: str,
-                     bias: float) -> list[tuple[str, float, str]]:
+def calibrated_dense(
+    legs: Mapping[str, Sequence[tuple[str, float]]], query_language: str, bias: float
+) -> list[tuple[str, float, str]]:
     """(id, calibrated similarity, leg) of every dense candidate, best first: the cosine similarity, less ``bias``
     for passages in the query's language (``query_language`` "es" or "en"; "" when unknown: no correction) and in
     any third language. Only the other main language keeps its similarity whole: a Portuguese or Catalan passage
@@ -42,8 +43,9 @@ def calibrate(similarity: float, group: str, query_language: str, bias: float) -
     return similarity
 
 
-def lexical_bonus(found: Sequence[tuple[str, float, str]], weight: float, query_language: str = "",
-                  cross_weight: float = 1.0) -> dict[str, float]:
+def lexical_bonus(
+    found: Sequence[tuple[str, float, str]], weight: float, query_language: str = "", cross_weight: float = 1.0
+) -> dict[str, float]:
     """``weight`` × BM25 score / the best BM25 score among the passages of the same language, per chunk id
     (``found``: (id, score, language)), × ``cross_weight`` for a passage not in the query's language.
 

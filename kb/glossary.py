@@ -78,13 +78,13 @@ class Glossary:
             used = [False] * len(toks)
             for size in range(min(self._longest[lang], len(toks)), 0, -1):
                 for start in range(0, len(toks) - size + 1):
-                    if any(used[start:start + size]):
+                    if any(used[start : start + size]):
                         continue
-                    hit = self._phrases[lang].get(tuple(toks[start:start + size]))
+                    hit = self._phrases[lang].get(tuple(toks[start : start + size]))
                     if hit:
                         for i in hit:
                             found.setdefault(i, lang)
-                        used[start:start + size] = [True] * size
+                        used[start : start + size] = [True] * size
         raw_words = set(re.findall(r"[^\W_][\w-]*", query))
         for name, hit in self._acronyms.items():
             if name in raw_words:
@@ -125,8 +125,9 @@ def parse(text: str, name: str = "glossary") -> list[Term]:
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         if len(row) < 2:
-            raise GlossaryError(f"{name}, line {number}: expected tab-separated 'es', 'en' and 'domain' columns, "
-                                f"got {row!r}")
+            raise GlossaryError(
+                f"{name}, line {number}: expected tab-separated 'es', 'en' and 'domain' columns, got {row!r}"
+            )
         es, en = (tuple(a.strip() for a in col.split(" | ") if a.strip()) for col in row[:2])
         if not es or not en:
             raise GlossaryError(f"{name}, line {number}: both the Spanish and the English term are needed")

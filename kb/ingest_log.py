@@ -22,9 +22,15 @@ def path(config: Config) -> Path:
 
 def save(config: Config, report: IngestReport, *, origin: str) -> Path:
     """Write atomically (a reader never sees half a file)."""
-    data = {"finished_at": time.time(), "origin": origin, "seconds": round(report.seconds, 2),
-            "embedded": report.embedded, "reused": report.reused, "pruned": list(report.pruned),
-            "files": [{**asdict(f), "outcome": f.outcome.value} for f in report.files]}
+    data = {
+        "finished_at": time.time(),
+        "origin": origin,
+        "seconds": round(report.seconds, 2),
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "pruned": list(report.pruned),
+        "files": [{**asdict(f), "outcome": f.outcome.value} for f in report.files],
+    }
     target = path(config)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{FILE_NAME}.{os.getpid()}")

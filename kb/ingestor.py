@@ -21,7 +21,16 @@ class Ingestor(Protocol):
     """Ingest files and folders into ``kb``: unchanged documents skipped, changed ones replaced as a unit, every
     file in the report with its outcome. Raises ``kb.store.StoreLocked`` when another writer holds the store."""
 
-    def __call__(self, kb: KnowledgeBase, paths: Iterable[str | Path], *, prune: bool = False, password: str = "", ocr: bool | None = None,
-                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None,
-                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport: ...
+    def __call__(
+        self,
+        kb: KnowledgeBase,
+        paths: Iterable[str | Path],
+        *,
+        prune: bool = False,
+        password: str = "",
+        ocr: bool | None = None,
+        progress: bool = False,
+        on_file: Callable[[int, int, FileReport], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        on_stage: Callable[[str, str, int, int], None] | None = None,
+    ) -> IngestReport: ...

@@ -76,8 +76,11 @@ class _Loaded:
 def _rows(chunks: Iterable[Chunk]):
     # Title and section are part of what a passage is about (the dense leg embeds them too).
     for c in chunks:
-        yield c.chunk_id, c.filter_values(), chunk_tokens(" ".join(x for x in (c.doc.title, c.section, c.text) if x),
-                                                          c.language)
+        yield (
+            c.chunk_id,
+            c.filter_values(),
+            chunk_tokens(" ".join(x for x in (c.doc.title, c.section, c.text) if x), c.language),
+        )
 
 
 def build(chunks: Iterable[Chunk], generation: int) -> _Loaded:
@@ -149,8 +152,11 @@ class LexicalIndex:
             if not (segments_dir / seg.name).exists():
                 seg.save(segments_dir / seg.name)
         name = f"g{loaded.generation}-{uuid.uuid4().hex[:8]}.json"
-        state: dict[str, Any] = {"generation": loaded.generation, "segments": [s.name for s in loaded.index.segments],
-                 "deleted": {k: sorted(v) for k, v in loaded.index.deleted.items()}}
+        state: dict[str, Any] = {
+            "generation": loaded.generation,
+            "segments": [s.name for s in loaded.index.segments],
+            "deleted": {k: sorted(v) for k, v in loaded.index.deleted.items()},
+        }
         (self.path / name).write_text(json.dumps(state), encoding="utf-8")
         tmp = self.path / f".{_POINTER}.{name}"
         tmp.write_text(name, encoding="utf-8")
@@ -253,8 +259,9 @@ class LexicalIndex:
         """The words of ``query`` that are no stop word in Spanish or English (at least 3 letters)."""
         return [w for w in words(query) if len(w) >= 3 and not is_stopword(w)]
 
-    def scored(self, query: str, n: int, filters: Filters = Filters(), *,
-               expand: bool = True) -> list[tuple[str, float, str]]:
+    def scored(
+        self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True
+    ) -> list[tuple[str, float, str]]:
         """(chunk id, BM25 score, passage language) of the ``n`` best-scoring passages that match ``filters``."""
         idx, scores = self.scores(query, filters, expand=expand)
         if n <= 0 or not len(scores):

@@ -28,8 +28,15 @@ CHUNK_COLUMNS = tuple(f.name for f in stored_fields(Chunk))
 def _sql_type(f: Field[Any]) -> str:
     """A field's column type, from its annotation (a string: the records module postpones annotations)."""
     kind = str(f.type)
-    return "TEXT" if "list" in kind or "str" in kind else "INTEGER" if "int" in kind else "REAL" if "float" in kind \
+    return (
+        "TEXT"
+        if "list" in kind or "str" in kind
+        else "INTEGER"
+        if "int" in kind
+        else "REAL"
+        if "float" in kind
         else "TEXT"
+    )
 
 
 def _column(f: Field[Any]) -> str:
@@ -120,8 +127,11 @@ class Manifest:
                 return  # another process migrated it while we waited for the write lock
             db.execute("ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'content'")
             rows = db.execute("SELECT chunk_id, text, ordinal FROM chunks").fetchall()
-            changed = [(k, r["chunk_id"]) for r in rows
-                       if (k := classify(r["text"] or "", first=r["ordinal"] == 0)) != "content"]
+            changed = [
+                (k, r["chunk_id"])
+                for r in rows
+                if (k := classify(r["text"] or "", first=r["ordinal"] == 0)) != "content"
+            ]
             db.executemany("UPDATE chunks SET kind=? WHERE chunk_id=?", changed)
             self._bump(db)
 
@@ -138,8 +148,10 @@ class Manifest:
         return int(self.get_meta("generation") or 0)
 
     def _bump(self, db: sqlite3.Connection) -> None:
-        db.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') "
-                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     # --- documents ----------------------------------------------------------------------------------
     def commit_document(self, doc: Document, chunks: Sequence[Chunk]) -> str | None:
@@ -153,15 +165,20 @@ class Manifest:
                 db.execute("DELETE FROM documents WHERE doc_id=?", (old_id,))
                 # Journalled in the same transaction: a crash right after the commit still finds the old
                 # version's vectors to delete.
-                db.execute("INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, 'replaced', ?)",
-                           (old_id, time.time()))
+                db.execute(
+                    "INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, 'replaced', ?)",
+                    (old_id, time.time()),
+                )
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc.doc_id,))
-            db.execute(f"INSERT INTO documents({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})",
-                       [_to_sql(f, getattr(doc, f.name)) for f in _DOC_FIELDS])
+            db.execute(
+                f"INSERT INTO documents({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})",
+                [_to_sql(f, getattr(doc, f.name)) for f in _DOC_FIELDS],
+            )
             db.executemany(
                 f"INSERT INTO chunks({', '.join(CHUNK_COLUMNS)}) VALUES ({', '.join('?' * len(CHUNK_COLUMNS))})",
-                [[_to_sql(f, getattr(c, f.name)) for f in _CHUNK_FIELDS] for c in chunks])
+                [[_to_sql(f, getattr(c, f.name)) for f in _CHUNK_FIELDS] for c in chunks],
+            )
             self._bump(db)
         return old_id if old_id != doc.doc_id else None
 
@@ -188,8 +205,9 @@ class Manifest:
 
     # --- the journal of vector-index work not yet finished (read by repair after a crash) ---------------
     def mark_pending(self, doc_id: str, action: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, ?, ?)",
-                         (doc_id, action, time.time()))
+        self._db.execute(
+            "INSERT OR REPLACE INTO pending(doc_id, action, started_at) VALUES (?, ?, ?)", (doc_id, action, time.time())
+        )
 
     def clear_pending(self, doc_id: str) -> None:
         self._db.execute("DELETE FROM pending WHERE doc_id=?", (doc_id,))
@@ -210,9 +228,13 @@ class Manifest:
         ids = list(chunk_ids)
         out: set[str] = set()
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            out.update(r[0] for r in self._db.execute(
-                f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({', '.join('?' * len(part))})", part))
+            part = ids[start : start + 500]
+            out.update(
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({', '.join('?' * len(part))})", part
+                )
+            )
         return out
 
     # --- chunks -------------------------------------------------------------------------------------
@@ -221,18 +243,21 @@ class Manifest:
         out: dict[str, Chunk] = {}
         ids = list(chunk_ids)
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
+            part = ids[start : start + 500]
             rows = self._db.execute(
                 f"SELECT {_CHUNK_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
-                f"WHERE c.chunk_id IN ({', '.join('?' * len(part))})", part)
+                f"WHERE c.chunk_id IN ({', '.join('?' * len(part))})",
+                part,
+            )
             docs: dict[str, Document] = {}
             for r in rows:
                 out[r["chunk_id"]] = _chunk(r, docs)
         return out
 
     def iter_chunks(self) -> Iterator[Chunk]:
-        rows = self._db.execute(f"SELECT {_CHUNK_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
-                                "ORDER BY c.doc_id, c.ordinal")
+        rows = self._db.execute(
+            f"SELECT {_CHUNK_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.doc_id, c.ordinal"
+        )
         docs: dict[str, Document] = {}
         for r in rows:
             yield _chunk(r, docs)
@@ -248,7 +273,7 @@ class Manifest:
         out: dict[str, np.ndarray] = {}
         keys = list(keys)
         for start in range(0, len(keys), 500):
-            part = keys[start:start + 500]
+            part = keys[start : start + 500]
             for r in self._db.execute(
                 f"SELECT key, vector FROM embed_cache WHERE key IN ({', '.join('?' * len(part))})", part
             ):
@@ -257,8 +282,10 @@ class Manifest:
 
     def cache_vectors(self, items: dict[str, np.ndarray]) -> None:
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO embed_cache(key, vector) VALUES (?, ?)",
-                           [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO embed_cache(key, vector) VALUES (?, ?)",
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
 
 
 def _chunk(row: sqlite3.Row, docs: dict[str, Document]) -> Chunk:

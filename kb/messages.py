@@ -19,37 +19,65 @@ CATALOG: dict[str, tuple[str, str]] = {
     # skipped or failed files
     "file.empty": ("empty file (0 bytes)", "archivo vacío (0 bytes)"),
     "file.not_pdf": ("not a PDF (looks like {kind})", "no es un PDF (parece {kind})"),
-    "file.unsupported_kind": ("unsupported file type (looks like {kind})", "tipo de archivo no admitido (parece {kind})"),
-    "file.unsupported_suffix": ("unsupported file type {suffix}: policy-kb reads PDF, Markdown and plain text",
-                                "tipo de archivo no admitido {suffix}: policy-kb lee PDF, Markdown y texto plano"),
+    "file.unsupported_kind": (
+        "unsupported file type (looks like {kind})",
+        "tipo de archivo no admitido (parece {kind})",
+    ),
+    "file.unsupported_suffix": (
+        "unsupported file type {suffix}: policy-kb reads PDF, Markdown and plain text",
+        "tipo de archivo no admitido {suffix}: policy-kb lee PDF, Markdown y texto plano",
+    ),
     "file.not_found": ("file not found", "archivo no encontrado"),
-    "file.too_large": ("too large ({mb} MB > KB_MAX_FILE_MB={limit})", "demasiado grande ({mb} MB > KB_MAX_FILE_MB={limit})"),
+    "file.too_large": (
+        "too large ({mb} MB > KB_MAX_FILE_MB={limit})",
+        "demasiado grande ({mb} MB > KB_MAX_FILE_MB={limit})",
+    ),
     "file.unreadable": ("cannot read the file ({why})", "no se puede leer el archivo ({why})"),
     "file.duplicate": ("duplicate of {other} (same content)", "duplicado de {other} (mismo contenido)"),
-    "folder.unreadable": ("cannot read the folder ({why}); the files in it were not ingested",
-                          "no se puede leer la carpeta ({why}); sus archivos no se ingresaron"),
+    "folder.unreadable": (
+        "cannot read the folder ({why}); the files in it were not ingested",
+        "no se puede leer la carpeta ({why}); sus archivos no se ingresaron",
+    ),
     "pdf.encrypted": ("encrypted: password required", "cifrado: se necesita contraseña"),
     "pdf.corrupt": ("truncated or corrupt PDF ({why})", "PDF truncado o dañado ({why})"),
-    "pdf.blank": ("no text: every page is blank ({pages} page(s))",
-                  "sin texto: todas las páginas están en blanco ({pages} página(s))"),
-    "doc.empty_after_cleaning": ("no text: the document is empty after cleaning",
-                                 "sin texto: el documento queda vacío tras la limpieza"),
+    "pdf.blank": (
+        "no text: every page is blank ({pages} page(s))",
+        "sin texto: todas las páginas están en blanco ({pages} página(s))",
+    ),
+    "doc.empty_after_cleaning": (
+        "no text: the document is empty after cleaning",
+        "sin texto: el documento queda vacío tras la limpieza",
+    ),
     "unexpected": ("unexpected error: {why}", "error inesperado: {why}"),
     # warnings on ingested files
-    "warn.headers_removed": ("removed {n} repeated header/footer line(s)",
-                             "se quitaron {n} línea(s) repetidas de encabezado o pie de página"),
-    "warn.language_unknown": ("language: unknown (too little text to tell)",
-                              "idioma: desconocido (muy poco texto para saberlo)"),
-    "warn.language_other": ("language: {language} (neither Spanish nor English)",
-                            "idioma: {language} (ni español ni inglés)"),
-    "warn.passages_other_language": ("language: some passages are in {languages} (neither Spanish nor English)",
-                                     "idioma: algunos pasajes están en {languages} (ni español ni inglés)"),
-    "warn.no_passages": ("no passages: the document has no usable text",
-                         "sin pasajes: el documento no tiene texto aprovechable"),
-    "warn.pages_unreadable": ("text of {n} page(s) could not be read: {pages}",
-                              "no se pudo leer el texto de {n} página(s): {pages}"),
-    "warn.front_matter": ("front matter is not valid YAML ({error}); ignored",
-                          "el encabezado YAML no es válido ({error}); se ignoró"),
+    "warn.headers_removed": (
+        "removed {n} repeated header/footer line(s)",
+        "se quitaron {n} línea(s) repetidas de encabezado o pie de página",
+    ),
+    "warn.language_unknown": (
+        "language: unknown (too little text to tell)",
+        "idioma: desconocido (muy poco texto para saberlo)",
+    ),
+    "warn.language_other": (
+        "language: {language} (neither Spanish nor English)",
+        "idioma: {language} (ni español ni inglés)",
+    ),
+    "warn.passages_other_language": (
+        "language: some passages are in {languages} (neither Spanish nor English)",
+        "idioma: algunos pasajes están en {languages} (ni español ni inglés)",
+    ),
+    "warn.no_passages": (
+        "no passages: the document has no usable text",
+        "sin pasajes: el documento no tiene texto aprovechable",
+    ),
+    "warn.pages_unreadable": (
+        "text of {n} page(s) could not be read: {pages}",
+        "no se pudo leer el texto de {n} página(s): {pages}",
+    ),
+    "warn.front_matter": (
+        "front matter is not valid YAML ({error}); ignored",
+        "el encabezado YAML no es válido ({error}); se ignoró",
+    ),
 }
 
 

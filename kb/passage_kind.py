@@ -35,7 +35,8 @@ _CITE_MARK = re.compile(
     r"|\bpress\b|\bpublishing\b|\bpublications?\b|\beditorial\b|\bediciones\b|\bjournal\b|\brevista\b"
     r"|\bworking papers?\b|\bdocumentos? de trabajo\b|\bseries?\b|\bserie\b|\bretrieved\b|\bconsultado\b"
     r"|\bs\.\s?f\.|\bn\.d\.|\brecuperado de\b|\bdisponible en\b|\bavailable at\b|\bofficial website\b|\bsitio (?:web )?oficial\b",
-    re.I)
+    re.I,
+)
 _NAME_INITIAL = re.compile(r"\b[A-ZÁÉÍÓÚÑ][a-záéíóúñü'-]+,\s+(?:[A-ZÁÉÍÓÚÑ]\.\s*){1,3}")  # "Rivas, G." / "Smith, J. A."
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}|·{4,}")
 _TOC_ENTRY = re.compile(r"[^\W\d_][^\d]{2,}?\s(?:\.\s?){0,}\s*\d{1,3}(?=\s|$)")  # "Introducción 5", "Pilares .... 12"
@@ -84,19 +85,29 @@ def shape(text: str) -> Shape:
     function_share = sum(w in fw for w in words) / max(len(words), 1)
     urls = len(_URL.findall(text))
     no_urls = _URL.sub(" ", text)
-    marks = (len(_YEAR.findall(no_urls)) + urls + len(_CITE_MARK.findall(no_urls))
-             + len(_NAME_INITIAL.findall(no_urls)) + len(_PAREN_YEAR.findall(no_urls)))
+    marks = (
+        len(_YEAR.findall(no_urls))
+        + urls
+        + len(_CITE_MARK.findall(no_urls))
+        + len(_NAME_INITIAL.findall(no_urls))
+        + len(_PAREN_YEAR.findall(no_urls))
+    )
     segments = [s for s in re.split(r"(?<=[.!?:;])\s+", text.strip()) if s]
     terminal = sum(s.rstrip().endswith((".", "!", "?", ":", ";", ".)", ".”", '."')) for s in segments)
     numbers = sum(bool(_NUMBER.match(t)) for t in tokens)
     alpha = [t for t in tokens if t[:1].isalpha()]
     capitals = sum(t[0].isupper() for t in alpha) / max(len(alpha), 1)
     return Shape(
-        words=len(tokens), function_share=function_share, citation_density=100 * marks / n,
-        url_density=100 * urls / n, leader_count=len(_LEADER.findall(text)),
-        toc_entries=100 * len(_TOC_ENTRY.findall(_LEADER.sub(" ", text))) / n, number_share=numbers / n,
+        words=len(tokens),
+        function_share=function_share,
+        citation_density=100 * marks / n,
+        url_density=100 * urls / n,
+        leader_count=len(_LEADER.findall(text)),
+        toc_entries=100 * len(_TOC_ENTRY.findall(_LEADER.sub(" ", text))) / n,
+        number_share=numbers / n,
         index_entries=100 * len(_INDEX_ENTRY.findall(text)) / n,
-        terminal_share=terminal / max(len(segments), 1), capital_share=capitals,
+        terminal_share=terminal / max(len(segments), 1),
+        capital_share=capitals,
         full_stops=len(_FULL_STOP.findall(text)),
     )
 
@@ -134,8 +145,12 @@ def kind_of(s: Shape, *, first: bool = False) -> str:
         return TOC
     if s.toc_entries >= TOC_ENTRIES and s.terminal_share < 0.5 and s.function_share < 0.3 and s.words >= 8:
         return TOC
-    if s.number_share >= INDEX_NUMBERS and s.index_entries >= INDEX_ENTRIES and s.function_share < 0.2 \
-            and s.words >= 15:
+    if (
+        s.number_share >= INDEX_NUMBERS
+        and s.index_entries >= INDEX_ENTRIES
+        and s.function_share < 0.2
+        and s.words >= 15
+    ):
         return INDEX
     if first and s.words <= TITLE_MAX_WORDS and s.full_stops <= 1 and s.capital_share >= 0.4:
         return TITLE  # before references: a title's years ("2024-2044") are not citations
@@ -143,10 +158,15 @@ def kind_of(s: Shape, *, first: bool = False) -> str:
     urls = round(s.url_density * s.words / 100)
     if urls >= LINK_LIST_URLS and s.url_density >= LINK_LIST_DENSITY:
         return REFERENCES
-    if entries >= 2 and ((s.words >= STRONG_MIN_WORDS and s.citation_density >= REF_DENSITY_STRONG) or (
-            s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY and s.function_share <= REF_FUNCTION_MAX) or (
-            s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY_HIGH
-            and s.function_share <= REF_FUNCTION_HIGH)):
+    if entries >= 2 and (
+        (s.words >= STRONG_MIN_WORDS and s.citation_density >= REF_DENSITY_STRONG)
+        or (s.words >= REF_MIN_WORDS and s.citation_density >= REF_DENSITY and s.function_share <= REF_FUNCTION_MAX)
+        or (
+            s.words >= REF_MIN_WORDS
+            and s.citation_density >= REF_DENSITY_HIGH
+            and s.function_share <= REF_FUNCTION_HIGH
+        )
+    ):
         return REFERENCES
     return CONTENT
 

@@ -160,7 +160,7 @@ class Profile:
 def split_front_matter(text: str) -> tuple[str, str]:
     """(front matter YAML, body); ("", text) when there is none."""
     match = _FRONT_MATTER.match(text)
-    return (match.group(1), text[match.end():]) if match else ("", text)
+    return (match.group(1), text[match.end() :]) if match else ("", text)
 
 
 def parse_profile(text: str, where: str = "<profile>") -> Profile:
@@ -185,8 +185,11 @@ def parse_profile(text: str, where: str = "<profile>") -> Profile:
     block = fm.get("profile")
     if not isinstance(block, dict):
         raise ProfileError(where, problems + ["no 'profile' block in the front matter"])
-    problems += [f"unknown key 'profile.{k}' (known: {', '.join(sorted(_PROFILE_KEYS))})"
-                 for k in block if k not in _PROFILE_KEYS]
+    problems += [
+        f"unknown key 'profile.{k}' (known: {', '.join(sorted(_PROFILE_KEYS))})"
+        for k in block
+        if k not in _PROFILE_KEYS
+    ]
     checked = _date(block.get("checked"))
     if not checked:
         problems.append("'profile.checked' must be a date (YYYY-MM-DD): when the sources were last checked")
@@ -205,9 +208,15 @@ def parse_profile(text: str, where: str = "<profile>") -> Profile:
         problems += [f"field '{name}': {p}" for p in field_problems]
     if problems:
         raise ProfileError(where, problems)
-    return Profile(jurisdiction=jurisdiction, level=level, title=str(fm["title"]).strip(),
-                   names={lang: str(names[lang]).strip() for lang in LANGUAGES}, checked=checked,
-                   fields=fields, path=where)
+    return Profile(
+        jurisdiction=jurisdiction,
+        level=level,
+        title=str(fm["title"]).strip(),
+        names={lang: str(names[lang]).strip() for lang in LANGUAGES},
+        checked=checked,
+        fields=fields,
+        path=where,
+    )
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -227,8 +236,7 @@ def load_folder(folder: str | Path) -> tuple[list[Profile], list[ProfileError]]:
 def profiles_in(documents: Iterable[Document]) -> tuple[list[Profile], list[ProfileError]]:
     """The profiles among a knowledge base's documents (``kb.documents()``): those whose doc_type is 'profile',
     read from their source files. A missing or invalid file is reported, and the others are still returned."""
-    paths = [Path(d.source) for d in documents
-             if (d.doc_type or "").lower() == DOC_TYPE and d.source]
+    paths = [Path(d.source) for d in documents if (d.doc_type or "").lower() == DOC_TYPE and d.source]
     return _load_all(paths)
 
 
@@ -293,16 +301,21 @@ def _parse_field(name: str, raw: Any, checked: str) -> tuple[ProfileField, list[
     if missing:
         problems.append(f"no value in {', '.join(missing)} (a filled field is given in every language)")
     elif name in LIST_FIELDS and len({len(v) for v in values.values()}) > 1:
-        problems.append("the languages list a different number of items ("
-                        + ", ".join(f"{lang}: {len(v)}" for lang, v in values.items()) + ")")
+        problems.append(
+            "the languages list a different number of items ("
+            + ", ".join(f"{lang}: {len(v)}" for lang, v in values.items())
+            + ")"
+        )
     sources, source_problems = _sources(raw.get("sources"))
     problems += source_problems
     as_of = _date(raw.get("as_of"))
     if str(raw.get("as_of")).strip() == "n.d." and sources and all(s.year is None for s in sources):
         as_of = "n.d."  # undated sources only: say so rather than guess a date
     if not as_of:
-        problems.append("'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD): when the source states the fact "
-                        "(n.d. only when every source of the field is undated)")
+        problems.append(
+            "'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD): when the source states the fact "
+            "(n.d. only when every source of the field is undated)"
+        )
     elif checked and as_of != "n.d." and as_of > checked:
         problems.append(f"'as_of' {as_of} is later than profile.checked {checked}")
     return ProfileField(name, values, tuple(sources), as_of, tuple(quoted), note), problems
@@ -331,8 +344,11 @@ def _sources(raw: Any) -> tuple[list[Source], list[str]]:
         if not isinstance(s, dict):
             problems.append(f"source {n} must be a mapping (title, publisher, year, url)")
             continue
-        problems += [f"source {n}: unknown key '{k}' (known: {', '.join(sorted(_SOURCE_KEYS))})"
-                     for k in s if k not in _SOURCE_KEYS]
+        problems += [
+            f"source {n}: unknown key '{k}' (known: {', '.join(sorted(_SOURCE_KEYS))})"
+            for k in s
+            if k not in _SOURCE_KEYS
+        ]
         missing = [k for k in ("title", "publisher", "year", "url") if not str(s.get(k) or "").strip()]
         if missing:
             problems.append(f"source {n}: missing {', '.join(missing)}")
@@ -342,9 +358,17 @@ def _sources(raw: Any) -> tuple[list[Source], list[str]]:
             problems.append(f"source {n}: url must be an http(s) address a researcher can open (found {url!r})")
         year = str(s["year"]).strip()
         if not re.fullmatch(r"(19|20)\d\d|n\.d\.", year):
-            problems.append(f"source {n}: year must be a four-digit year, or n.d. for an undated source "
-                            f"(found {year!r})")
+            problems.append(
+                f"source {n}: year must be a four-digit year, or n.d. for an undated source (found {year!r})"
+            )
             continue
-        out.append(Source(str(s["title"]).strip(), str(s["publisher"]).strip(),
-                          None if year == "n.d." else int(year), url, str(s.get("note") or "").strip()))
+        out.append(
+            Source(
+                str(s["title"]).strip(),
+                str(s["publisher"]).strip(),
+                None if year == "n.d." else int(year),
+                url,
+                str(s.get("note") or "").strip(),
+            )
+        )
     return out, problems

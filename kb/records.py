@@ -18,12 +18,19 @@ from typing import Any, Callable
 # the JSON output and the exports follow. See README, "Architecture".
 
 
-def _f(default: Any = "", *, filter: bool | str = False, json: bool = True, sql: str = "",
-       factory: Callable[[], Any] | None = None) -> Any:
+def _f(
+    default: Any = "",
+    *,
+    filter: bool | str = False,
+    json: bool = True,
+    sql: str = "",
+    factory: Callable[[], Any] | None = None,
+) -> Any:
     meta = {"filter": filter, "json": json, "sql": sql}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
+
 
 ALL_KINDS = ("content", "title", "toc", "references", "index")  # passage kinds, see kb/passage_kind.py
 
@@ -153,8 +160,12 @@ def stored_fields(record: type) -> list[Field[Any]]:
 # (name, attribute, on the chunk?) of every filter field: what chromadb and BM25 store beside each passage.
 FILTER_SPEC: tuple[tuple[str, str, bool], ...] = tuple(
     [(f.name, f.name, True) for f in stored_fields(Chunk) if f.metadata.get("filter")]
-    + [(f.name, f.name if f.metadata["filter"] is True else str(f.metadata["filter"]), False)
-       for f in fields(Document) if f.metadata.get("filter") and f.name not in {g.name for g in fields(Chunk)}])
+    + [
+        (f.name, f.name if f.metadata["filter"] is True else str(f.metadata["filter"]), False)
+        for f in fields(Document)
+        if f.metadata.get("filter") and f.name not in {g.name for g in fields(Chunk)}
+    ]
+)
 FILTER_KEYS = tuple(name for name, _, _ in FILTER_SPEC)
 
 
@@ -176,8 +187,11 @@ class Filters:
     def matches(self, md: dict[str, Any]) -> bool:
         """The same test as ``where()``, for legs that do not run inside chromadb."""
         checks = [
-            (self.languages, md.get("language")), (self.jurisdictions, md.get("jurisdiction")),
-            (self.levels, md.get("level")), (self.doc_types, md.get("doc_type")), (self.doc_ids, md.get("doc_id")),
+            (self.languages, md.get("language")),
+            (self.jurisdictions, md.get("jurisdiction")),
+            (self.levels, md.get("level")),
+            (self.doc_types, md.get("doc_type")),
+            (self.doc_ids, md.get("doc_id")),
         ]
         if any(allowed and value not in allowed for allowed, value in checks):
             return False
@@ -194,8 +208,12 @@ class Filters:
         """A chromadb ``where`` clause; values are passed as data, never interpolated. Kinds are not in it: only
         content passages have vectors (older stores' others are dropped when hits are read from the manifest)."""
         clauses: list[dict[str, Any]] = []
-        for key, allowed in (("jurisdiction", self.jurisdictions), ("level", self.levels),
-                             ("doc_type", self.doc_types), ("doc_id", self.doc_ids)):
+        for key, allowed in (
+            ("jurisdiction", self.jurisdictions),
+            ("level", self.levels),
+            ("doc_type", self.doc_types),
+            ("doc_id", self.doc_ids),
+        ):
             if allowed:
                 clauses.append({key: {"$in": list(allowed)}})
         if self.languages:
@@ -259,8 +277,12 @@ class SearchResult:
     def relevance_json(self) -> dict[str, Any]:
         """The verdict and its evidence, for ``--json`` outputs."""
         best = None if self.best_similarity is None else round(self.best_similarity, 4)
-        return {"nothing_relevant": self.nothing_relevant, "best_similarity": best, "floor": self.floor,
-                "unknown_names": list(self.unknown_names)}
+        return {
+            "nothing_relevant": self.nothing_relevant,
+            "best_similarity": best,
+            "floor": self.floor,
+            "unknown_names": list(self.unknown_names),
+        }
 
 
 class Outcome(str, Enum):

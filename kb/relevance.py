@@ -29,7 +29,7 @@ def proper_names(query: str) -> list[str]:
     previous_end = 0
     first = True
     for m in _TOKEN.finditer(query):
-        between = query[previous_end:m.start()]
+        between = query[previous_end : m.start()]
         if _SENTENCE_END.search(between) or "¿" in between or "¡" in between:
             first = True
         word = m.group(0).strip(".-'’")
@@ -40,8 +40,14 @@ def proper_names(query: str) -> list[str]:
     return [w for w in out if len(w) >= 3]
 
 
-def judge(best_similarity: float | None, *, floor: float, names_floor: float, unknown_names: list[str],
-          all_words_unknown: bool) -> bool:
+def judge(
+    best_similarity: float | None,
+    *,
+    floor: float,
+    names_floor: float,
+    unknown_names: list[str],
+    all_words_unknown: bool,
+) -> bool:
     """True when the collection has nothing that answers the query (see the module's docstring)."""
     if all_words_unknown:
         return True

@@ -32,8 +32,10 @@ def check_query(query: str, max_chars: int) -> str:
     if not text:
         raise QueryError("empty query: type a question or some keywords")
     if max_chars and len(text) > max_chars:
-        raise QueryError(f"query too long: {len(text):,} characters, the limit is {max_chars:,} "
-                         "(KB_MAX_QUERY_CHARS); shorten it to the question or a key paragraph")
+        raise QueryError(
+            f"query too long: {len(text):,} characters, the limit is {max_chars:,} "
+            "(KB_MAX_QUERY_CHARS); shorten it to the question or a key paragraph"
+        )
     return text
 
 
@@ -91,8 +93,10 @@ class Searcher:
         absent = [l for l in filters.languages if l not in present]
         if absent:
             have = ", ".join(present) or "none (the store is empty)"
-            raise QueryError(f"no passages in language {', '.join(repr(a) for a in absent)}; languages in this "
-                             f"store: {have} (ISO 639-1 codes, e.g. es, en)")
+            raise QueryError(
+                f"no passages in language {', '.join(repr(a) for a in absent)}; languages in this "
+                f"store: {have} (ISO 639-1 codes, e.g. es, en)"
+            )
 
     def dense_legs(self, filters: Filters) -> list[tuple[str, str, dict | None]]:
         """(leg name, language group, where clause) per language: Spanish, English, and one leg for all other
@@ -104,8 +108,13 @@ class Searcher:
         legs = [(f"dense:{l}", l, rest) for l in MAIN_LANGUAGES if l in wanted]
         others = [l for l in wanted if l not in MAIN_LANGUAGES]
         if others:
-            legs.append(("dense:other", "other",
-                         replace(filters, languages=tuple(others)).where() if filters.languages else rest))
+            legs.append(
+                (
+                    "dense:other",
+                    "other",
+                    replace(filters, languages=tuple(others)).where() if filters.languages else rest,
+                )
+            )
         return legs
 
     def committed_neighbours(self, qvec: np.ndarray, n: int, where: dict | None, group: str) -> list:
@@ -122,14 +131,32 @@ class Searcher:
                 return kept[:n]
             asked = min(MAX_ASKED, asked * 4)
 
-    def search(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
-               extra: bool = True, trace: SearchTrace | None = None, max_per_doc: int | None = None) -> list[Hit]:
-        return self.search_result(query, k, filters, dense=dense, extra=extra, trace=trace,
-                                  max_per_doc=max_per_doc).hits
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters = Filters(),
+        *,
+        dense: bool = True,
+        extra: bool = True,
+        trace: SearchTrace | None = None,
+        max_per_doc: int | None = None,
+    ) -> list[Hit]:
+        return self.search_result(
+            query, k, filters, dense=dense, extra=extra, trace=trace, max_per_doc=max_per_doc
+        ).hits
 
-    def search_result(self, query: str, k: int | None = None, filters: Filters = Filters(), *, dense: bool = True,
-                      extra: bool = True, trace: SearchTrace | None = None,
-                      max_per_doc: int | None = None) -> SearchResult:
+    def search_result(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters = Filters(),
+        *,
+        dense: bool = True,
+        extra: bool = True,
+        trace: SearchTrace | None = None,
+        max_per_doc: int | None = None,
+    ) -> SearchResult:
         """The hits, and whether the best of them is below the relevance floor (nothing answers the query)."""
         check_k(k)
         query = check_query(query, self.config.max_query_chars)
@@ -172,8 +199,10 @@ class Searcher:
                     self._add_lexical(leg.name, found, qvec, qlang, scores, found_by, embeddings, similarity)
                 t = trace.add(leg.name, t)
         # Ties (the same passage text in two documents): the closer vector wins.
-        fused = sorted(((cid, s, found_by[cid]) for cid, s in scores.items()),
-                       key=lambda x: (-round(x[1], 12), -similarity.get(x[0], 0.0), x[0]))
+        fused = sorted(
+            ((cid, s, found_by[cid]) for cid, s in scores.items()),
+            key=lambda x: (-round(x[1], 12), -similarity.get(x[0], 0.0), x[0]),
+        )
         t = trace.add("fusion", t)
         # Committed versions only. Most lists fill from their head: read 3k rows first, the rest only if needed
         # (turning 120 rows into Chunk records was a third of this stage at 100k passages).
@@ -187,8 +216,14 @@ class Searcher:
         t = trace.add("citations", t)
         nothing, names = self._nothing_relevant(query, best if dense else None, qlang)
         trace.add("relevance", t)
-        return SearchResult(hits=hits, nothing_relevant=nothing or not hits, best_similarity=best,
-                            floor=self.config.relevance_floor, query_language=qlang, unknown_names=names)
+        return SearchResult(
+            hits=hits,
+            nothing_relevant=nothing or not hits,
+            best_similarity=best,
+            floor=self.config.relevance_floor,
+            query_language=qlang,
+            unknown_names=names,
+        )
 
     def _nothing_relevant(self, query: str, best: float | None, qlang: str) -> tuple[bool, list[str]]:
         """The verdict of kb/relevance.py, with the names the collection never mentions (its evidence)."""
@@ -201,13 +236,26 @@ class Searcher:
                 names = unknown(proper_names(query), lexicon.knows)
             content = lexicon.content_words(query)
             all_unknown = bool(content) and not any(lexicon.knows(w) for w in content)
-        verdict = judge(best, floor=self.config.relevance_floor, names_floor=self.config.relevance_floor_names,
-                        unknown_names=names, all_words_unknown=all_unknown)
+        verdict = judge(
+            best,
+            floor=self.config.relevance_floor,
+            names_floor=self.config.relevance_floor_names,
+            unknown_names=names,
+            all_words_unknown=all_unknown,
+        )
         return verdict, names
 
-    def _add_lexical(self, name: str, found: list[tuple[str, float, str]], qvec: np.ndarray, qlang: str,
-                     scores: dict[str, float], found_by: dict[str, list[str]], embeddings: dict[str, np.ndarray],
-                     similarity: dict[str, float]) -> None:
+    def _add_lexical(
+        self,
+        name: str,
+        found: list[tuple[str, float, str]],
+        qvec: np.ndarray,
+        qlang: str,
+        scores: dict[str, float],
+        found_by: dict[str, list[str]],
+        embeddings: dict[str, np.ndarray],
+        similarity: dict[str, float],
+    ) -> None:
         """BM25 as a bonus on the calibrated similarity: at most ``KB_LEXICAL_BONUS``, for the best BM25 score among
         passages of the same language (so a language's best lexical match weighs the same in either language, and
         the leg cannot push query-language passages over better cross-language ones). A passage only BM25 found is
@@ -229,8 +277,9 @@ class Searcher:
             scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
             embeddings[cid] = vec
             found_by[cid] = []
-        for cid, bonus in lexical_bonus(found, self.config.lexical_bonus, qlang,
-                                        self.config.lexical_cross_weight).items():
+        for cid, bonus in lexical_bonus(
+            found, self.config.lexical_bonus, qlang, self.config.lexical_cross_weight
+        ).items():
             if cid in scores:
                 scores[cid] += bonus
                 found_by[cid].append(name)
@@ -244,7 +293,7 @@ class Searcher:
 def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:
     """Word ``size``-grams of a fingerprint: the unit of the near-duplicate test for hits without a vector."""
     ws = fingerprint.split()
-    return frozenset(tuple(ws[i:i + size]) for i in range(max(1, len(ws) - size + 1)))
+    return frozenset(tuple(ws[i : i + size]) for i in range(max(1, len(ws) - size + 1)))
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
@@ -254,8 +303,15 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 NEAR_DUPLICATE_JACCARD = 0.8  # the same paragraph re-issued with a changed word or two (a law's amended copy)
 
 
-def select(fused: list[tuple[str, float, list[str]]], chunks: dict[str, Chunk], embeddings: dict[str, np.ndarray],
-           *, k: int, max_per_doc: int, similarity: float) -> list[Hit]:
+def select(
+    fused: list[tuple[str, float, list[str]]],
+    chunks: dict[str, Chunk],
+    embeddings: dict[str, np.ndarray],
+    *,
+    k: int,
+    max_per_doc: int,
+    similarity: float,
+) -> list[Hit]:
     """The top ``k`` committed chunks, skipping near-duplicates and more than ``max_per_doc`` per document."""
     hits: list[Hit] = []
     per_doc: dict[str, int] = {}

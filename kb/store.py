@@ -69,16 +69,20 @@ class Store:
         self.embedder = embedder
         config.store.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(config.manifest_path)
-        self.vectors = VectorIndex(path=config.chroma_path, url=config.chroma_url, name=config.collection,
-                                   identity=embedder.identity, generation=self.manifest.generation)
+        self.vectors = VectorIndex(
+            path=config.chroma_path,
+            url=config.chroma_url,
+            name=config.collection,
+            identity=embedder.identity,
+            generation=self.manifest.generation,
+        )
         self.manifest.set_meta("embedder", str(embedder.identity))
         self._lock = FileLock(str(config.store / "ingest.lock"))
         self._owner = config.store / "ingest.lock.owner"
 
     # --- the writer lock ------------------------------------------------------------------------------
     @contextmanager
-    def writing(self, timeout: float | None = None,
-                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    def writing(self, timeout: float | None = None, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the store's writer lock (re-entrant within a thread). Waits up to ``timeout`` seconds (default
         ``KB_LOCK_TIMEOUT_S``), telling ``on_wait`` who holds it, then raises StoreLocked."""
         timeout = self.config.lock_timeout_s if timeout is None else timeout
@@ -91,12 +95,15 @@ class Store:
             try:
                 self._lock.acquire(timeout=timeout)
             except Timeout:
-                raise StoreLocked(f"another ingestion ({holder}) is writing to {self.config.store} "
-                                  f"(waited {timeout:.0f} s); try again when it has finished") from None
+                raise StoreLocked(
+                    f"another ingestion ({holder}) is writing to {self.config.store} "
+                    f"(waited {timeout:.0f} s); try again when it has finished"
+                ) from None
         try:
             if self._lock.lock_counter == 1:
-                self._owner.write_text(f"pid {os.getpid()} on {socket.gethostname()}, "
-                                       f"since {time.strftime('%H:%M:%S')}")
+                self._owner.write_text(
+                    f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%H:%M:%S')}"
+                )
             yield
         finally:
             self._lock.release()
@@ -201,5 +208,11 @@ class Store:
                 out[value] = out.get(value, 0) + 1
             return dict(sorted(out.items()))
 
-        return StoreStats(len(docs), self.manifest.chunk_count(), self.vectors.count(), dict(sorted(langs.items())),
-                          tally("jurisdiction"), tally("doc_type"))
+        return StoreStats(
+            len(docs),
+            self.manifest.chunk_count(),
+            self.vectors.count(),
+            dict(sorted(langs.items())),
+            tally("jurisdiction"),
+            tally("doc_type"),
+        )

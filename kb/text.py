@@ -97,7 +97,7 @@ def light_stem(word: str) -> str:
 
 # --- language of a short string -----------------------------------------------------------------------------
 def guess_language(text: str) -> str:
-    """"es" or "en" by stop-word count (langdetect is unreliable on a short query); "en" on a tie."""
+    """ "es" or "en" by stop-word count (langdetect is unreliable on a short query); "en" on a tie."""
     ws = [fold(w) for w in words(text)]
     es = sum(w in stopwords("es") for w in ws)
     en = sum(w in stopwords("en") for w in ws)
@@ -129,7 +129,7 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     out: list[str] = []
     start = 0
     while len(text) - start > limit:
-        window = text[start:start + limit]
+        window = text[start : start + limit]
         cut = None
         for m in _SAFE_END.finditer(window):
             if m.start() > 0:
@@ -137,7 +137,7 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
         if cut is None:
             space = window.rfind(" ", limit // 2)
             cut = space if space > 0 else limit
-        out.append(text[start:start + cut])
+        out.append(text[start : start + cut])
         start += cut
     out.append(text[start:])
     return out

@@ -49,8 +49,15 @@ class VectorIndex:
     English legs run without a language clause (~7 ms at 100k in a prototype). Only the filter fields are stored
     with each vector: the passage text and citation fields live in the manifest, which is what search reads."""
 
-    def __init__(self, *, path: Path, url: str, name: str, identity: EmbedderIdentity,
-                 generation: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        path: Path,
+        url: str,
+        name: str,
+        identity: EmbedderIdentity,
+        generation: Callable[[], int] | None = None,
+    ) -> None:
         self._path = str(path) if not url else ""
         self._url = url
         self._name = name
@@ -80,8 +87,12 @@ class VectorIndex:
             if col is None:
                 # embedding_function=None: chromadb must never embed (its default model would be downloaded).
                 cols[g] = self._client.create_collection(
-                    name=f"{self._name}_{g}", embedding_function=None,
-                    configuration={"hnsw": {"space": "cosine"}}, metadata=self._metadata(), get_or_create=True)
+                    name=f"{self._name}_{g}",
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata=self._metadata(),
+                    get_or_create=True,
+                )
         return cols
 
     def saw(self, generation: int) -> None:
@@ -119,15 +130,18 @@ class VectorIndex:
         vectors = np.asarray(vectors, dtype=np.float32)
         for g, rows in by_group.items():
             for start in range(0, len(rows), 1000):
-                part = rows[start:start + 1000]
-                self._cols[g].upsert(ids=[ids[i] for i in part], embeddings=vectors[part],
-                                     metadatas=[slim_metadata(metadatas[i] or {}) for i in part])
+                part = rows[start : start + 1000]
+                self._cols[g].upsert(
+                    ids=[ids[i] for i in part],
+                    embeddings=vectors[part],
+                    metadatas=[slim_metadata(metadatas[i] or {}) for i in part],
+                )
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         # A chunk id does not say its language; deleting ids a collection lacks is a no-op.
         for start in range(0, len(ids), 1000):
             for col in self._cols.values():
-                col.delete(ids=list(ids[start:start + 1000]))
+                col.delete(ids=list(ids[start : start + 1000]))
 
     def all_ids(self) -> list[str]:
         """Every chunk id with a vector (ids are each collection's primary key and a chunk has one language)."""
@@ -168,8 +182,14 @@ class VectorIndex:
             out.update((i, np.asarray(e, dtype=np.float32)) for i, e in zip(got["ids"], embs))
         return out
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None, with_embeddings: bool = True,
-              group: str | None = None) -> list[DenseHit]:
+    def query(
+        self,
+        vector: np.ndarray,
+        n: int,
+        where: dict[str, Any] | None,
+        with_embeddings: bool = True,
+        group: str | None = None,
+    ) -> list[DenseHit]:
         """The ``n`` nearest vectors under ``where``: in one language group's collection when ``group`` is given,
         else in every group, merged by distance."""
         if n <= 0:
@@ -185,12 +205,14 @@ class VectorIndex:
             hits.sort(key=lambda h: h.distance)
         return hits[:n]
 
-    def _query_one(self, g: str, vector: np.ndarray, n: int, where: dict[str, Any] | None,
-                   include: list[str]) -> list[DenseHit]:
+    def _query_one(
+        self, g: str, vector: np.ndarray, n: int, where: dict[str, Any] | None, include: list[str]
+    ) -> list[DenseHit]:
         for attempt in range(READ_RETRIES + 1):
             try:
-                res = self._cols[g].query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
-                                          where=where, include=include)
+                res = self._cols[g].query(
+                    query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where, include=include
+                )
                 break
             except STALE_INDEX_ERRORS:
                 # Another process wrote vectors since this one loaded the index: the metadata it filters on (shared
@@ -203,5 +225,7 @@ class VectorIndex:
         dists = res["distances"][0]
         embs = res.get("embeddings")
         embs = embs[0] if embs is not None and len(embs) else [None] * len(ids)
-        return [DenseHit(i, float(d), None if e is None else np.asarray(e, dtype=np.float32))
-                for i, d, e in zip(ids, dists, embs)]
+        return [
+            DenseHit(i, float(d), None if e is None else np.asarray(e, dtype=np.float32))
+            for i, d, e in zip(ids, dists, embs)
+        ]

@@ -14,8 +14,11 @@ import typer
 from kb.config import PROJECT_ROOT, Config
 from kb.records import Hit
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="policy-kb: a bilingual knowledge base of industrial and innovation policy documents.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="policy-kb: a bilingual knowledge base of industrial and innovation policy documents.",
+)
 
 StoreOpt = typer.Option(None, "--store", help="Store directory (default: KB_STORE or ./store in the project).")
 UrlOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (KB_CHROMA_URL).")
@@ -26,8 +29,12 @@ LevelOpt = typer.Option(None, "--level", help="international, national, state, m
 TypeOpt = typer.Option(None, "--type", help="plan, policy brief, case study, …")
 FromOpt = typer.Option(None, "--from", help="Earliest year.")
 ToOpt = typer.Option(None, "--to", help="Latest year.")
-KindOpt = typer.Option(None, "--kind", help="Passage kinds: content (default), title, toc, references, index, or all "
-                                            "(e.g. --kind references to search reference lists).")
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    help="Passage kinds: content (default), title, toc, references, index, or all "
+    "(e.g. --kind references to search reference lists).",
+)
 
 
 def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
@@ -44,19 +51,28 @@ def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
 def hit_json(hit: Hit) -> dict[str, Any]:
     """A hit as JSON: rank and score, every JSON field of the passage and its document (kb/records.py), the legs
     that found it, and the text last."""
-    return {"rank": hit.rank, "score": round(hit.score, 6), **hit.chunk.to_json(), "legs": hit.legs,
-            "text": hit.chunk.text}
+    return {
+        "rank": hit.rank,
+        "score": round(hit.score, 6),
+        **hit.chunk.to_json(),
+        "legs": hit.legs,
+        "text": hit.chunk.text,
+    }
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, Markdown, text)."),
-           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
-           prune: bool = typer.Option(False, help="Remove documents whose files are gone from the folders given."),
-           reindex: bool = typer.Option(False, help="Start a fresh store (after changing the embedding model)."),
-           password: str = typer.Option("", help="Password for encrypted PDFs in this batch."),
-           ocr: Optional[bool] = typer.Option(None, "--ocr/--no-ocr", help="Read image-only PDF pages with Tesseract "
-                                              "(default: KB_OCR)."),
-           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, Markdown, text)."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+    prune: bool = typer.Option(False, help="Remove documents whose files are gone from the folders given."),
+    reindex: bool = typer.Option(False, help="Start a fresh store (after changing the embedding model)."),
+    password: str = typer.Option("", help="Password for encrypted PDFs in this batch."),
+    ocr: Optional[bool] = typer.Option(
+        None, "--ocr/--no-ocr", help="Read image-only PDF pages with Tesseract (default: KB_OCR)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
     """Ingest documents; unchanged ones are skipped. Exit code 1 if any file failed."""
     from kb.errors import KbError
     from kb.records import Outcome
@@ -76,8 +92,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
         raise typer.Exit(3) from None
     for f in report.files:
         colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
-        detail = f.reason or (f"{f.chunks} passages" + (f", {f.pages} pages" if f.pages else "")
-                              + (f", {f.language}" if f.language else ""))
+        detail = f.reason or (
+            f"{f.chunks} passages"
+            + (f", {f.pages} pages" if f.pages else "")
+            + (f", {f.language}" if f.language else "")
+        )
         typer.secho(f"{f.outcome.value:>9}  {_short(f.path)}  {detail}", fg=colour)
         if f.ocr_pages:
             from ingest.ocr import describe
@@ -88,11 +107,17 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, 
     for src in report.pruned:
         typer.echo(f"{'pruned':>9}  {_short(src)}")
     counts = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome if report.count(o))
-    typer.echo(f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
-               f"{report.reused} reused" + (f" ({report.seeded} shipped vectors added to the cache)"
-                                            if report.seeded else "")
-               + (f", {report.not_embedded} not embedded (title blocks, contents, references, indexes)"
-                  if report.not_embedded else "") + f", {report.seconds:.1f} s")
+    typer.echo(
+        f"{len(report.files)} files: {counts or 'nothing to do'}; {report.embedded} passages embedded, "
+        f"{report.reused} reused"
+        + (f" ({report.seeded} shipped vectors added to the cache)" if report.seeded else "")
+        + (
+            f", {report.not_embedded} not embedded (title blocks, contents, references, indexes)"
+            if report.not_embedded
+            else ""
+        )
+        + f", {report.seconds:.1f} s"
+    )
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -104,19 +129,22 @@ def _short(path: str) -> str:
 
 
 @app.command()
-def search(query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
-           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
-           lang: Optional[str] = LangOpt,
-           jurisdiction: Optional[str] = JurisdictionOpt,
-           level: Optional[str] = LevelOpt,
-           doc_type: Optional[str] = TypeOpt,
-           year_min: Optional[int] = FromOpt,
-           year_max: Optional[int] = ToOpt,
-           kind: Optional[str] = KindOpt,
-           queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
-           as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
-           answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
-           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+def search(
+    query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
+    k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
+    lang: Optional[str] = LangOpt,
+    jurisdiction: Optional[str] = JurisdictionOpt,
+    level: Optional[str] = LevelOpt,
+    doc_type: Optional[str] = TypeOpt,
+    year_min: Optional[int] = FromOpt,
+    year_max: Optional[int] = ToOpt,
+    kind: Optional[str] = KindOpt,
+    queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
+    as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
+    answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+) -> None:
     """Search in either language; hits are cited passages."""
     from kb.api import make_filters
     from kb.citations import cite_text
@@ -127,8 +155,14 @@ def search(query: Optional[str] = typer.Argument(None, help="The question or key
         raise typer.Exit(2)
     kb = _open(store, chroma_url)
     try:
-        filters = make_filters(language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type,
-                               year=(year_min, year_max), kind=kind)
+        filters = make_filters(
+            language=lang,
+            jurisdiction=jurisdiction,
+            level=level,
+            doc_type=doc_type,
+            year=(year_min, year_max),
+            kind=kind,
+        )
         kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
@@ -174,18 +208,26 @@ def _batch_search(kb, queries: Path, k: int, filters) -> int:
         try:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                raise QueryError('no "text" field: each line must be a JSON object such as '
-                                 '{"id": "q1", "text": "supplier development"}')
+                raise QueryError(
+                    'no "text" field: each line must be a JSON object such as '
+                    '{"id": "q1", "text": "supplier development"}'
+                )
             result = kb.search_result(item["text"], k, filters=filters)
         except (json.JSONDecodeError, QueryError) as exc:
-            reason = f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            reason = (
+                f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            )
             qid = item.get("id") if isinstance(item, dict) else None
             typer.secho(f"error: {queries}:{number}: {reason}", fg="red", err=True)
             typer.echo(json.dumps({"line": number, "id": qid, "error": reason}, ensure_ascii=False))
             failed += 1
             continue
-        typer.echo(json.dumps({"id": item.get("id"), **result.relevance_json(),
-                               "hits": [hit_json(h) for h in result.hits]}, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"id": item.get("id"), **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]},
+                ensure_ascii=False,
+            )
+        )
     return 1 if failed else 0
 
 
@@ -205,16 +247,21 @@ def _print_answer(found) -> None:
 
 
 @app.command()
-def ask(question: str = typer.Argument(..., help="A question, in Spanish or English."),
-        k: Optional[int] = typer.Option(None, "--k", "-k", min=1,
-                                        help="Passages to draw the answer from (default: KB_ANSWER_PASSAGES)."),
-        sentences: Optional[int] = typer.Option(None, "--sentences",
-                                                help="Sentences in the answer (default: KB_ANSWER_SENTENCES)."),
-        method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
-        lang: Optional[str] = LangOpt,
-        jurisdiction: Optional[str] = JurisdictionOpt,
-        as_json: bool = typer.Option(False, "--json"),
-        store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+def ask(
+    question: str = typer.Argument(..., help="A question, in Spanish or English."),
+    k: Optional[int] = typer.Option(
+        None, "--k", "-k", min=1, help="Passages to draw the answer from (default: KB_ANSWER_PASSAGES)."
+    ),
+    sentences: Optional[int] = typer.Option(
+        None, "--sentences", help="Sentences in the answer (default: KB_ANSWER_SENTENCES)."
+    ),
+    method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
+    lang: Optional[str] = LangOpt,
+    jurisdiction: Optional[str] = JurisdictionOpt,
+    as_json: bool = typer.Option(False, "--json"),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
     from kb.citations import cite_text
 
@@ -223,14 +270,20 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
         k = k or kb.config.answer_passages
         result = kb.search_result(question, k, language=lang, jurisdiction=jurisdiction)
         # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
-        found = kb.answer(question, k, method=method, sentences=sentences,
-                          hits=[] if result.nothing_relevant else result.hits)
+        found = kb.answer(
+            question, k, method=method, sentences=sentences, hits=[] if result.nothing_relevant else result.hits
+        )
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
     if as_json:
-        typer.echo(json.dumps({**found.to_json(), **result.relevance_json(),
-                               "hits": [hit_json(h) for h in result.hits]}, ensure_ascii=False, indent=1))
+        typer.echo(
+            json.dumps(
+                {**found.to_json(), **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     if result.nothing_relevant and result.hits:
         _print_nothing_relevant(result)
@@ -247,23 +300,36 @@ def ask(question: str = typer.Argument(..., help="A question, in Spanish or Engl
 
 
 @app.command("eval")
-def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", help="JSON-lines query files "
-                                                          "(default: corpus/_eval/*.jsonl)."),
-             mode: str = typer.Option("all", "--mode", help="dense, lexical, hybrid or all (side by side)."),
-             no_glossary: bool = typer.Option(False, "--no-glossary", help="Ablation: no glossary expansion."),
-             corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder the judged paths are relative to "
-                                                   "(default: the folder above the query file's _eval/)."),
-             worst: int = typer.Option(10, "--worst", help="How many of the worst queries to list."),
-             as_json: bool = typer.Option(False, "--json", help="Full results as JSON."),
-             passages: Optional[list[Path]] = typer.Option(None, "--passages", help="Passage-level question files "
-                                                           "(corpus/_eval/passages_*.jsonl): passage and answer "
-                                                           "metrics instead of document-level ones."),
-             split: str = typer.Option("dev", "--split", help="Passage level: dev, test, all, or dev,test (each half "
-                                                  "reported on its own, one run)."),
-             no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
-             compare_cells: Optional[Path] = typer.Option(None, "--compare-cells", help="Labelled Compare cells "
-                                                          "(default: corpus/_eval/compare/cells.jsonl)."),
-             store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+def evaluate(
+    queries: Optional[list[Path]] = typer.Option(
+        None, "--queries", help="JSON-lines query files (default: corpus/_eval/*.jsonl)."
+    ),
+    mode: str = typer.Option("all", "--mode", help="dense, lexical, hybrid or all (side by side)."),
+    no_glossary: bool = typer.Option(False, "--no-glossary", help="Ablation: no glossary expansion."),
+    corpus: Optional[Path] = typer.Option(
+        None,
+        "--corpus",
+        help="Folder the judged paths are relative to (default: the folder above the query file's _eval/).",
+    ),
+    worst: int = typer.Option(10, "--worst", help="How many of the worst queries to list."),
+    as_json: bool = typer.Option(False, "--json", help="Full results as JSON."),
+    passages: Optional[list[Path]] = typer.Option(
+        None,
+        "--passages",
+        help="Passage-level question files "
+        "(corpus/_eval/passages_*.jsonl): passage and answer "
+        "metrics instead of document-level ones.",
+    ),
+    split: str = typer.Option(
+        "dev", "--split", help="Passage level: dev, test, all, or dev,test (each half reported on its own, one run)."
+    ),
+    no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
+    compare_cells: Optional[Path] = typer.Option(
+        None, "--compare-cells", help="Labelled Compare cells (default: corpus/_eval/compare/cells.jsonl)."
+    ),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+) -> None:
     """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode, then
     the Compare cells (share whose passage is acceptable, share of empty cells left empty); with --passages,
     passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
@@ -272,8 +338,17 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
     if passages:
         from kb.eval_passages import evaluate_cli
 
-        raise typer.Exit(evaluate_cli(_open(store, chroma_url, glossary=False if no_glossary else None), passages,
-                                      mode=mode, split=split, answers=not no_answers, worst=worst, as_json=as_json))
+        raise typer.Exit(
+            evaluate_cli(
+                _open(store, chroma_url, glossary=False if no_glossary else None),
+                passages,
+                mode=mode,
+                split=split,
+                answers=not no_answers,
+                worst=worst,
+                as_json=as_json,
+            )
+        )
     files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("queries_*.jsonl"))
     if not files:
         typer.secho("error: no query files: give --queries FILE (JSON lines with id, text, lang, relevant)", err=True)
@@ -288,8 +363,9 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
         raise typer.Exit(2) from None
     kb = _open(store, chroma_url, glossary=False if no_glossary else None)
     if not kb.documents():
-        typer.secho(f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)",
-                    err=True)
+        typer.secho(
+            f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)", err=True
+        )
         raise typer.Exit(2)
     report = run(kb, items, MODES if mode == "all" else (mode,))
     if as_json:
@@ -301,13 +377,17 @@ def evaluate(queries: Optional[list[Path]] = typer.Option(None, "--queries", hel
         from kb import compare_eval
 
         typer.echo("")
-        typer.echo(compare_eval.format_report(compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)),
-                                              failures=worst > 0))
+        typer.echo(
+            compare_eval.format_report(
+                compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)), failures=worst > 0
+            )
+        )
 
 
 @app.command()
-def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
-          as_json: bool = typer.Option(False, "--json")) -> None:
+def stats(
+    store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt, as_json: bool = typer.Option(False, "--json")
+) -> None:
     """Documents and passages in the store, by language, jurisdiction and type."""
     from dataclasses import asdict
 
@@ -322,18 +402,21 @@ def stats(store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt,
 
 
 @app.command()
-def export(query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
-           fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
-           k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
-           lang: Optional[str] = LangOpt,
-           jurisdiction: Optional[str] = JurisdictionOpt,
-           level: Optional[str] = LevelOpt,
-           doc_type: Optional[str] = TypeOpt,
-           year_min: Optional[int] = FromOpt,
-           year_max: Optional[int] = ToOpt,
-           kind: Optional[str] = KindOpt,
-           store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+def export(
+    query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
+    fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
+    k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
+    lang: Optional[str] = LangOpt,
+    jurisdiction: Optional[str] = JurisdictionOpt,
+    level: Optional[str] = LevelOpt,
+    doc_type: Optional[str] = TypeOpt,
+    year_min: Optional[int] = FromOpt,
+    year_max: Optional[int] = ToOpt,
+    kind: Optional[str] = KindOpt,
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
     from kb.api import make_filters
     from kb.citations import EXPORTERS
@@ -345,9 +428,18 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
     from kb.search import QueryError
 
     try:
-        hits = kb.search(query, k, filters=make_filters(language=lang, jurisdiction=jurisdiction, level=level,
-                                                        doc_type=doc_type, year=(year_min, year_max),
-                                                        kind=kind))
+        hits = kb.search(
+            query,
+            k,
+            filters=make_filters(
+                language=lang,
+                jurisdiction=jurisdiction,
+                level=level,
+                doc_type=doc_type,
+                year=(year_min, year_max),
+                kind=kind,
+            ),
+        )
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
@@ -360,16 +452,33 @@ def export(query: str = typer.Argument(..., help="The question or keywords, in S
 
 
 @app.command("app")
-def run_app(port: int = typer.Option(8501), host: str = typer.Option("127.0.0.1"),
-            store: Optional[Path] = StoreOpt, chroma_url: Optional[str] = UrlOpt) -> None:
+def run_app(
+    port: int = typer.Option(8501),
+    host: str = typer.Option("127.0.0.1"),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = UrlOpt,
+) -> None:
     """Start the Streamlit front end."""
     env = dict(os.environ)
     if store:
         env["KB_STORE"] = str(store)
     if chroma_url:
         env["KB_CHROMA_URL"] = chroma_url
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.address", host,
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 

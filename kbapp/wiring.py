@@ -16,19 +16,37 @@ from kb.embedding import Embedder
 from kb.records import FileReport, IngestReport
 
 
-def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], *, prune: bool = False, password: str = "", ocr: bool | None = None,
-                 progress: bool = False, on_file: Callable[[int, int, FileReport], None] | None = None,
-                 on_wait: Callable[[str], None] | None = None,
-                 on_stage: Callable[[str, str, int, int], None] | None = None) -> IngestReport:
+def ingest_paths(
+    kb: KnowledgeBase,
+    paths: Iterable[str | Path],
+    *,
+    prune: bool = False,
+    password: str = "",
+    ocr: bool | None = None,
+    progress: bool = False,
+    on_file: Callable[[int, int, FileReport], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    on_stage: Callable[[str, str, int, int], None] | None = None,
+) -> IngestReport:
     """The pipeline as an ``Ingestor``."""
     from ingest.pipeline import ingest_paths as run
 
-    return run(kb, paths, prune=prune, password=password, ocr=ocr, progress=progress, on_file=on_file, on_wait=on_wait,
-               on_stage=on_stage)
+    return run(
+        kb,
+        paths,
+        prune=prune,
+        password=password,
+        ocr=ocr,
+        progress=progress,
+        on_file=on_file,
+        on_wait=on_wait,
+        on_stage=on_stage,
+    )
 
 
-def open_kb(store: str | Path | None = None, *, config: Config | None = None, embedder: Embedder | None = None,
-            **overrides: Any) -> KnowledgeBase:
+def open_kb(
+    store: str | Path | None = None, *, config: Config | None = None, embedder: Embedder | None = None, **overrides: Any
+) -> KnowledgeBase:
     """A knowledge base that can ingest: ``config`` as given, or ``KB_*`` settings with ``store`` and overrides."""
     config = config or Config.from_env(store=store, **overrides)
     return KnowledgeBase(config, embedder=embedder, ingestor=ingest_paths)

@@ -57,11 +57,24 @@ from reportlab.platypus import (
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CATALOG_FIELDS: tuple[str, ...] = (
-    "file", "title", "publisher", "year", "jurisdiction", "level",
-    "doc_type", "language", "topics", "url", "licence",
+    "file",
+    "title",
+    "publisher",
+    "year",
+    "jurisdiction",
+    "level",
+    "doc_type",
+    "language",
+    "topics",
+    "url",
+    "licence",
     # The primary document a research note summarises (#11): title, publisher, year and a deep link,
     # or in source_note why there is none ("no public copy found") or why a reference is a homepage.
-    "source_title", "source_publisher", "source_year", "source_url", "source_note",
+    "source_title",
+    "source_publisher",
+    "source_year",
+    "source_url",
+    "source_note",
 )
 # Columns a note may leave empty without a warning: source_note always; source_url and source_year when
 # source_note says why (no public copy, deep link not verified, a synthesis of several sources).
@@ -71,7 +84,10 @@ CREATOR = "policy-kb scripts/build_corpus.py"
 FOOTER_TEAM = "policy-kb team"
 PAGE_LABEL = {"es": "Página {n} de {m}", "en": "Page {n} of {m}"}
 BASE_FONT, BOLD_FONT, ITALIC_FONT, BOLD_ITALIC_FONT = (
-    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+    "Helvetica",
+    "Helvetica-Bold",
+    "Helvetica-Oblique",
+    "Helvetica-BoldOblique",
 )
 HEADER_TITLE_MAX = 70  # characters of the title kept in the running header
 HEADING_MIN_LINES_AFTER = 4  # body lines that must fit below a heading on its page
@@ -146,18 +162,34 @@ def read_note(path: Path) -> Note:
         raise ValueError(f"{path}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: front matter is not a mapping")
-    return Note(path, meta, text[match.end():])
+    return Note(path, meta, text[match.end() :])
 
 
 # --------------------------------------------------------------------------- text -> WinAnsi
 
 # Characters outside Windows-1252 (what the standard Helvetica can show) and their stand-ins.
 _WINANSI_SUBSTITUTES = {
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",  # hyphens and minus
-    "\u2192": "->", "\u2190": "<-", "\u2194": "<->", "\u21d2": "=>",
-    "\u2264": "<=", "\u2265": ">=", "\u2248": "~", "\u2260": "!=",
-    "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
-    "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2212": "-",  # hyphens and minus
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2194": "<->",
+    "\u21d2": "=>",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2248": "~",
+    "\u2260": "!=",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u200b": "",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb00": "ff",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
 }
 
 
@@ -180,8 +212,11 @@ def to_winansi(text: str, *, where: str = "") -> str:
             folded.encode("cp1252")
             out.append(folded)
         except UnicodeEncodeError:
-            print(f"warning: {where}: U+{ord(ch):04X} {unicodedata.name(ch, '?')} "
-                  "cannot be shown in Helvetica; replaced by '?'", file=sys.stderr)
+            print(
+                f"warning: {where}: U+{ord(ch):04X} {unicodedata.name(ch, '?')} "
+                "cannot be shown in Helvetica; replaced by '?'",
+                file=sys.stderr,
+            )
             out.append("?")
     return "".join(out)
 
@@ -227,7 +262,7 @@ def parse_blocks(body: str) -> list[Block]:
             i += 1  # the closing fence
             blocks.append(Block("code", "\n".join(code)))
             current = None
-        elif (m := _HEADING.match(line)):
+        elif m := _HEADING.match(line):
             blocks.append(Block(f"h{min(len(m.group(1)), 4)}", m.group(2)))
             current = None
         elif _RULE.match(line):
@@ -241,10 +276,10 @@ def parse_blocks(body: str) -> list[Block]:
             cells = [_split_row(r) for r in rows if not _TABLE_SEP.match(r)]
             blocks.append(Block("table", rows=cells))
             current = None
-        elif (m := _BULLET.match(line)):
+        elif m := _BULLET.match(line):
             current = Block("li", m.group(2), "\u2022", _depth(m.group(1)))
             blocks.append(current)
-        elif (m := _NUMBERED.match(line)):
+        elif m := _NUMBERED.match(line):
             current = Block("li", m.group(3), f"{m.group(2)}.", _depth(m.group(1)))
             blocks.append(current)
         elif line.lstrip().startswith(">"):
@@ -349,26 +384,61 @@ _DANGLING = frozenset("a and de del el en for in la las los of on the to y".spli
 
 def _styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle(
-        "body", fontName=BASE_FONT, fontSize=11, leading=16, alignment=TA_LEFT,
-        spaceAfter=7, textColor=colors.black,
+        "body",
+        fontName=BASE_FONT,
+        fontSize=11,
+        leading=16,
+        alignment=TA_LEFT,
+        spaceAfter=7,
+        textColor=colors.black,
     )
     return {
-        "title": ParagraphStyle("title", parent=body, fontName=BOLD_FONT, fontSize=20,
-                                leading=25, spaceAfter=8, textColor=colors.HexColor("#12304f")),
-        "meta": ParagraphStyle("meta", parent=body, fontSize=9.5, leading=13,
-                               textColor=colors.HexColor("#555555"), spaceAfter=2),
-        "h2": ParagraphStyle("h2", parent=body, fontName=BOLD_FONT, fontSize=14, leading=18,
-                             spaceBefore=12, spaceAfter=6, textColor=colors.HexColor("#12304f")),
-        "h3": ParagraphStyle("h3", parent=body, fontName=BOLD_FONT, fontSize=12, leading=16,
-                             spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1f4e79")),
-        "h4": ParagraphStyle("h4", parent=body, fontName=BOLD_ITALIC_FONT, fontSize=11,
-                             leading=15, spaceBefore=6, spaceAfter=3),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=BOLD_FONT,
+            fontSize=20,
+            leading=25,
+            spaceAfter=8,
+            textColor=colors.HexColor("#12304f"),
+        ),
+        "meta": ParagraphStyle(
+            "meta", parent=body, fontSize=9.5, leading=13, textColor=colors.HexColor("#555555"), spaceAfter=2
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=BOLD_FONT,
+            fontSize=14,
+            leading=18,
+            spaceBefore=12,
+            spaceAfter=6,
+            textColor=colors.HexColor("#12304f"),
+        ),
+        "h3": ParagraphStyle(
+            "h3",
+            parent=body,
+            fontName=BOLD_FONT,
+            fontSize=12,
+            leading=16,
+            spaceBefore=9,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1f4e79"),
+        ),
+        "h4": ParagraphStyle(
+            "h4", parent=body, fontName=BOLD_ITALIC_FONT, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3
+        ),
         "body": body,
-        "quote": ParagraphStyle("quote", parent=body, fontName=ITALIC_FONT, leftIndent=18,
-                                rightIndent=18, textColor=colors.HexColor("#333333")),
+        "quote": ParagraphStyle(
+            "quote",
+            parent=body,
+            fontName=ITALIC_FONT,
+            leftIndent=18,
+            rightIndent=18,
+            textColor=colors.HexColor("#333333"),
+        ),
         "li": ParagraphStyle("li", parent=body, spaceAfter=3),
-        "code": ParagraphStyle("code", parent=body, fontName="Courier", fontSize=9, leading=11,
-                               leftIndent=12),
+        "code": ParagraphStyle("code", parent=body, fontName="Courier", fontSize=9, leading=11, leftIndent=12),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
     }
 
@@ -465,8 +535,9 @@ def build_story(note: Note) -> list[Flowable]:
         x for x in (note.value("publisher"), note.value("jurisdiction"), note.value("year")) if x
     )
     story: list[Flowable] = [
-        Heading(inline_markup(title, where=where), st["title"], level=0,
-                label=to_winansi(plain_text(title), where=where)),
+        Heading(
+            inline_markup(title, where=where), st["title"], level=0, label=to_winansi(plain_text(title), where=where)
+        ),
     ]
     if meta_line:
         story.append(Paragraph(inline_markup(meta_line, where=where), st["meta"]))
@@ -484,36 +555,45 @@ def _render_block(block: Block, st: dict[str, ParagraphStyle], where: str) -> It
         style = st["h2"] if block.kind in ("h1", "h2") else st[block.kind]
         level = {"h1": 1, "h2": 1, "h3": 2, "h4": 3}[block.kind]
         # Never strand a heading at a page bottom: start a new page unless a few lines follow it.
-        yield CondPageBreak(style.spaceBefore + style.leading + style.spaceAfter
-                            + HEADING_MIN_LINES_AFTER * st["body"].leading)
-        yield Heading(inline_markup(block.text, where=where), style, level=level,
-                      label=to_winansi(plain_text(block.text), where=where))
+        yield CondPageBreak(
+            style.spaceBefore + style.leading + style.spaceAfter + HEADING_MIN_LINES_AFTER * st["body"].leading
+        )
+        yield Heading(
+            inline_markup(block.text, where=where),
+            style,
+            level=level,
+            label=to_winansi(plain_text(block.text), where=where),
+        )
     elif block.kind == "p":
         yield Paragraph(inline_markup(block.text, where=where), st["body"])
     elif block.kind == "quote":
         yield Paragraph(inline_markup(block.text, where=where), st["quote"])
     elif block.kind == "li":
         indent = 16 + 16 * block.depth
-        style = ParagraphStyle(f"li{block.depth}", parent=st["li"], leftIndent=indent,
-                               bulletIndent=indent - 12)
+        style = ParagraphStyle(f"li{block.depth}", parent=st["li"], leftIndent=indent, bulletIndent=indent - 12)
         if block.bullet == "\u2022":  # see inline_markup: Symbol's bullet extracts cleanly
             style.bulletFontName = "Symbol"
         yield Paragraph(inline_markup(block.text, where=where), style, bulletText=block.bullet)
     elif block.kind == "code":
         yield Preformatted(to_winansi(block.text, where=where), st["code"])
     elif block.kind == "hr":
-        yield HRFlowable(width="100%", thickness=0.5, color=colors.HexColor("#bbbbbb"),
-                         spaceBefore=4, spaceAfter=8)
+        yield HRFlowable(width="100%", thickness=0.5, color=colors.HexColor("#bbbbbb"), spaceBefore=4, spaceAfter=8)
     elif block.kind == "table" and block.rows:
         width = max(len(r) for r in block.rows)
-        data = [[Paragraph(inline_markup(c, where=where), st["cell"]) for c in r]
-                + [""] * (width - len(r)) for r in block.rows]
+        data = [
+            [Paragraph(inline_markup(c, where=where), st["cell"]) for c in r] + [""] * (width - len(r))
+            for r in block.rows
+        ]
         table = Table(data, colWidths=[(PAGE_W - 2 * MARGIN_X) / width] * width, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         yield KeepTogether([table, Spacer(1, 8)]) if len(data) <= 8 else table
 
 
@@ -529,14 +609,17 @@ def render_pdf(note: Note) -> bytes:
         footer_left=f"{FOOTER_TEAM} \u00b7 {year}" if year else FOOTER_TEAM,
         page_label=PAGE_LABEL.get(lang, PAGE_LABEL["en"]),
     )
-    subject = " \u00b7 ".join(x for x in (
-        note.value("doc_type"), note.value("jurisdiction"), note.value("level"), year) if x)
+    subject = " \u00b7 ".join(
+        x for x in (note.value("doc_type"), note.value("jurisdiction"), note.value("level"), year) if x
+    )
     buffer = io.BytesIO()
     doc = NoteDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
         title=to_winansi(title, where=where),
         author=to_winansi(note.value("publisher"), where=where),
         subject=to_winansi(subject, where=where),
@@ -546,8 +629,17 @@ def render_pdf(note: Note) -> bytes:
         invariant=1,
         displayDocTitle=1,
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="note", frames=[frame])])
     doc.build(build_story(note), canvasmaker=functools.partial(DecoratedCanvas, decor=decor))
     return buffer.getvalue()
@@ -574,8 +666,7 @@ def read_catalog(path: Path) -> list[dict[str, str]]:
 def catalog_text(rows: Iterable[dict[str, str]]) -> str:
     """Rows as CSV text (UTF-8, comma-separated, header first, sorted by file)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(CATALOG_FIELDS), extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(CATALOG_FIELDS), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in sorted(rows, key=lambda r: r["file"]):
         writer.writerow({k: row.get(k, "") for k in CATALOG_FIELDS})
@@ -628,11 +719,15 @@ def plan_corpus(corpus: Path) -> Plan:
     # Keep rows a user wrote for files this script does not manage, while those files exist.
     for row in read_catalog(corpus / "catalog.csv"):
         file = row.get("file", "")
-        if file and file not in rows and (corpus / file).is_file() \
-                and (corpus / file) not in pdfs and not file.startswith("md/"):
+        if (
+            file
+            and file not in rows
+            and (corpus / file).is_file()
+            and (corpus / file) not in pdfs
+            and not file.startswith("md/")
+        ):
             rows[file] = row
-    stale = [p for p in sorted((corpus / "pdf").glob("*.pdf"))
-             if p not in pdfs and _is_generated(p)]
+    stale = [p for p in sorted((corpus / "pdf").glob("*.pdf")) if p not in pdfs and _is_generated(p)]
     for p in stale:
         rows.pop(p.relative_to(corpus).as_posix(), None)
     return Plan(pdfs, catalog_text(rows.values()), len(rows), stale)
@@ -689,10 +784,10 @@ def _page_count(data: bytes) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="corpus folder (default: the repository's corpus/)")
-    parser.add_argument("--check", action="store_true",
-                        help="build in memory and exit 1 if the files on disk differ")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: the repository's corpus/)"
+    )
+    parser.add_argument("--check", action="store_true", help="build in memory and exit 1 if the files on disk differ")
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
     if not corpus.is_dir():
@@ -706,14 +801,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = differences(corpus, plan)
         for line in problems:
             print(line, file=sys.stderr)
-        print(f"{len(plan.pdfs)} PDFs and catalog: "
-              f"{'out of date' if problems else 'up to date'}")
+        print(f"{len(plan.pdfs)} PDFs and catalog: {'out of date' if problems else 'up to date'}")
         return 1 if problems else 0
     changed = write_corpus(corpus, plan)
     for line in changed:
         print(line)
-    print(f"{len(plan.pdfs)} PDFs, catalog with {plan.rows} rows; "
-          f"{len(changed)} file(s) changed")
+    print(f"{len(plan.pdfs)} PDFs, catalog with {plan.rows} rows; {len(changed)} file(s) changed")
     return 0
 
 

@@ -34,8 +34,12 @@ from kb.eval_passages import cell, contains_span  # noqa: E402
 def passages(path: Path):
     cfg = Config.from_env()
     data = path.read_bytes()
-    prep = prepare(path.resolve(), data, content_hash(data),
-                   ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words))
+    prep = prepare(
+        path.resolve(),
+        data,
+        content_hash(data),
+        ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words),
+    )
     return prep.meta.language, prep.chunks
 
 
@@ -92,8 +96,18 @@ def main() -> int:
         split = kept.get(item["text"]) or ("dev", "test")[seen.get(c, 0) % 2]
         seen[c] = seen.get(c, 0) + 1
         answers = [{k: a[k] for k in ("doc", "page", "section", "lang", "span")} for a in item["answers"]]
-        lines.append(json.dumps({"id": f"{args.prefix}-{i:03d}", "text": item["text"], "lang": item["lang"],
-                                 "split": split, "answers": answers}, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"{args.prefix}-{i:03d}",
+                    "text": item["text"],
+                    "lang": item["lang"],
+                    "split": split,
+                    "answers": answers,
+                },
+                ensure_ascii=False,
+            )
+        )
     if errors:
         print(f"{errors} span(s) not found: nothing written", file=sys.stderr)
         return 1

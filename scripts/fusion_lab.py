@@ -93,8 +93,10 @@ def relevance(q: dict, docs: dict):
         answers = q["answers"]
 
         def rel(c) -> bool:
-            return any(same_document(c.doc.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
-                       for a in answers)
+            return any(
+                same_document(c.doc.source, a["doc"]) and f" {normalise(a['span'])} " in f" {normalise(c.text)} "
+                for a in answers
+            )
 
         langs = set()
         for a in answers:
@@ -136,8 +138,9 @@ def rrf(lists: dict, weights: dict, k: int = 60):
 def finish(scores: dict, legs: dict, sim: dict, chunks, vecs, k=10, cap=3):
     from kb.search import select
 
-    fused = sorted(((i, s, legs.get(i, [])) for i, s in scores.items()),
-                   key=lambda t: (-round(t[1], 12), -sim.get(t[0], 0.0)))
+    fused = sorted(
+        ((i, s, legs.get(i, [])) for i, s in scores.items()), key=lambda t: (-round(t[1], 12), -sim.get(t[0], 0.0))
+    )
     return select(fused[:200], chunks, vecs, k=k, max_per_doc=cap, similarity=0.97)
 
 
@@ -214,18 +217,22 @@ def fuse(f, chunks, vecs, method: str, **p):
                 vals[c] = v
         if mode == "perlang":  # the product's bonus (kb.fusion.lexical_bonus), divided back by lam below
             from kb.fusion import lexical_bonus
-            norm = lexical_bonus([(c, o + g, chunks[c].language) for c, o, g in lex[:n] if c in chunks], 1.0,
-                                 ql, p.get("xw", 1.0))
+
+            norm = lexical_bonus(
+                [(c, o + g, chunks[c].language) for c, o, g in lex[:n] if c in chunks], 1.0, ql, p.get("xw", 1.0)
+            )
         else:
             top = max(vals.values(), default=0.0)
             norm = {c: v / top for c, v in vals.items()}
         from kb.vectors import group_of
+
         for c, v in norm.items():
             if c not in scores and p.get("lex_new", True):
                 s0 = f["lexsim"].get(c)
                 if s0 is None:
                     continue
                 from kb.fusion import calibrate
+
                 scores[c] = calibrate(s0, group_of(chunks[c].language), ql, p.get("bias", 0.03))
             if c in scores:
                 scores[c] += lam * v
@@ -253,8 +260,10 @@ def evaluate(data, method: str, split: str = "all", show=False, **p):
         for key in (c, "overall"):
             cells.setdefault(key, []).append(m)
         if show and r != 1:
-            print(f"  {q['id']} {c} r={r} {q['text'][:70]} | top: {hits[0].chunk.language if hits else '-'} "
-                  f"{Path(hits[0].chunk.doc.source).name if hits else ''} {hits[0].chunk.text[:60] if hits else ''}")
+            print(
+                f"  {q['id']} {c} r={r} {q['text'][:70]} | top: {hits[0].chunk.language if hits else '-'} "
+                f"{Path(hits[0].chunk.doc.source).name if hits else ''} {hits[0].chunk.text[:60] if hits else ''}"
+            )
     return {c: (len(v), *[sum(x[i] for x in v) / len(v) for i in range(3)]) for c, v in sorted(cells.items())}
 
 
@@ -264,8 +273,9 @@ def table(results: dict) -> str:
     lines = [f"{'cell':<9}{'n':>4} " + "".join(f"{n[:22]:>24}" for n in names)]
     for c in cells:
         n = next(r[c][0] for r in results.values() if c in r)
-        lines.append(f"{c:<9}{n:>4} " + "".join(
-            f"{'%.3f/%.3f/%.3f' % r[c][1:] if c in r else '':>24}" for r in results.values()))
+        lines.append(
+            f"{c:<9}{n:>4} " + "".join(f"{'%.3f/%.3f/%.3f' % r[c][1:] if c in r else '':>24}" for r in results.values())
+        )
     return "\n".join(lines)
 
 

@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{out}: covers {covered} of {total} passages ({covered / max(total, 1):.0%})")
         return 0 if covered == total else 1
     out, total, embedded = export_collection(kb, args.folder)
-    print(f"{out}: {total} passages ({embedded} embedded now, {total - embedded} from the cache), "
-          f"{out.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"{out}: {total} passages ({embedded} embedded now, {total - embedded} from the cache), "
+        f"{out.stat().st_size / 1e6:.1f} MB"
+    )
     return 0
 
 

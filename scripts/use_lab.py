@@ -31,7 +31,7 @@ def main(store: str, feats_path: str, out: str) -> None:
     use = USE()
     t = time.perf_counter()
     texts = [" — ".join(x for x in (c.doc.title, c.section) if x) + "\n" + c.text for c in chunks]
-    P = np.vstack([use.encode(texts[i:i + 64]) for i in range(0, len(texts), 64)])
+    P = np.vstack([use.encode(texts[i : i + 64]) for i in range(0, len(texts), 64)])
     t_p = time.perf_counter() - t
     E = kb.store.vectors.vectors([c.chunk_id for c in chunks])
     ids = [c.chunk_id for c in chunks if c.chunk_id in E]
@@ -43,8 +43,14 @@ def main(store: str, feats_path: str, out: str) -> None:
     print(f"USE: {len(texts)} passages in {t_p:.1f} s ({len(texts) / t_p:.0f}/s); {t_q * 1000:.1f} ms per query")
     langs = np.array([group_of(by_id[i].language) for i in ids])
     results = {}
-    for name, w_use, bias in [("e5", 0.0, 0.04), ("use-only", None, 0.0), ("e5+0.05use", 0.05, 0.04),
-                              ("e5+0.1use", 0.1, 0.04), ("e5+0.2use", 0.2, 0.04), ("e5+0.4use", 0.4, 0.04)]:
+    for name, w_use, bias in [
+        ("e5", 0.0, 0.04),
+        ("use-only", None, 0.0),
+        ("e5+0.05use", 0.05, 0.04),
+        ("e5+0.1use", 0.1, 0.04),
+        ("e5+0.2use", 0.2, 0.04),
+        ("e5+0.4use", 0.4, 0.04),
+    ]:
         for split in ("dev", "test"):
             cells: dict = {}
             for f, qv in zip(data["feats"], Q):
@@ -76,8 +82,9 @@ def main(store: str, feats_path: str, out: str) -> None:
                 m = (1.0 if r == 1 else 0.0, 1.0 / r if r else 0.0, 1.0 if r else 0.0)
                 for key in (c, "overall"):
                     cells.setdefault(key, []).append(m)
-            results[(name, split)] = {c: (len(v), *[sum(x[i] for x in v) / len(v) for i in range(3)])
-                                      for c, v in sorted(cells.items())}
+            results[(name, split)] = {
+                c: (len(v), *[sum(x[i] for x in v) / len(v) for i in range(3)]) for c, v in sorted(cells.items())
+            }
     pickle.dump(results, open(out, "wb"))
     for split in ("dev", "test"):
         print(split)

@@ -8,8 +8,16 @@ from pathlib import Path
 SHARED_PDFS = Path(__file__).resolve().parents[2] / "shared" / "pdfs"
 
 
-def make_pdf(path: Path, pages: list[list[str]], *, title: str = "", author: str = "", header: str = "",
-             footer: bool = True, password: str = "") -> Path:
+def make_pdf(
+    path: Path,
+    pages: list[list[str]],
+    *,
+    title: str = "",
+    author: str = "",
+    header: str = "",
+    footer: bool = True,
+    password: str = "",
+) -> Path:
     """A real PDF: one list of paragraphs (or "# Heading" lines) per page; optional running header and page footer."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -81,20 +89,41 @@ EN_PARKS = (
 def build_small_corpus(root: Path) -> dict[str, Path]:
     """Four documents: a 3-page Spanish PDF with a running header, an English PDF, and one Markdown file each."""
     files = {
-        "es_pdf": make_pdf(root / "plan_industrial_es.pdf", [
-            ["# Desarrollo de proveedores", ES_SUPPLIERS, ES_SUPPLIERS.replace("estatal", "regional")],
-            ["# Infraestructura portuaria", ES_PORT],
-            ["# Gobernanza", "Un consejo consultivo industrial reúne a empresas, universidades y gobierno para "
-             "dar seguimiento trimestral a los proyectos estratégicos y proponer ajustes a la política industrial."],
-        ], title="Plan industrial de prueba", author="Gobierno de Prueba",
-            header="PLAN INDUSTRIAL DE PRUEBA 2024-2044 · GOBIERNO DEL ESTADO"),
-        "en_pdf": make_pdf(root / "singapore_skills_en.pdf", [
-            ["# Investment and skills", EN_SKILLS],
-            ["# Eco-industrial parks", EN_PARKS],
-        ], title="Skills for investment", author="Test Institute"),
-        "es_md": write_md(root / "notas" / "eco_parques_es.md", {
-            "title": '"Parques ecoindustriales en la práctica"', "publisher": '"Equipo de prueba"', "year": 2023,
-            "jurisdiction": "MX", "level": "national", "doc_type": "note", "language": "es"},
+        "es_pdf": make_pdf(
+            root / "plan_industrial_es.pdf",
+            [
+                ["# Desarrollo de proveedores", ES_SUPPLIERS, ES_SUPPLIERS.replace("estatal", "regional")],
+                ["# Infraestructura portuaria", ES_PORT],
+                [
+                    "# Gobernanza",
+                    "Un consejo consultivo industrial reúne a empresas, universidades y gobierno para "
+                    "dar seguimiento trimestral a los proyectos estratégicos y proponer ajustes a la política industrial.",
+                ],
+            ],
+            title="Plan industrial de prueba",
+            author="Gobierno de Prueba",
+            header="PLAN INDUSTRIAL DE PRUEBA 2024-2044 · GOBIERNO DEL ESTADO",
+        ),
+        "en_pdf": make_pdf(
+            root / "singapore_skills_en.pdf",
+            [
+                ["# Investment and skills", EN_SKILLS],
+                ["# Eco-industrial parks", EN_PARKS],
+            ],
+            title="Skills for investment",
+            author="Test Institute",
+        ),
+        "es_md": write_md(
+            root / "notas" / "eco_parques_es.md",
+            {
+                "title": '"Parques ecoindustriales en la práctica"',
+                "publisher": '"Equipo de prueba"',
+                "year": 2023,
+                "jurisdiction": "MX",
+                "level": "national",
+                "doc_type": "note",
+                "language": "es",
+            },
             """
             # Parques ecoindustriales en la práctica
 
@@ -106,10 +135,19 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
             - UNIDO, World Bank Group and GIZ (2021). An International Framework for Eco-Industrial Parks, Version 2.0. https://www.unido.org
             - Lowe, E. A. (2001). Eco-industrial Park Handbook for Asian Developing Countries. Asian Development Bank. https://www.adb.org
             - Chertow, M. R. (2000). Industrial symbiosis: literature and taxonomy. Annual Review of Energy and the Environment, 25, 313-337.
-            """),
-        "en_md": write_md(root / "notes" / "ipa_en.md", {
-            "title": '"Investment promotion agencies"', "publisher": '"Test team"', "year": 2025,
-            "jurisdiction": "INT", "level": "international", "doc_type": "note", "language": "en"},
+            """,
+        ),
+        "en_md": write_md(
+            root / "notes" / "ipa_en.md",
+            {
+                "title": '"Investment promotion agencies"',
+                "publisher": '"Test team"',
+                "year": 2025,
+                "jurisdiction": "INT",
+                "level": "international",
+                "doc_type": "note",
+                "language": "en",
+            },
             """
             # Investment promotion agencies
 
@@ -121,7 +159,8 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
             - World Bank Group (2020). Investment Promotion Agencies: an overview. https://www.worldbank.org
             - Harding, T. and Javorcik, B. S. (2011). Roll out the red carpet and they will come. The Economic Journal, 121(557), 1445-1476.
             - OECD (2018). Mapping of Investment Promotion Agencies in OECD Countries. OECD Publishing, Paris.
-            """),
+            """,
+        ),
     }
     return files
 

@@ -15,8 +15,23 @@ CORPUS = ROOT / "corpus"
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_corpus  # noqa: E402
 
-JURISDICTIONS = {"MX", "MX-TAB", "MX-QUE", "MX-NLE", "MX-GUA", "MX-MEX", "MX-SLP", "MX-SIN", "MX-YUC",
-                 "SG", "CL", "CO", "DO", "NL", "INT"}
+JURISDICTIONS = {
+    "MX",
+    "MX-TAB",
+    "MX-QUE",
+    "MX-NLE",
+    "MX-GUA",
+    "MX-MEX",
+    "MX-SLP",
+    "MX-SIN",
+    "MX-YUC",
+    "SG",
+    "CL",
+    "CO",
+    "DO",
+    "NL",
+    "INT",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +42,12 @@ def catalog() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def queries() -> list[dict]:
-    return [json.loads(l) for f in sorted((CORPUS / "_eval").glob("queries_*.jsonl"))
-            for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [
+        json.loads(l)
+        for f in sorted((CORPUS / "_eval").glob("queries_*.jsonl"))
+        for l in f.read_text(encoding="utf-8").splitlines()
+        if l.strip()
+    ]
 
 
 def test_catalog_and_files_agree(catalog):

@@ -54,18 +54,22 @@ def test_sources_are_documents_not_homepages(profiles):
 def test_tabasco_is_stated_as_its_source_states_it(profiles):
     tab = next(p for p in profiles if p.jurisdiction == "MX-TAB")
     assert tab.fields["vision"].quoted == ("en",)
-    assert tab.fields["vision"].items("en")[0].startswith("Tabasco is a competitive state and a leader in "
-                                                          "industrial innovation.")
+    assert (
+        tab.fields["vision"]
+        .items("en")[0]
+        .startswith("Tabasco is a competitive state and a leader in industrial innovation.")
+    )
     assert tab.fields["pillars"].items("en") == (
         "Diversified, competitive industry that generates quality jobs",
         "Innovative Tabasco for sustainable economic development and social welfare",
         "Balanced and inclusive industrial development",
-        "Efficient and transparent governance and management of industrial development")
-    assert tab.fields["sectors"].items("en") == ("Agroindustry", "Chemical industry", "Renewable energy",
-                                                 "Automotive")
+        "Efficient and transparent governance and management of industrial development",
+    )
+    assert tab.fields["sectors"].items("en") == ("Agroindustry", "Chemical industry", "Renewable energy", "Automotive")
     assert {s.url for s in tab.sources()} == {
         "https://ciip.group.cam.ac.uk/reports-and-articles/"
-        "making-nearshoring-work-for-mexico-the-role-of-industrial-innovation-policy"}
+        "making-nearshoring-work-for-mexico-the-role-of-industrial-innovation-policy"
+    }
 
 
 def test_each_passage_is_in_its_sections_language(profiles):

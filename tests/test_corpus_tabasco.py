@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "corpus" / "_sources"
 SHARED_ARTICLE = ROOT.parent / "shared" / "sources" / "ciip_2024_making_nearshoring_work_for_mexico.txt"
 
-VISION = ("Tabasco is a competitive state and a leader in industrial innovation. Its diversified, export-oriented, "
-          "and sustainable productive base generates quality jobs and opportunities for all sectors of the "
-          "population and regions of the state.")
+VISION = (
+    "Tabasco is a competitive state and a leader in industrial innovation. Its diversified, export-oriented, "
+    "and sustainable productive base generates quality jobs and opportunities for all sectors of the "
+    "population and regions of the state."
+)
 PILLARS = (
     "Diversified, competitive industry that generates quality jobs",
     "Innovative Tabasco for sustainable economic development and social welfare",
@@ -36,17 +38,50 @@ NO_AUTOMOTIVE_WORKSHOP = {
     "es": r"no menciona (?:un|ningún) taller de hoja de ruta para el sector automotriz|no menciona ninguno para el sector automotriz",
 }
 METHOD = {
-    "en": (r"statistical and documentary analysis", r"gender analysis",
-           r"online sector[- ]prioriti[sz]ation workshop", r"national and international practice", r"Annex B",
-           r"Diagnosis of Capacities and Opportunities"),
-    "es": (r"análisis estadístico y documental", r"análisis de género", r"taller en línea de priorización sectorial",
-           r"prácticas nacionales e internacionales", r"Anexo B", r"Diagn\w+ de Capacidades y Oportunidades"),
+    "en": (
+        r"statistical and documentary analysis",
+        r"gender analysis",
+        r"online sector[- ]prioriti[sz]ation workshop",
+        r"national and international practice",
+        r"Annex B",
+        r"Diagnosis of Capacities and Opportunities",
+    ),
+    "es": (
+        r"análisis estadístico y documental",
+        r"análisis de género",
+        r"taller en línea de priorización sectorial",
+        r"prácticas nacionales e internacionales",
+        r"Anexo B",
+        r"Diagn\w+ de Capacidades y Oportunidades",
+    ),
 }
 COMPARATORS = {
-    "en": ("Estado de México", "Guanajuato", "Nuevo León", "Querétaro", "San Luis Potosí", "Sinaloa",
-           "Chile", "Colombia", "Dominican Republic", "Netherlands", "Singapore"),
-    "es": ("Estado de México", "Guanajuato", "Nuevo León", "Querétaro", "San Luis Potosí", "Sinaloa",
-           "Chile", "Colombia", "República Dominicana", "Países Bajos", "Singapur"),
+    "en": (
+        "Estado de México",
+        "Guanajuato",
+        "Nuevo León",
+        "Querétaro",
+        "San Luis Potosí",
+        "Sinaloa",
+        "Chile",
+        "Colombia",
+        "Dominican Republic",
+        "Netherlands",
+        "Singapore",
+    ),
+    "es": (
+        "Estado de México",
+        "Guanajuato",
+        "Nuevo León",
+        "Querétaro",
+        "San Luis Potosí",
+        "Sinaloa",
+        "Chile",
+        "Colombia",
+        "República Dominicana",
+        "Países Bajos",
+        "Singapur",
+    ),
 }
 ROADMAPS_PER_PILLAR = {
     "en": r"(each|every) (priority )?sector and (each|every) pillar|roadmap for each of its four pillars",
@@ -54,9 +89,12 @@ ROADMAPS_PER_PILLAR = {
 }
 # What the flawed notes said and must never say again.
 WRONG = (
-    r"does not reproduce the official name", r"no reproduce la denominación oficial",
-    r"Attracting and retaining productive investment\*\*", r"Atracción y retención de inversión\*\* productiva",
-    r"Talent and skills\*\*", r"Talento y formación\*\*",
+    r"does not reproduce the official name",
+    r"no reproduce la denominación oficial",
+    r"Attracting and retaining productive investment\*\*",
+    r"Atracción y retención de inversión\*\* productiva",
+    r"Talent and skills\*\*",
+    r"Talento y formación\*\*",
 )
 
 
@@ -66,12 +104,16 @@ def _text(name: str) -> str:
 
 def _notes(kind: str) -> dict[str, str]:
     """The notes of one kind ('plan', 'method', 'roadmaps') by language."""
-    patterns = {"plan": "*_mx-tab_tabasco_plan_2044.md", "method": "*_mx-tab_*metodo*.md",
-                "roadmaps": "*_mx-tab_*roadmap*.md"}
+    patterns = {
+        "plan": "*_mx-tab_tabasco_plan_2044.md",
+        "method": "*_mx-tab_*metodo*.md",
+        "roadmaps": "*_mx-tab_*roadmap*.md",
+    }
     found = {p.name[:2]: _text(p.name) for p in SOURCES.glob(patterns[kind])}
     found.update({p.name[:2]: _text(p.name) for p in SOURCES.glob("*_mx-tab_method*.md")} if kind == "method" else {})
-    found.update({p.name[:2]: _text(p.name) for p in SOURCES.glob("*_mx-tab_hojas_de_ruta*.md")}
-                 if kind == "roadmaps" else {})
+    found.update(
+        {p.name[:2]: _text(p.name) for p in SOURCES.glob("*_mx-tab_hojas_de_ruta*.md")} if kind == "roadmaps" else {}
+    )
     return found
 
 

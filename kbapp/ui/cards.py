@@ -19,15 +19,20 @@ def meta_line(hit: Hit, lang: str) -> str:
     """Publisher · year · jurisdiction · type · pages · section, as safe HTML. The year is the content's: for a
     research note, the year of the document it summarises (the note's own year is in its citation)."""
     c, ch = hit.citation, hit.chunk
-    parts = [c.publisher, str(ch.doc.content_year or ""), jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
-             t(f"type.{ch.doc.doc_type}", lang, default=ch.doc.doc_type) if ch.doc.doc_type else "", c.pages,
-             f"§ {c.section}" if c.section else ""]
+    parts = [
+        c.publisher,
+        str(ch.doc.content_year or ""),
+        jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
+        t(f"type.{ch.doc.doc_type}", lang, default=ch.doc.doc_type) if ch.doc.doc_type else "",
+        c.pages,
+        f"§ {c.section}" if c.section else "",
+    ]
     badge = f'<span class="kb-badge {safe_html(c.language)}">{safe_html(c.language or "?")}</span>'
     return badge + " · ".join(safe_html(p) for p in parts if p)
 
 
 def open_label_for(c, lang: str) -> str:
-    """"Open the PDF at p. N", "Open the document at § Section" (Markdown opens rendered there), or plainly."""
+    """ "Open the PDF at p. N", "Open the document at § Section" (Markdown opens rendered there), or plainly."""
     if c.source.lower().endswith(".pdf") and c.page_start:
         return t("card.open_pdf", lang, page=c.page_start)
     if c.source.lower().endswith(".md") and c.section:
@@ -51,14 +56,19 @@ def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> s
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     link = file_url(c.doc_id, c.source, c.page_start, base=f"/{base}" if base else "", section=c.section)
     open_label = open_label_for(c, lang)
-    anchor = (f'<a href="{link}" target="_blank" rel="noopener noreferrer" class="kb-open">{safe_html(open_label)}</a>'
-              if link else "")
-    return (f'<div class="kb-card" id="hit-{hit.rank}">'
-            f'<div class="kb-card-title">[{hit.rank}] {safe_html(c.title)}</div>'
-            f'<div class="kb-meta">{meta_line(hit, lang)}</div>'
-            + (f'<div class="kb-source">{summarises_html(c, lang)}</div>' if c.summarises else "") +
-            f'<div class="kb-passage">{highlight(hit.chunk.text, query, extra_terms)}</div>'
-            f'{anchor}</div>')
+    anchor = (
+        f'<a href="{link}" target="_blank" rel="noopener noreferrer" class="kb-open">{safe_html(open_label)}</a>'
+        if link
+        else ""
+    )
+    return (
+        f'<div class="kb-card" id="hit-{hit.rank}">'
+        f'<div class="kb-card-title">[{hit.rank}] {safe_html(c.title)}</div>'
+        f'<div class="kb-meta">{meta_line(hit, lang)}</div>'
+        + (f'<div class="kb-source">{summarises_html(c, lang)}</div>' if c.summarises else "")
+        + f'<div class="kb-passage">{highlight(hit.chunk.text, query, extra_terms)}</div>'
+        f"{anchor}</div>"
+    )
 
 
 def render(hit: Hit, query: str, lang: str, *, select_key: str | None = None, extra_terms: list[str] = ()) -> None:

@@ -21,6 +21,14 @@ def download_buttons(kb, hits: Sequence[Hit], *, stem: str, key: str, lang: str)
     cols = st.columns(len(FORMATS))
     for col, (fmt, (ext, mime, label)) in zip(cols, FORMATS.items()):
         with col:
-            st.download_button(label, kb.export(hits, fmt), file_name=f"{stem}.{ext}", mime=mime,
-                               key=f"{key}_{fmt}", icon=":material/download:", disabled=not hits,
-                               help=t("export.help", lang, n=len(hits)), on_click="ignore")
+            st.download_button(
+                label,
+                kb.export(hits, fmt),
+                file_name=f"{stem}.{ext}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                icon=":material/download:",
+                disabled=not hits,
+                help=t("export.help", lang, n=len(hits)),
+                on_click="ignore",
+            )

@@ -108,17 +108,20 @@ async def serve(request):
         text = await run_in_threadpool(found.path.read_text, encoding="utf-8", errors="replace")
         response = HTMLResponse(render_markdown(text, found.path.name))
     else:
-        response = FileResponse(found.path, media_type=found.media_type, content_disposition_type="inline",
-                                filename=found.path.name)
+        response = FileResponse(
+            found.path, media_type=found.media_type, content_disposition_type="inline", filename=found.path.name
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"  # a document can never run script in our origin
     return response
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z)", re.S)
-PAGE_STYLE = ("body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
-              "h1,h2,h3{line-height:1.25}:target{background:#fff3a3}table{border-collapse:collapse}"
-              "td,th{border:1px solid #ccc;padding:.2rem .4rem}code{background:#f4f4f4}")
+PAGE_STYLE = (
+    "body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
+    "h1,h2,h3{line-height:1.25}:target{background:#fff3a3}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:.2rem .4rem}code{background:#f4f4f4}"
+)
 
 
 def render_markdown(text: str, title: str) -> str:
@@ -136,8 +139,10 @@ def render_markdown(text: str, title: str) -> str:
             if section_anchor(plain):
                 tok.attrSet("id", section_anchor(plain))
     body = md.renderer.render(tokens, md.options, {})
-    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{PAGE_STYLE}</style></head><body>{body}</body></html>")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{PAGE_STYLE}</style></head><body>{body}</body></html>"
+    )
 
 
 def routes() -> list:

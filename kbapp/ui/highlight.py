@@ -16,6 +16,7 @@ from kb.text import fold_aligned, is_stopword, light_stem
 _MARKDOWN_CHARS = "[]()*_`~\\!#|$:{}<>&\"'"
 _ENTITY = {ord(ch): f"&#{ord(ch)};" for ch in _MARKDOWN_CHARS}
 
+
 def safe_html(text: str) -> str:
     """Text as inert HTML: escaped, Markdown syntax neutralised, newlines as <br> (a blank line would end the
     HTML block and let Markdown parse what follows)."""

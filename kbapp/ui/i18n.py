@@ -16,12 +16,16 @@ LABELS: dict[str, tuple[str, str]] = {
     # search
     "search.title": ("Buscar en la colección", "Search the collection"),
     "search.box": ("Pregunta o palabras clave (español o inglés)", "Question or keywords (Spanish or English)"),
-    "search.placeholder": ("desarrollo de proveedores · supplier development",
-                           "supplier development · desarrollo de proveedores"),
-    "search.empty": ("{docs} documentos en la colección. Pregunte en español o en inglés: los pasajes de ambos "
-                     "idiomas aparecen juntos, cada uno con su cita.",
-                     "{docs} documents in the collection. Ask in Spanish or English: passages in both languages "
-                     "come back together, each with its citation."),
+    "search.placeholder": (
+        "desarrollo de proveedores · supplier development",
+        "supplier development · desarrollo de proveedores",
+    ),
+    "search.empty": (
+        "{docs} documentos en la colección. Pregunte en español o en inglés: los pasajes de ambos "
+        "idiomas aparecen juntos, cada uno con su cita.",
+        "{docs} documents in the collection. Ask in Spanish or English: passages in both languages "
+        "come back together, each with its citation.",
+    ),
     "search.error": ("No se puede buscar: {reason}", "Cannot search: {reason}"),
     "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
     # What the starter collection is (issue #11), on the start page and in About.
@@ -37,13 +41,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "Each note names the document it summarises, its publisher and year, with a link where a public copy "
         "exists, and ends with its references. The year filter uses the summarised document's year. To work with "
         "the originals, download the PDFs from those links and upload them on the Library page, or copy them into "
-        "`corpus/` and run `kb ingest corpus/`."),
-    "search.nothing": ("La colección no tiene nada que responda a esta pregunta.",
-                       "The collection has nothing that answers this question."),
+        "`corpus/` and run `kb ingest corpus/`.",
+    ),
+    "search.nothing": (
+        "La colección no tiene nada que responda a esta pregunta.",
+        "The collection has nothing that answers this question.",
+    ),
     "search.nearest": ("Los pasajes más cercanos (no la responden)", "The nearest passages (they do not answer it)"),
     "search.count": ("{n} pasajes, los más pertinentes primero.", "{n} passages, most relevant first."),
-    "answer": ("Respuesta extractiva (oraciones de los pasajes citados)",
-               "Extractive answer (sentences from the cited passages)"),
+    "answer": (
+        "Respuesta extractiva (oraciones de los pasajes citados)",
+        "Extractive answer (sentences from the cited passages)",
+    ),
     "filters": ("Filtros", "Filters"),
     "filter.language": ("Idioma del pasaje", "Passage language"),
     "filter.states": ("Estados de México", "Mexican states"),
@@ -64,40 +73,54 @@ LABELS: dict[str, tuple[str, str]] = {
     "card.select": ("Elegir", "Select"),
     "card.summarises": ("Nota de investigación que resume: {source}", "Research note summarising: {source}"),
     "export.title": ("Exportar", "Export"),
-    "export.all": ("Exporta los {n} pasajes de la lista (marque «Elegir» para exportar solo algunos).",
-                   "Exports all {n} passages listed (tick “Select” to export only some)."),
+    "export.all": (
+        "Exporta los {n} pasajes de la lista (marque «Elegir» para exportar solo algunos).",
+        "Exports all {n} passages listed (tick “Select” to export only some).",
+    ),
     "export.selected": ("Exporta los {n} pasajes elegidos.", "Exports the {n} selected passages."),
     "export.help": ("{n} pasajes con sus citas", "{n} passages with their citations"),
     # compare
     "compare.title": ("Comparar estrategias", "Compare strategies"),
-    "compare.intro": ("Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
-                      "tratan el tema en el pasaje más pertinente de esa jurisdicción, con el pasaje completo a un clic "
-                      "y su cita, o dice que la colección no tiene nada al respecto.",
-                      "Choose 2 to 4 jurisdictions and one or more topics: each cell shows the sentences on the theme "
-                      "from that jurisdiction's most relevant passage, the whole passage one click away and its "
-                      "citation, or says that the collection has nothing on it."),
+    "compare.intro": (
+        "Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
+        "tratan el tema en el pasaje más pertinente de esa jurisdicción, con el pasaje completo a un clic "
+        "y su cita, o dice que la colección no tiene nada al respecto.",
+        "Choose 2 to 4 jurisdictions and one or more topics: each cell shows the sentences on the theme "
+        "from that jurisdiction's most relevant passage, the whole passage one click away and its "
+        "citation, or says that the collection has nothing on it.",
+    ),
     "compare.jurisdictions": ("Jurisdicciones (2 a 4)", "Jurisdictions (2 to 4)"),
     "compare.pick": ("Elija jurisdicciones", "Choose jurisdictions"),
-    "compare.themes": ("Temas (de los pilares del plan de Tabasco y su Anexo B)",
-                       "Themes (from the Tabasco plan's pillars and its Annex B)"),
+    "compare.themes": (
+        "Temas (de los pilares del plan de Tabasco y su Anexo B)",
+        "Themes (from the Tabasco plan's pillars and its Annex B)",
+    ),
     "compare.none": ("Ningún tema predefinido", "No preset theme"),
     "compare.topic": ("Tema libre", "Your own topic"),
     "compare.topic_hint": ("p. ej. zonas económicas especiales", "e.g. special economic zones"),
     "compare.need_two": ("Elija al menos dos jurisdicciones.", "Choose at least two jurisdictions."),
     "compare.need_topic": ("Elija un tema o escriba uno.", "Choose a theme or type one."),
-    "compare.running": ("Buscando {n} combinaciones de tema y jurisdicción…",
-                        "Searching {n} theme × jurisdiction pairs…"),
+    "compare.running": (
+        "Buscando {n} combinaciones de tema y jurisdicción…",
+        "Searching {n} theme × jurisdiction pairs…",
+    ),
     "compare.matrix": ("Matriz temas × jurisdicciones", "Themes × jurisdictions matrix"),
     "compare.columns": ("Por jurisdicción", "By jurisdiction"),
-    "compare.nothing": ("La colección no tiene pasajes sobre este tema para esta jurisdicción.",
-                        "The collection has nothing on this for this jurisdiction."),
+    "compare.nothing": (
+        "La colección no tiene pasajes sobre este tema para esta jurisdicción.",
+        "The collection has nothing on this for this jurisdiction.",
+    ),
     "compare.passage": ("Pasaje completo", "Whole passage"),
     "compare.also_under": ("También se muestra en: {themes}.", "Also shown under: {themes}."),
-    "compare.reused": ("Ningún otro pasaje de esta jurisdicción trata este tema: es el mismo que en {themes}.",
-                       "Nothing else from this jurisdiction speaks to this theme: same passage as under {themes}."),
+    "compare.reused": (
+        "Ningún otro pasaje de esta jurisdicción trata este tema: es el mismo que en {themes}.",
+        "Nothing else from this jurisdiction speaks to this theme: same passage as under {themes}.",
+    ),
     "compare.profile": ("Perfil estratégico", "Strategy profile"),
-    "compare.no_profile": ("La colección no tiene un perfil estratégico de esta jurisdicción.",
-                           "The collection has no strategy profile for this jurisdiction."),
+    "compare.no_profile": (
+        "La colección no tiene un perfil estratégico de esta jurisdicción.",
+        "The collection has no strategy profile for this jurisdiction.",
+    ),
     "compare.not_confirmed": ("Sin confirmar en una fuente pública.", "Not confirmed in a public source."),
     "compare.source": ("Fuente", "Source"),
     "compare.as_of": ("a {date}", "as of {date}"),
@@ -106,16 +129,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "lib.title": ("Biblioteca", "Library"),
     "lib.filter": ("Filtrar documentos", "Filter documents"),
     "lib.filter_hint": ("título, jurisdicción, tipo, año…", "title, jurisdiction, type, year…"),
-    "lib.count": ("{shown} de {total} documentos (haga clic en un encabezado para ordenar).",
-                  "{shown} of {total} documents (click a column header to sort)."),
+    "lib.count": (
+        "{shown} de {total} documentos (haga clic en un encabezado para ordenar).",
+        "{shown} of {total} documents (click a column header to sort).",
+    ),
     "lib.report": ("Última ingesta", "Last ingestion"),
     "lib.no_report": ("Aún no hay un informe de ingesta para este acervo.", "No ingestion report for this store yet."),
-    "lib.report_summary": ("{when}: {n} archivos ({counts}), {seconds} s.", "{when}: {n} files ({counts}), {seconds} s."),
+    "lib.report_summary": (
+        "{when}: {n} archivos ({counts}), {seconds} s.",
+        "{when}: {n} files ({counts}), {seconds} s.",
+    ),
     "lib.report_summary.one": ("{when}: 1 archivo ({counts}), {seconds} s.", "{when}: 1 file ({counts}), {seconds} s."),
-    "lib.report_gone": ("Desde entonces se eliminaron {n} de estos documentos.",
-                        "{n} of these documents have been deleted since."),
-    "lib.report_gone.one": ("Desde entonces se eliminó uno de estos documentos.",
-                            "One of these documents has been deleted since."),
+    "lib.report_gone": (
+        "Desde entonces se eliminaron {n} de estos documentos.",
+        "{n} of these documents have been deleted since.",
+    ),
+    "lib.report_gone.one": (
+        "Desde entonces se eliminó uno de estos documentos.",
+        "One of these documents has been deleted since.",
+    ),
     "lib.no_problems": ("Ningún archivo tuvo problemas.", "No file had a problem."),
     "col.title": ("Título", "Title"),
     "col.jurisdiction": ("Jurisdicción", "Jurisdiction"),
@@ -144,30 +176,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload.heading": ("Subir documentos", "Upload documents"),
     "upload.files": ("PDF o Markdown", "PDF or Markdown"),
     "upload.title": ("Título", "Title"),
-    "upload.title_help": ("Solo si sube un archivo; si no, se usa el del documento.",
-                          "Only when uploading one file; otherwise the document's own title is used."),
+    "upload.title_help": (
+        "Solo si sube un archivo; si no, se usa el del documento.",
+        "Only when uploading one file; otherwise the document's own title is used.",
+    ),
     "upload.publisher": ("Autor o institución", "Author or publisher"),
-    "upload.jurisdiction_help": ("Código ISO 3166: MX, MX-TAB, MX-QUE, SG, CL…",
-                                 "ISO 3166 code: MX, MX-TAB, MX-QUE, SG, CL…"),
+    "upload.jurisdiction_help": (
+        "Código ISO 3166: MX, MX-TAB, MX-QUE, SG, CL…",
+        "ISO 3166 code: MX, MX-TAB, MX-QUE, SG, CL…",
+    ),
     "upload.submit": ("Subir e ingresar", "Upload and ingest"),
     "upload.ocr": ("Leer páginas escaneadas con OCR (Tesseract)", "Read scanned pages with OCR (Tesseract)"),
-    "upload.ocr_help": ("Las páginas que son solo imagen se leen con Tesseract (español e inglés); tarda unos "
-                        "segundos por página.",
-                        "Image-only pages are read by Tesseract (Spanish and English); it takes a few seconds a "
-                        "page."),
+    "upload.ocr_help": (
+        "Las páginas que son solo imagen se leen con Tesseract (español e inglés); tarda unos segundos por página.",
+        "Image-only pages are read by Tesseract (Spanish and English); it takes a few seconds a page.",
+    ),
     "upload.none": ("Elija al menos un archivo.", "Choose at least one file."),
     "upload.rejected": ("«{name}» no se guardó: {reason}.", "“{name}” was not stored: {reason}."),
-    "upload.busy": ("Se está ingresando otra carga; puede seguir buscando mientras tanto.",
-                    "Another upload is being ingested; you can keep searching meanwhile."),
-    "upload.progress": ("Archivo {n} de {total}: {current} ({seconds} s)",
-                        "File {n} of {total}: {current} ({seconds} s)"),
-    "upload.stage.reading": ("Archivo {n} de {total}: leyendo {current}… ({seconds} s)",
-                             "File {n} of {total}: reading {current}… ({seconds} s)"),
-    "upload.stage.embedding": ("Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo "
-                               "({seconds} s)",
-                               "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)"),
-    "upload.stage.storing": ("Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
-                             "File {n} of {total}: storing the {todo} passages of {current}… ({seconds} s)"),
+    "upload.busy": (
+        "Se está ingresando otra carga; puede seguir buscando mientras tanto.",
+        "Another upload is being ingested; you can keep searching meanwhile.",
+    ),
+    "upload.progress": (
+        "Archivo {n} de {total}: {current} ({seconds} s)",
+        "File {n} of {total}: {current} ({seconds} s)",
+    ),
+    "upload.stage.reading": (
+        "Archivo {n} de {total}: leyendo {current}… ({seconds} s)",
+        "File {n} of {total}: reading {current}… ({seconds} s)",
+    ),
+    "upload.stage.embedding": (
+        "Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo ({seconds} s)",
+        "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)",
+    ),
+    "upload.stage.storing": (
+        "Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
+        "File {n} of {total}: storing the {todo} passages of {current}… ({seconds} s)",
+    ),
     "upload.waiting": ("En espera: {reason}", "Waiting: {reason}"),
     "upload.failed": ("La ingesta no se completó: {reason}", "Ingestion did not complete: {reason}"),
     "upload.file_failed": ("«{name}»: {reason}", "“{name}”: {reason}"),
@@ -176,21 +221,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "delete.pick": ("Documento", "Document"),
     "delete.placeholder": ("Elija un documento", "Choose a document"),
     "delete.button": ("Eliminar…", "Delete…"),
-    "delete.confirm": ("¿Eliminar «{title}» y sus {chunks} pasajes de la colección?",
-                       "Delete “{title}” and its {chunks} passages from the collection?"),
+    "delete.confirm": (
+        "¿Eliminar «{title}» y sus {chunks} pasajes de la colección?",
+        "Delete “{title}” and its {chunks} passages from the collection?",
+    ),
     "delete.upload_file": ("Su archivo subido también se borra.", "Its uploaded file is removed too."),
-    "delete.corpus_file": ("El archivo original no se toca: si sigue en la carpeta del corpus, volverá con la "
-                           "próxima ingesta.", "The original file is left alone: if it stays in the corpus folder, "
-                           "the next ingestion brings it back."),
+    "delete.corpus_file": (
+        "El archivo original no se toca: si sigue en la carpeta del corpus, volverá con la próxima ingesta.",
+        "The original file is left alone: if it stays in the corpus folder, the next ingestion brings it back.",
+    ),
     "delete.yes": ("Sí, eliminar", "Yes, delete"),
     "delete.no": ("Cancelar", "Cancel"),
     "delete.done": ("Se eliminó «{title}».", "Deleted “{title}”."),
     # about
     "about.title": ("Acerca de policy-kb", "About policy-kb"),
-    "about.intro": ("Base de conocimiento bilingüe de documentos de política industrial y de innovación. "
-                    "Cada resultado es un pasaje con su cita (documento, página y sección).",
-                    "A bilingual knowledge base of industrial and innovation policy documents. Every result is a "
-                    "passage with its citation (document, page and section)."),
+    "about.intro": (
+        "Base de conocimiento bilingüe de documentos de política industrial y de innovación. "
+        "Cada resultado es un pasaje con su cita (documento, página y sección).",
+        "A bilingual knowledge base of industrial and innovation policy documents. Every result is a "
+        "passage with its citation (document, page and section).",
+    ),
     "about.documents": ("Documentos", "Documents"),
     "about.passages": ("Pasajes", "Passages"),
     "about.languages": ("Idiomas", "Languages"),

@@ -16,8 +16,14 @@ SPECIAL = {
 # States whose ISO name is the country's or its capital's: named so that they cannot be taken for the country.
 STATES = {"MX-MEX": ("Estado de México", "State of Mexico"), "MX-CMX": ("Ciudad de México", "Mexico City")}
 # pycountry's names for a few countries are formal ("Korea, Republic of"); readers expect the common name.
-COMMON = {"KR": ("Corea del Sur", "South Korea"), "TW": ("Taiwán", "Taiwan"), "VN": ("Vietnam", "Vietnam"),
-          "BO": ("Bolivia", "Bolivia"), "VE": ("Venezuela", "Venezuela"), "US": ("Estados Unidos", "United States")}
+COMMON = {
+    "KR": ("Corea del Sur", "South Korea"),
+    "TW": ("Taiwán", "Taiwan"),
+    "VN": ("Vietnam", "Vietnam"),
+    "BO": ("Bolivia", "Bolivia"),
+    "VE": ("Venezuela", "Venezuela"),
+    "US": ("Estados Unidos", "United States"),
+}
 
 
 @lru_cache(maxsize=4)

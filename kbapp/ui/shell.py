@@ -62,8 +62,13 @@ def _language_switch() -> str:
     if st.session_state.get("ui_lang") not in LANGS:
         locale = (st.context.locale or "").lower()
         st.session_state["ui_lang"] = "es" if locale.startswith("es") else "en"
-    st.sidebar.radio("Idioma / Language", LANGS, key="ui_lang", horizontal=True,
-                     format_func=lambda l: {"es": "Español", "en": "English"}[l])
+    st.sidebar.radio(
+        "Idioma / Language",
+        LANGS,
+        key="ui_lang",
+        horizontal=True,
+        format_func=lambda l: {"es": "Español", "en": "English"}[l],
+    )
     state.publish([UI_PARAM])
     return ui_lang()
 
@@ -84,8 +89,11 @@ SPANISH_WIDGETS = """
 
 def _page_language(lang: str) -> None:
     """``<html lang>`` follows the interface language (screen readers and hyphenation read it)."""
-    st.sidebar.html(f"<script>window.parent.document.documentElement.lang = {json.dumps(lang)};"
-            f"document.documentElement.lang = {json.dumps(lang)};</script>", unsafe_allow_javascript=True)
+    st.sidebar.html(
+        f"<script>window.parent.document.documentElement.lang = {json.dumps(lang)};"
+        f"document.documentElement.lang = {json.dumps(lang)};</script>",
+        unsafe_allow_javascript=True,
+    )
     if lang == "es":
         st.markdown(SPANISH_WIDGETS, unsafe_allow_html=True)
 
@@ -99,9 +107,15 @@ def run() -> None:
 
     state.keep(PAGE_STATE_KEYS)
     pages = [
-        st.Page(PAGES / "search.py", title=t("page.search", lang), icon=":material/search:", url_path="search", default=True),
-        st.Page(PAGES / "compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(PAGES / "library.py", title=t("page.library", lang), icon=":material/library_books:", url_path="library"),
+        st.Page(
+            PAGES / "search.py", title=t("page.search", lang), icon=":material/search:", url_path="search", default=True
+        ),
+        st.Page(
+            PAGES / "compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="compare"
+        ),
+        st.Page(
+            PAGES / "library.py", title=t("page.library", lang), icon=":material/library_books:", url_path="library"
+        ),
         st.Page(PAGES / "about.py", title=t("page.about", lang), icon=":material/info:", url_path="about"),
     ]
     st.navigation(pages).run()

@@ -36,8 +36,9 @@ def test_markdown_table():
 
 @pytest.fixture(scope="module")
 def tiny_store(tmp_path_factory):
-    return search_latency.ensure_store(60, root=tmp_path_factory.mktemp("stores"), bases_per_language=2,
-                                       say=lambda *_: None)
+    return search_latency.ensure_store(
+        60, root=tmp_path_factory.mktemp("stores"), bases_per_language=2, say=lambda *_: None
+    )
 
 
 def test_search_latency_tables(tiny_store):

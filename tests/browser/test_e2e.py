@@ -22,8 +22,14 @@ from tests.kbapp.ui.hostile import hostile_kb  # noqa: F401 (a fixture)
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,9 +49,23 @@ def streamlit_server(store: Path, log: Path) -> Iterator[str]:
     """`streamlit run app.py` on ``store`` at a free loopback port; the log goes into a failure message."""
     port = free_port()
     env = {**os.environ, "KB_STORE": str(store), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -178,8 +198,9 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
     page.locator(".kb-card").first.wait_for()
     wait_idle(page)
     # The box is filled from the link (the widget may draw its value a moment after the cards).
-    expect(page.get_by_label("Pregunta o palabras clave (español o inglés)")).to_have_value("parques ecoindustriales",
-                                                                              timeout=60_000)
+    expect(page.get_by_label("Pregunta o palabras clave (español o inglés)")).to_have_value(
+        "parques ecoindustriales", timeout=60_000
+    )
     shot(page, "search-es")
     assert not page.dialogs, page.dialogs
 

@@ -115,10 +115,15 @@ def test_year_range_from_a_link_is_applied(starter_server, browser):
     slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').first
     assert "2020" in slider.inner_text() and "2024" in slider.inner_text()
     assert "years=2020-2024" in page.url  # kept in the link, never silently dropped
-    years = [int(y) for y in page.locator(".kb-meta").all_inner_texts() for y in __import__("re").findall(
-        r"\b(19\d\d|20\d\d)\b", y)[:1]]
-    assert all(2020 <= y <= 2024 for y in years) or "No passages found" in page.locator(
-        '[data-testid="stMain"]').inner_text()
+    years = [
+        int(y)
+        for y in page.locator(".kb-meta").all_inner_texts()
+        for y in __import__("re").findall(r"\b(19\d\d|20\d\d)\b", y)[:1]
+    ]
+    assert (
+        all(2020 <= y <= 2024 for y in years)
+        or "No passages found" in page.locator('[data-testid="stMain"]').inner_text()
+    )
 
 
 def test_a_delete_is_seen_by_every_visitor(kb_small, browser, tmp_path):

@@ -17,8 +17,10 @@ def test_letter_spaced_headings_are_closed_up():
 
 def test_running_header_and_page_numbers_removed_but_body_kept():
     header = "LEY GENERAL DE CAMBIO CLIMÁTICO\nCÁMARA DE DIPUTADOS DEL H. CONGRESO DE LA UNIÓN\nÚltima Reforma DOF 06-11-2020"
-    pages = [Page(n, f"{header}\nArtículo {n}. Texto propio de la página {n} sobre mitigación.\n{n} de 5")
-             for n in range(1, 6)]
+    pages = [
+        Page(n, f"{header}\nArtículo {n}. Texto propio de la página {n} sobre mitigación.\n{n} de 5")
+        for n in range(1, 6)
+    ]
     cleaned, removed = remove_repeated_edges(pages)
     for p in cleaned:
         assert "CÁMARA DE DIPUTADOS" not in p.text
@@ -39,12 +41,22 @@ def _repetitive_report(pages: int = 200, sentences: int = 12) -> list[Page]:
     import random
 
     rng = random.Random(7)
-    words = ("programa desarrollo proveedores inversión empresas región puerto energía capacitación apoyo sector "
-             "industria estado gobierno cadena valor").split()
+    words = (
+        "programa desarrollo proveedores inversión empresas región puerto energía capacitación apoyo sector "
+        "industria estado gobierno cadena valor"
+    ).split()
     pool = [" ".join(rng.choice(words) for _ in range(rng.randint(9, 14))).capitalize() + "." for _ in range(sentences)]
-    return [Page(n, "\n".join(["PLAN ESTATAL DE DESARROLLO 2024-2030", "Secretaría de Economía"]
-                              + [rng.choice(pool) for _ in range(22)] + [f"Página {n} de {pages}"]))
-            for n in range(1, pages + 1)]
+    return [
+        Page(
+            n,
+            "\n".join(
+                ["PLAN ESTATAL DE DESARROLLO 2024-2030", "Secretaría de Economía"]
+                + [rng.choice(pool) for _ in range(22)]
+                + [f"Página {n} de {pages}"]
+            ),
+        )
+        for n in range(1, pages + 1)
+    ]
 
 
 def test_body_text_that_repeats_across_pages_is_not_a_header():
@@ -62,4 +74,5 @@ def test_the_warning_says_what_was_removed():
     _, removed = remove_repeated_edges(_repetitive_report())
     assert describe_removed(removed, 200) == (
         "removed 600 header/footer line(s) repeated across its 200 page(s) (3 kind(s)), "
-        "e.g. 'PLAN ESTATAL DE DESARROLLO 2024-2030', 'Secretaría de Economía', 'Página 1 de 200'")
+        "e.g. 'PLAN ESTATAL DE DESARROLLO 2024-2030', 'Secretaría de Economía', 'Página 1 de 200'"
+    )

@@ -6,8 +6,12 @@ from tests.fixtures import make_pdf
 
 
 def test_pdf_pages_are_numbered(tmp_path):
-    pdf = make_pdf(tmp_path / "a.pdf", [["Primera página."], ["Segunda página."]], title="Un título",
-                   author="Secretaría de Economía")
+    pdf = make_pdf(
+        tmp_path / "a.pdf",
+        [["Primera página."], ["Segunda página."]],
+        title="Un título",
+        author="Secretaría de Economía",
+    )
     ex = extract(pdf, pdf.read_bytes())
     assert ex.kind == "pdf" and ex.page_count == 2
     assert [p.number for p in ex.pages] == [1, 2]
@@ -17,19 +21,24 @@ def test_pdf_pages_are_numbered(tmp_path):
 
 def test_markdown_front_matter(tmp_path):
     md = tmp_path / "n.md"
-    md.write_text("---\ntitle: Nota\nyear: 2024\njurisdiction: mx-tab\ntopics: [skills, clusters]\n---\n# Nota\nTexto.\n")
+    md.write_text(
+        "---\ntitle: Nota\nyear: 2024\njurisdiction: mx-tab\ntopics: [skills, clusters]\n---\n# Nota\nTexto.\n"
+    )
     ex = extract(md, md.read_bytes())
     assert ex.meta.title == "Nota" and ex.meta.year == 2024 and ex.meta.jurisdiction == "MX-TAB"
     assert ex.meta.topics == ["skills", "clusters"]
     assert "title:" not in ex.pages[0].text
 
 
-@pytest.mark.parametrize("data,expected", [
-    (b"<!DOCTYPE html><html><body>x</body></html>", "not a PDF (looks like HTML page)"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "not a PDF (looks like PNG image)"),
-    (b"PK\x03\x04" + b"\x00" * 20, "not a PDF (looks like ZIP archive (or an Office document))"),
-    (b"", "empty file (0 bytes)"),
-])
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        (b"<!DOCTYPE html><html><body>x</body></html>", "not a PDF (looks like HTML page)"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "not a PDF (looks like PNG image)"),
+        (b"PK\x03\x04" + b"\x00" * 20, "not a PDF (looks like ZIP archive (or an Office document))"),
+        (b"", "empty file (0 bytes)"),
+    ],
+)
 def test_not_a_pdf_is_named(tmp_path, data, expected):
     f = tmp_path / "report.pdf"
     f.write_bytes(data)
@@ -93,45 +102,66 @@ _JBIG2 = b"\x97JB2\r\n\x1a\n" + bytes(range(256)) * 4
 _PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
 
 
-@pytest.mark.parametrize("data", [
-    # a scan wrapped in a form XObject
-    _raw_pdf(_PAGE + b"/Resources << /XObject << /Fm1 5 0 R >> >> >>",
-             _stream(b"<< >>", b"q 612 0 0 792 0 0 cm /Fm1 Do Q"),
-             _stream(b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im1 6 0 R >> >> >>",
-                     b"/Im1 Do"),
-             _stream(b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /BitsPerComponent 1 "
-                     b"/ColorSpace /DeviceGray /Filter /JBIG2Decode >>", _JBIG2)),
-    # an inline image
-    _raw_pdf(_PAGE + b">>", _stream(b"<< >>", b"q 612 0 0 792 0 0 cm BI /W 64 /H 64 /BPC 1 /CS /G /F /JBIG2Decode ID "
-                                    + _JBIG2 + b" EI Q")),
-], ids=["form", "inline"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        # a scan wrapped in a form XObject
+        _raw_pdf(
+            _PAGE + b"/Resources << /XObject << /Fm1 5 0 R >> >> >>",
+            _stream(b"<< >>", b"q 612 0 0 792 0 0 cm /Fm1 Do Q"),
+            _stream(
+                b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im1 6 0 R >> >> >>",
+                b"/Im1 Do",
+            ),
+            _stream(
+                b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /BitsPerComponent 1 "
+                b"/ColorSpace /DeviceGray /Filter /JBIG2Decode >>",
+                _JBIG2,
+            ),
+        ),
+        # an inline image
+        _raw_pdf(
+            _PAGE + b">>",
+            _stream(
+                b"<< >>", b"q 612 0 0 792 0 0 cm BI /W 64 /H 64 /BPC 1 /CS /G /F /JBIG2Decode ID " + _JBIG2 + b" EI Q"
+            ),
+        ),
+    ],
+    ids=["form", "inline"],
+)
 def test_a_page_that_is_an_undecodable_image_is_a_scan_not_a_blank_page(tmp_path, data):
     ex = extract(tmp_path / "scan.pdf", data)
     assert ex.scanned == [1] and ex.empty_pages == 1
 
 
-@pytest.mark.parametrize("author,publisher", [
-    ("Cámara de Diputados del H. Congreso de la Unión", "Cámara de Diputados del H. Congreso de la Unión"),
-    ("World Resources Institute", "World Resources Institute"),
-    ("CEPAL", "CEPAL"),
-    ("Juan Carlos Montiel", ""),  # the Colombian plan's Author field: whoever saved the file
-    ("Authors: Fabián Álvarez / Roberto Rodríguez - Updated by: Fabián Álvarez", ""),
-    ("Autores: Fabián Álvarez / Roberto Rodríguez", ""),
-    ("jperez@economia.gob.mx", ""),
-    ("cheng", ""),
-])
+@pytest.mark.parametrize(
+    "author,publisher",
+    [
+        ("Cámara de Diputados del H. Congreso de la Unión", "Cámara de Diputados del H. Congreso de la Unión"),
+        ("World Resources Institute", "World Resources Institute"),
+        ("CEPAL", "CEPAL"),
+        ("Juan Carlos Montiel", ""),  # the Colombian plan's Author field: whoever saved the file
+        ("Authors: Fabián Álvarez / Roberto Rodríguez - Updated by: Fabián Álvarez", ""),
+        ("Autores: Fabián Álvarez / Roberto Rodríguez", ""),
+        ("jperez@economia.gob.mx", ""),
+        ("cheng", ""),
+    ],
+)
 def test_the_author_field_is_the_publisher_only_when_it_names_an_organisation(tmp_path, author, publisher):
     pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]], author=author)
     assert extract(pdf, pdf.read_bytes()).meta.publisher == publisher
 
 
-@pytest.mark.parametrize("title,kept", [
-    ("AnÃ¡lisis de las Cuentas PÃºblicas", "Análisis de las Cuentas Públicas"),  # repaired
-    ("LogÃstica portuaria", ""),  # damaged beyond a certain repair: dropped
-    ("Binder1.pdf", ""),
-    ("Microsoft Word - plan.docx", ""),
-    ("Ley de Aguas Nacionales", "Ley de Aguas Nacionales"),
-])
+@pytest.mark.parametrize(
+    "title,kept",
+    [
+        ("AnÃ¡lisis de las Cuentas PÃºblicas", "Análisis de las Cuentas Públicas"),  # repaired
+        ("LogÃstica portuaria", ""),  # damaged beyond a certain repair: dropped
+        ("Binder1.pdf", ""),
+        ("Microsoft Word - plan.docx", ""),
+        ("Ley de Aguas Nacionales", "Ley de Aguas Nacionales"),
+    ],
+)
 def test_a_title_from_pdf_metadata_is_repaired_or_dropped(tmp_path, title, kept):
     pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]], title=title)
     assert extract(pdf, pdf.read_bytes()).meta.title == kept

@@ -34,16 +34,20 @@ def test_double_encoded_utf8_is_repaired_before_nfkc(tmp_path):
     text = " ".join(c.text for c in prepared.chunks)
     assert "atracción de inversión y la logística" in text and "Ã" not in text
     assert "atracciÃ3n" not in text  # NFKC used to turn the "³" of "Ã³" into a 3 before anything could repair it
-    assert any(w.startswith("repaired double-encoded text (mojibake), e.g. 'atracciÃ³n' → 'atracción'")
-               for w in prepared.warnings), prepared.warnings
+    assert any(
+        w.startswith("repaired double-encoded text (mojibake), e.g. 'atracciÃ³n' → 'atracción'")
+        for w in prepared.warnings
+    ), prepared.warnings
 
 
 def test_mojibake_that_cannot_be_repaired_is_reported(tmp_path):
     md = tmp_path / "nota.md"
     md.write_text("# Nota\n\nLa logÃstica del puerto y la atracciÃ3n de inversiones. " + ES_PORT + "\n")
     prepared = _prepare(md)
-    assert any(w.startswith("garbage text: looks double-encoded (mojibake) and could not be repaired") and
-               "logÃstica" in w for w in prepared.warnings), prepared.warnings
+    assert any(
+        w.startswith("garbage text: looks double-encoded (mojibake) and could not be repaired") and "logÃstica" in w
+        for w in prepared.warnings
+    ), prepared.warnings
 
 
 def test_repair_leaves_good_text_alone():
@@ -52,8 +56,9 @@ def test_repair_leaves_good_text_alone():
 
 
 def test_a_page_in_a_font_without_unicode_map_is_reported_not_stored(tmp_path):
-    pdf = make_pdf(tmp_path / "plan.pdf", [["# Proveedores", ES_SUPPLIERS],
-                                           [_glyph_codes(ES_PORT)], ["# Puertos", ES_PORT]])
+    pdf = make_pdf(
+        tmp_path / "plan.pdf", [["# Proveedores", ES_SUPPLIERS], [_glyph_codes(ES_PORT)], ["# Puertos", ES_PORT]]
+    )
     prepared = _prepare(pdf)
     text = " ".join(c.text for c in prepared.chunks)
     assert "proveedores" in text and "portuaria" in text

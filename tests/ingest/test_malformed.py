@@ -55,8 +55,11 @@ def malformed(tmp_path_factory):
 def test_every_malformed_file_has_its_expected_outcome(malformed):
     _, files, folder = malformed
     assert set(files) == {p.name for p in folder.glob("*.pdf")} == set(EXPECTED), "update EXPECTED for new files"
-    wrong = {name: (f.outcome, f.reason) for name, f in files.items()
-             if f.outcome is not EXPECTED[name][0] or not f.reason.startswith(EXPECTED[name][1])}
+    wrong = {
+        name: (f.outcome, f.reason)
+        for name, f in files.items()
+        if f.outcome is not EXPECTED[name][0] or not f.reason.startswith(EXPECTED[name][1])
+    }
     assert not wrong
     for name, f in files.items():
         if f.outcome is Outcome.INGESTED:
@@ -77,7 +80,9 @@ def test_text_survives_encoding_oddities(malformed):
     kb, files, _ = malformed
     text = {Path(c.doc.source).name: c.text for c in kb.store.manifest.iter_chunks()}
     assert "àÀâÂäÄçÇéÉ" in text["text_french_diacritics.pdf"]
-    assert "ffi" in text["text_ligatures.pdf"] and not any("\ufb00" <= ch <= "\ufb06" for ch in text["text_ligatures.pdf"])
+    assert "ffi" in text["text_ligatures.pdf"] and not any(
+        "\ufb00" <= ch <= "\ufb06" for ch in text["text_ligatures.pdf"]
+    )
     assert "Hello, world!" in text["corrupt_pdfjs_helloworld_bad.pdf"]
 
 
@@ -103,6 +108,7 @@ def test_shared_encrypted_files_open_with_their_password(tmp_path, shared_pdfs):
 
 
 # --- self-made fixtures: run without ../shared ------------------------------------------------------------
+
 
 def _png(width: int = 600, height: int = 800) -> bytes:
     from PIL import Image, ImageDraw
@@ -134,11 +140,14 @@ def make_slow_pdf(path: Path, operators: int) -> Path:
     """A valid one-page PDF of a few KB whose content stream holds ``operators`` text operations (pypdf needs
     ~70 µs each): the pathological file that a per-file time limit exists for."""
     content = zlib.compress(b"BT /F1 9 Tf 20 700 Td " + b"(ab) Tj 1 0 Td " * operators + b"ET")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -181,22 +190,26 @@ def self_made(tmp_path_factory):
     make_pdf(docs / "gaps.pdf", [["# Parques", ES_SUPPLIERS], [], [], ["# Puertos", ES_PORT]], footer=False)
     (docs / "notiz_de.md").write_text(
         "# Industriepolitik\n\nDie regionale Wirtschaftsförderung unterstützt kleine und mittlere Unternehmen bei "
-        "der Zusammenarbeit mit Hochschulen und bei der Entwicklung neuer Produkte für den Export.\n")
+        "der Zusammenarbeit mit Hochschulen und bei der Entwicklung neuer Produkte für den Export.\n"
+    )
     kb = KnowledgeBase.open(root / "store")
     report = ingest_paths(kb, [docs])
     return kb, {Path(f.path).name: f for f in report.files}, good
 
 
-@pytest.mark.parametrize("name,outcome,reason", [
-    ("truncated.pdf", Outcome.FAILED, "truncated or corrupt PDF"),
-    ("zero.pdf", Outcome.SKIPPED, "empty file (0 bytes)"),
-    ("saved_page.pdf", Outcome.SKIPPED, "not a PDF (looks like HTML page)"),
-    ("picture.pdf", Outcome.SKIPPED, "not a PDF (looks like PNG image)"),
-    ("office.pdf", Outcome.SKIPPED, "not a PDF (looks like ZIP archive"),
-    ("secret.pdf", Outcome.SKIPPED, "encrypted: password required (give it with `kb ingest --password`"),
-    ("scan.pdf", Outcome.SKIPPED, "no text layer: needs OCR (2 of 2 page(s) are images only"),
-    ("blank_3000.pdf", Outcome.SKIPPED, "no text: every page is blank (3000 page(s))"),
-])
+@pytest.mark.parametrize(
+    "name,outcome,reason",
+    [
+        ("truncated.pdf", Outcome.FAILED, "truncated or corrupt PDF"),
+        ("zero.pdf", Outcome.SKIPPED, "empty file (0 bytes)"),
+        ("saved_page.pdf", Outcome.SKIPPED, "not a PDF (looks like HTML page)"),
+        ("picture.pdf", Outcome.SKIPPED, "not a PDF (looks like PNG image)"),
+        ("office.pdf", Outcome.SKIPPED, "not a PDF (looks like ZIP archive"),
+        ("secret.pdf", Outcome.SKIPPED, "encrypted: password required (give it with `kb ingest --password`"),
+        ("scan.pdf", Outcome.SKIPPED, "no text layer: needs OCR (2 of 2 page(s) are images only"),
+        ("blank_3000.pdf", Outcome.SKIPPED, "no text: every page is blank (3000 page(s))"),
+    ],
+)
 def test_bad_file_outcome(self_made, name, outcome, reason):
     _, files, _ = self_made
     assert (files[name].outcome, files[name].reason[: len(reason)]) == (outcome, reason)
@@ -206,7 +219,12 @@ def test_the_batch_goes_on_after_bad_files(self_made):
     kb, files, good = self_made
     assert files["good.pdf"].outcome is Outcome.INGESTED
     assert {Path(d.source).name for d in kb.documents()} == {
-        "good.pdf", "catalogued_secret.pdf", "sidecar_secret.pdf", "gaps.pdf", "notiz_de.md"}
+        "good.pdf",
+        "catalogued_secret.pdf",
+        "sidecar_secret.pdf",
+        "gaps.pdf",
+        "notiz_de.md",
+    }
     assert kb.store.verify() == {"orphan_vectors": [], "missing_vectors": []}
 
 

@@ -14,13 +14,19 @@ from kb import KnowledgeBase
 from kb.records import Outcome
 from tests.fixtures import make_pdf, make_scanned_pdf
 
-ES_SCAN = ("La política de desarrollo de proveedores en Tabasco ofrecerá capacitación técnica y certificación a las "
-           "pequeñas empresas para que vendan a la industria química y a la agroindustria de la región.")
-EN_SCAN = ("The investment promotion agency will offer aftercare services to foreign companies that expand their "
-           "plants, including help with permits and introductions to local suppliers.")
+ES_SCAN = (
+    "La política de desarrollo de proveedores en Tabasco ofrecerá capacitación técnica y certificación a las "
+    "pequeñas empresas para que vendan a la industria química y a la agroindustria de la región."
+)
+EN_SCAN = (
+    "The investment promotion agency will offer aftercare services to foreign companies that expand their "
+    "plants, including help with permits and introductions to local suppliers."
+)
 
-needs_tesseract = pytest.mark.skipif(not {"spa", "eng"} <= languages_available(),
-                                     reason="Tesseract with spa and eng models is not installed (make test installs it)")
+needs_tesseract = pytest.mark.skipif(
+    not {"spa", "eng"} <= languages_available(),
+    reason="Tesseract with spa and eng models is not installed (make test installs it)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +43,15 @@ def _mixed(root):
     """Page 1 has a text layer, page 2 is a scan: only page 2 needs OCR."""
     from pypdf import PdfReader, PdfWriter
 
-    text = make_pdf(root / "text_part.pdf", [["# Gobernanza", "Un consejo consultivo industrial da seguimiento "
-                                                               "trimestral a los proyectos estratégicos del estado."]])
+    text = make_pdf(
+        root / "text_part.pdf",
+        [
+            [
+                "# Gobernanza",
+                "Un consejo consultivo industrial da seguimiento trimestral a los proyectos estratégicos del estado.",
+            ]
+        ],
+    )
     scan = make_scanned_pdf(root / "scan_part.pdf", [["# Proveedores locales", ES_SCAN]])
     writer = PdfWriter()
     for src in (text, scan):

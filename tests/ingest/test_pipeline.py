@@ -103,8 +103,17 @@ def test_each_pdf_in_a_batch_keeps_its_own_text(tmp_path):
     words = ["aeroespacial", "agroindustria", "semiconductores", "farmacéutica", "electromovilidad"]
     folder = tmp_path / "docs"
     for i, word in enumerate(words):
-        make_pdf(folder / f"doc{i}.pdf", [[f"# Sector {word}", f"Este documento trata solo del sector {word} y de "
-                                           f"las políticas de apoyo al sector {word} en la región."]], title=word)
+        make_pdf(
+            folder / f"doc{i}.pdf",
+            [
+                [
+                    f"# Sector {word}",
+                    f"Este documento trata solo del sector {word} y de "
+                    f"las políticas de apoyo al sector {word} en la región.",
+                ]
+            ],
+            title=word,
+        )
     (folder / "doc_bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")  # an error reply in the middle of the batch
     report = ingest_paths(kb, [folder])
     assert sum(f.outcome is Outcome.INGESTED for f in report.files) == len(words)

@@ -8,8 +8,11 @@ def _sentences(prefix: str, n: int) -> str:
 
 
 def test_page_numbers_survive_chunking():
-    blocks = [Block(1, "Uno", _sentences("Primera", 20)), Block(2, "Uno", _sentences("Segunda", 20)),
-              Block(3, "Dos", _sentences("Tercera", 5))]
+    blocks = [
+        Block(1, "Uno", _sentences("Primera", 20)),
+        Block(2, "Uno", _sentences("Segunda", 20)),
+        Block(3, "Dos", _sentences("Tercera", 5)),
+    ]
     passages = chunk_blocks(blocks, ChunkSettings(60, 90, 12), language="es")
     for p in passages:
         assert p.page_start <= p.page_end
@@ -46,74 +49,98 @@ def test_sections_do_not_mix():
 
 
 def test_markdown_headings_become_sections_and_syntax_goes():
-    blocks = markdown_blocks("# Título\n\n## Visión 2044\nUn texto con **negritas** y [un enlace](http://x.org).\n\n"
-                             "- primer punto\n- segundo punto\n")
+    blocks = markdown_blocks(
+        "# Título\n\n## Visión 2044\nUn texto con **negritas** y [un enlace](http://x.org).\n\n"
+        "- primer punto\n- segundo punto\n"
+    )
     assert blocks[0].section == "Visión 2044"
     assert blocks[0].text == "Un texto con negritas y un enlace."
     assert [b.text for b in blocks[1:]] == ["primer punto.", "segundo punto."]
 
 
 def test_markdown_links_with_parentheses_leave_no_residue():
-    blocks = markdown_blocks("Vea [el plan](https://es.wikipedia.org/wiki/Plan_(México)) y ![mapa](m.png \"Mapa\").\n")
+    blocks = markdown_blocks('Vea [el plan](https://es.wikipedia.org/wiki/Plan_(México)) y ![mapa](m.png "Mapa").\n')
     assert blocks[0].text == "Vea el plan y mapa."
 
 
 def test_wrapped_pdf_list_items_stay_whole():
-    page = Page(2, "Casos documentados:\n• Irlanda: la agencia de desarrollo, entonces la Industrial\nDevelopment Authority, "
-                   "creó un programa de enlaces\n• Costa Rica: PROCOMER opera Costa\nRica Provee.\nOtro párrafo.")
+    page = Page(
+        2,
+        "Casos documentados:\n• Irlanda: la agencia de desarrollo, entonces la Industrial\nDevelopment Authority, "
+        "creó un programa de enlaces\n• Costa Rica: PROCOMER opera Costa\nRica Provee.\nOtro párrafo.",
+    )
     text = page_blocks([page])[0].text
     assert "Industrial Development Authority, creó un programa de enlaces." in text
     assert "opera Costa Rica Provee." in text
 
 
 def test_pdf_headings_found_by_shape():
-    page = Page(4, "1. Diagnóstico regional\nLa región concentra la producción agrícola y petrolera del estado, con\n"
-                   "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.")
+    page = Page(
+        4,
+        "1. Diagnóstico regional\nLa región concentra la producción agrícola y petrolera del estado, con\n"
+        "una base manufacturera pequeña.\nSectores prioritarios\nLa agroindustria y la química destacan.",
+    )
     blocks = page_blocks([page])
     assert [(b.section, b.page) for b in blocks] == [("1. Diagnóstico regional", 4), ("Sectores prioritarios", 4)]
 
 
 def _not_first(page: Page):
     """Blocks of ``page`` when it is not a document's first page (the first page may open with a title block)."""
-    return [b for b in page_blocks([Page(1, "La primera página es prosa corriente, sin título."), page])
-            if b.page == page.number]
+    return [
+        b
+        for b in page_blocks([Page(1, "La primera página es prosa corriente, sin título."), page])
+        if b.page == page.number
+    ]
 
 
 def test_stacked_headings_make_one_label():
     """The Ley de Aguas Nacionales opens "TÍTULO PRIMERO / Disposiciones Preliminares / Capítulo Único": every
     level stays in the label instead of the last one replacing the others."""
-    page = Page(3, "TÍTULO PRIMERO\nDisposiciones Preliminares\nCapítulo Único\nArtículo 1. La presente Ley es "
-                   "reglamentaria del Artículo 27 de la Constitución.\nSus disposiciones son de orden público.")
+    page = Page(
+        3,
+        "TÍTULO PRIMERO\nDisposiciones Preliminares\nCapítulo Único\nArtículo 1. La presente Ley es "
+        "reglamentaria del Artículo 27 de la Constitución.\nSus disposiciones son de orden público.",
+    )
     blocks = _not_first(page)
     assert [b.section for b in blocks] == ["TÍTULO PRIMERO — Disposiciones Preliminares — Capítulo Único"]
 
 
 def test_a_wrapped_heading_is_joined():
-    page = Page(5, "Texto anterior.\nARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE\nDESARROLLO\n"
-                   "El Plan se compone de cinco ejes.\nPrograma de Desarrollo de\nProveedores Locales\n"
-                   "Las empresas tractoras compran a las pequeñas.")
+    page = Page(
+        5,
+        "Texto anterior.\nARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE\nDESARROLLO\n"
+        "El Plan se compone de cinco ejes.\nPrograma de Desarrollo de\nProveedores Locales\n"
+        "Las empresas tractoras compran a las pequeñas.",
+    )
     assert [b.section for b in _not_first(page)] == [
-        "", "ARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE DESARROLLO",
-        "Programa de Desarrollo de Proveedores Locales"]
+        "",
+        "ARTÍCULO 3°. EJES DE TRANSFORMACIÓN DEL PLAN NACIONAL DE DESARROLLO",
+        "Programa de Desarrollo de Proveedores Locales",
+    ]
 
 
 def test_body_lines_names_emails_and_table_rows_are_not_headings():
-    page = Page(7, "\n".join([
-        "Capítulo II",
-        "Las fracciones siguientes se aplican.",
-        "XVIII. Difusión nacional sobre su contenido, y",  # a list item that goes on
-        "XIX. Las demás que señale la ley.",
-        "Cora Cecilia Pinedo Alonso, Secretaria.- Rúbricas.\"",  # a decree's signature
-        "Juan Carlos Montiel",  # a name
-        "Contacto",
-        "jperez@economia.gob.mx",  # an e-mail
-        "Sector Inversión Participación",
-        "Cooperación 9,1 0,8",  # table rows
-        "TOTAL 50,4",
-        "Los montos están en billones de pesos.",
-        "La política regional de desarrollo",  # a sentence wrapped onto the next line
-        "productivo se aplica en todo el país.",
-    ]))
+    page = Page(
+        7,
+        "\n".join(
+            [
+                "Capítulo II",
+                "Las fracciones siguientes se aplican.",
+                "XVIII. Difusión nacional sobre su contenido, y",  # a list item that goes on
+                "XIX. Las demás que señale la ley.",
+                'Cora Cecilia Pinedo Alonso, Secretaria.- Rúbricas."',  # a decree's signature
+                "Juan Carlos Montiel",  # a name
+                "Contacto",
+                "jperez@economia.gob.mx",  # an e-mail
+                "Sector Inversión Participación",
+                "Cooperación 9,1 0,8",  # table rows
+                "TOTAL 50,4",
+                "Los montos están en billones de pesos.",
+                "La política regional de desarrollo",  # a sentence wrapped onto the next line
+                "productivo se aplica en todo el país.",
+            ]
+        ),
+    )
     sections = {b.section for b in _not_first(page)}
     assert sections <= {"Capítulo II", "Contacto", "Sector Inversión Participación"}, sections
 
@@ -127,8 +154,10 @@ def test_a_page_in_two_languages_is_split_where_the_language_changes():
     from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
 
     # One page, one section: a Spanish paragraph and an English one (a bilingual summary), then Portuguese.
-    pt = ("O programa de desenvolvimento de fornecedores não é apenas uma política industrial: ele liga as pequenas "
-          "empresas da região às grandes compradoras e aos centros de formação técnica.")
+    pt = (
+        "O programa de desenvolvimento de fornecedores não é apenas uma política industrial: ele liga as pequenas "
+        "empresas da região às grandes compradoras e aos centros de formação técnica."
+    )
     page = Page(1, "Resumen\n" + "\n".join([ES_SUPPLIERS, ES_PORT, EN_SKILLS, EN_PARKS, pt]))
     ex = Extracted("pdf", [page, Page(2, "Anexo\n" + ES_PORT + " " + ES_SUPPLIERS)], DocumentMeta(), page_count=2)
     prepared = structure(Path("informe.pdf"), ex, "doc", ChunkSettings(170, 240, 30), min_lang_words=12)
@@ -141,39 +170,62 @@ def test_a_page_in_two_languages_is_split_where_the_language_changes():
 
 
 def test_text_after_a_heading_on_its_line_stays_text():
-    page = Page(9, "Texto anterior.\nARTÍCULO 112. INVERSIÓN EN TÍTULOS DE\nDESARROLLO AGROPECUARIO. Las entidades "
-                   "financieras podrán\ninvertir en títulos de desarrollo.\nCAPÍTULO II\nADAPTACIÓN\nArtículo 27. "
-                   "La política de adaptación se aplica.")
+    page = Page(
+        9,
+        "Texto anterior.\nARTÍCULO 112. INVERSIÓN EN TÍTULOS DE\nDESARROLLO AGROPECUARIO. Las entidades "
+        "financieras podrán\ninvertir en títulos de desarrollo.\nCAPÍTULO II\nADAPTACIÓN\nArtículo 27. "
+        "La política de adaptación se aplica.",
+    )
     blocks = _not_first(page)
-    assert [b.section for b in blocks] == ["", "ARTÍCULO 112. INVERSIÓN EN TÍTULOS DE DESARROLLO AGROPECUARIO.",
-                                           "CAPÍTULO II — ADAPTACIÓN"]
+    assert [b.section for b in blocks] == [
+        "",
+        "ARTÍCULO 112. INVERSIÓN EN TÍTULOS DE DESARROLLO AGROPECUARIO.",
+        "CAPÍTULO II — ADAPTACIÓN",
+    ]
     assert blocks[1].text.startswith("Las entidades financieras podrán invertir")
 
 
 def test_a_quotation_does_not_change_the_language_of_its_sentence():
     from ingest.switches import sentence_language
 
-    assert sentence_language("Press reports give its subtitle in two forms: “El mandato del pueblo por el cambio” "
-                             "and “Mandato del Pueblo para el Cambio”.") == "en"
+    assert (
+        sentence_language(
+            "Press reports give its subtitle in two forms: “El mandato del pueblo por el cambio” "
+            "and “Mandato del Pueblo para el Cambio”."
+        )
+        == "en"
+    )
 
 
 def test_a_spanish_name_does_not_make_an_english_sentence_spanish():
     from ingest.switches import sentence_language
 
-    assert sentence_language("Coordinadora de Fomento al Comercio Exterior del Estado de Guanajuato (COFOCE) helps "
-                             "local firms export to the United States and to Europe.") == "en"
+    assert (
+        sentence_language(
+            "Coordinadora de Fomento al Comercio Exterior del Estado de Guanajuato (COFOCE) helps "
+            "local firms export to the United States and to Europe."
+        )
+        == "en"
+    )
 
 
 def test_a_title_block_is_its_own_passage_and_the_first_heading_stays_a_heading():
-    body = ("The plan was presented in 2024 and sets out a twenty-year vision for the industry of the state, with "
-            "four pillars, four strategic projects and four priority sectors chosen after a diagnosis of its firms.")
-    page = Page(1, "\n".join([
-        "Strategic Plan for the Industrial Development",
-        "of Tabasco 2024-2044: vision and pillars",
-        "policy-kb team · MX-TAB · 2026",
-        "Summary",
-        *[body[i:i + 90] for i in range(0, len(body), 90)],
-    ]))
+    body = (
+        "The plan was presented in 2024 and sets out a twenty-year vision for the industry of the state, with "
+        "four pillars, four strategic projects and four priority sectors chosen after a diagnosis of its firms."
+    )
+    page = Page(
+        1,
+        "\n".join(
+            [
+                "Strategic Plan for the Industrial Development",
+                "of Tabasco 2024-2044: vision and pillars",
+                "policy-kb team · MX-TAB · 2026",
+                "Summary",
+                *[body[i : i + 90] for i in range(0, len(body), 90)],
+            ]
+        ),
+    )
     blocks = page_blocks([page])
     assert blocks[0].kind == "title" and blocks[0].text.startswith("Strategic Plan") and "Summary" not in blocks[0].text
     assert blocks[1].section == "Summary" and blocks[1].text.startswith("The plan was presented")
@@ -183,6 +235,8 @@ def test_a_title_block_is_its_own_passage_and_the_first_heading_stays_a_heading(
 
 
 def test_a_page_that_starts_with_prose_has_no_title_block():
-    text = ("La estrategia portuaria busca ampliar la capacidad logística del puerto para atender a la agroindustria.\n"
-            "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas del estado.\n")
+    text = (
+        "La estrategia portuaria busca ampliar la capacidad logística del puerto para atender a la agroindustria.\n"
+        "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas del estado.\n"
+    )
     assert [b.kind for b in page_blocks([Page(1, text)])] == [""]

@@ -29,8 +29,10 @@ def test_a_fresh_store_reuses_shipped_vectors_and_embeds_only_changed_text(kb_sm
 
     # A changed document: only its new passage text reaches the model.
     md = next(folder.rglob("*.md"))
-    md.write_text(md.read_text(encoding="utf-8") + "\n\n## Agua\n\nUn párrafo nuevo sobre parques eco-industriales y agua.\n",
-                  encoding="utf-8")
+    md.write_text(
+        md.read_text(encoding="utf-8") + "\n\n## Agua\n\nUn párrafo nuevo sobre parques eco-industriales y agua.\n",
+        encoding="utf-8",
+    )
     again = ingest_paths(fresh, [folder])
     assert again.ok and 0 < again.embedded < total
 

@@ -11,17 +11,33 @@ GLOSSARY = Glossary(parse("es\ten\tdomain\ndesarrollo de proveedores\tsupplier d
 
 
 def _hit(rank: int, text: str, lang: str) -> Hit:
-    chunk = Chunk(chunk_id=f"d{rank}:0", doc_id=f"d{rank}", ordinal=0, text=text, page_start=rank, page_end=rank,
-                  section="", language=lang, doc=Document(doc_id=f"d{rank}", title=f"Doc {rank}",
-                                                          source=f"/x/d{rank}.pdf"))
+    chunk = Chunk(
+        chunk_id=f"d{rank}:0",
+        doc_id=f"d{rank}",
+        ordinal=0,
+        text=text,
+        page_start=rank,
+        page_end=rank,
+        section="",
+        language=lang,
+        doc=Document(doc_id=f"d{rank}", title=f"Doc {rank}", source=f"/x/d{rank}.pdf"),
+    )
     return Hit(chunk=chunk, score=1.0 / rank, rank=rank, legs=["dense:" + lang], citation=citation_for(chunk))
 
 
 HITS = [
-    _hit(1, "Singapore has an airport. The Economic Development Board promotes investment in advanced "
-            "manufacturing and links it with skills training for workers.", "en"),
-    _hit(2, "Tabasco tiene ríos. El programa estatal de desarrollo de proveedores apoya a las pymes locales para "
-            "entrar en las cadenas de suministro de las empresas tractoras.", "es"),
+    _hit(
+        1,
+        "Singapore has an airport. The Economic Development Board promotes investment in advanced "
+        "manufacturing and links it with skills training for workers.",
+        "en",
+    ),
+    _hit(
+        2,
+        "Tabasco tiene ríos. El programa estatal de desarrollo de proveedores apoya a las pymes locales para "
+        "entrar en las cadenas de suministro de las empresas tractoras.",
+        "es",
+    ),
     _hit(3, "The weather in the port was pleasant during the whole visit of the delegation.", "en"),
 ]
 
@@ -92,44 +108,77 @@ def _kind_hit(rank: int, text: str, lang: str, kind: str = "content", section: s
 
 def test_semantic_answer_finds_the_sentence_that_answers_in_the_other_language():
     hits = [
-        _kind_hit(1, "Querétaro atrajo inversiones aeroespaciales desde 2005. El estado creó un programa de "
-                     "desarrollo de proveedores que certifica a pymes locales para abastecer a Safran y Bombardier.",
-                  "es"),
-        _kind_hit(2, "Ireland, Singapore and the Czech Republic are often cited as examples of investment "
-                     "promotion agencies that work closely with multinational firms.", "en"),
+        _kind_hit(
+            1,
+            "Querétaro atrajo inversiones aeroespaciales desde 2005. El estado creó un programa de "
+            "desarrollo de proveedores que certifica a pymes locales para abastecer a Safran y Bombardier.",
+            "es",
+        ),
+        _kind_hit(
+            2,
+            "Ireland, Singapore and the Czech Republic are often cited as examples of investment "
+            "promotion agencies that work closely with multinational firms.",
+            "en",
+        ),
     ]
     ans = extract_answer("How does Querétaro develop local suppliers for the aerospace industry?", hits)
     assert ans.method == "semantic" and ans.sentences
     texts = [s.text for s in ans.sentences]
     assert any("proveedores" in t for t in texts), texts
-    assert not any("Ireland" in t for t in texts[:texts.index(next(t for t in texts if "proveedores" in t))])
+    assert not any("Ireland" in t for t in texts[: texts.index(next(t for t in texts if "proveedores" in t))])
 
 
 def test_the_question_language_wins_when_two_sentences_answer_alike():
-    hits = [_kind_hit(1, "The Polos de Desarrollo para el Bienestar offer tax incentives to firms that invest "
-                         "in the south-southeast of Mexico.", "en"),
-            _kind_hit(2, "Los Polos de Desarrollo para el Bienestar ofrecen incentivos fiscales a las empresas "
-                         "que invierten en el sur-sureste de México.", "es")]
-    for question, lang in (("¿Qué incentivos ofrecen los Polos de Desarrollo para el Bienestar?", "es"),
-                           ("What incentives do the Polos de Desarrollo para el Bienestar offer?", "en")):
+    hits = [
+        _kind_hit(
+            1,
+            "The Polos de Desarrollo para el Bienestar offer tax incentives to firms that invest "
+            "in the south-southeast of Mexico.",
+            "en",
+        ),
+        _kind_hit(
+            2,
+            "Los Polos de Desarrollo para el Bienestar ofrecen incentivos fiscales a las empresas "
+            "que invierten en el sur-sureste de México.",
+            "es",
+        ),
+    ]
+    for question, lang in (
+        ("¿Qué incentivos ofrecen los Polos de Desarrollo para el Bienestar?", "es"),
+        ("What incentives do the Polos de Desarrollo para el Bienestar offer?", "en"),
+    ):
         # Rank order aside (the Spanish hit is second), the sentence in the question's language comes first.
         first = extract_answer(question, hits, max_sentences=1).sentences[0]
         assert hits[first.ref - 1].chunk.language == lang, question
 
 
 def test_titles_headings_list_stubs_and_references_are_never_quoted():
-    title = ("Strategic Plan for the Industrial Development of Tabasco 2024-2044: vision and pillars policy-kb "
-             "team MX-TAB 2026")
+    title = (
+        "Strategic Plan for the Industrial Development of Tabasco 2024-2044: vision and pillars policy-kb "
+        "team MX-TAB 2026"
+    )
     hits = [
         _kind_hit(1, title, "en", kind="title"),
-        _kind_hit(2, "UNIDO (2024). UNIDO to advise Mexican state Tabasco on industrial policy. https://www.unido.org. "
-                     "Gobierno de Tabasco (2024). Plan Estratégico de Desarrollo Industrial. https://tabasco.gob.mx.",
-                  "en", kind="references"),
-        _kind_hit(3, "Vision And Pillars Of The Tabasco Industrial Plan For 2044 Investment Skills Energy Governance "
-                     "The plan sets four pillars for the industrial development of Tabasco: skills, suppliers, "
-                     "innovation and investment.", "en"),
-        _kind_hit(4, "Rodrik, D. (2004). Industrial Policy for the Twenty-First Century. Harvard University, "
-                     "Working Paper RWP04-047, pp. 1-57.", "en"),
+        _kind_hit(
+            2,
+            "UNIDO (2024). UNIDO to advise Mexican state Tabasco on industrial policy. https://www.unido.org. "
+            "Gobierno de Tabasco (2024). Plan Estratégico de Desarrollo Industrial. https://tabasco.gob.mx.",
+            "en",
+            kind="references",
+        ),
+        _kind_hit(
+            3,
+            "Vision And Pillars Of The Tabasco Industrial Plan For 2044 Investment Skills Energy Governance "
+            "The plan sets four pillars for the industrial development of Tabasco: skills, suppliers, "
+            "innovation and investment.",
+            "en",
+        ),
+        _kind_hit(
+            4,
+            "Rodrik, D. (2004). Industrial Policy for the Twenty-First Century. Harvard University, "
+            "Working Paper RWP04-047, pp. 1-57.",
+            "en",
+        ),
     ]
     ans = extract_answer("What are the pillars of the Tabasco industrial plan?", hits)
     assert ans.sentences, "the prose sentence of hit 3 answers"
@@ -143,12 +192,16 @@ def test_quotable_by_shape():
     assert quotable("The plan sets four pillars for the industrial development of the state.")
     assert quotable("El plan define cuatro pilares para el desarrollo industrial del estado.")
     assert not quotable("Plan Estratégico para el Desarrollo Industrial de Tabasco 2024-2044 Visión y Pilares")
-    assert not quotable("Hausmann, R., Hwang, J. and Rodrik, D. (2007). What you export matters. Journal of "
-                        "Economic Growth, 12(1), 1-25.")
+    assert not quotable(
+        "Hausmann, R., Hwang, J. and Rodrik, D. (2007). What you export matters. Journal of "
+        "Economic Growth, 12(1), 1-25."
+    )
     assert not quotable("Secretaría de Economía. Portal oficial. https://www.gob.mx/se")
     assert not quotable("Desarrollo de proveedores")
     assert not quotable('"UNIDO to advise Mexican state Tabasco on industrial policy".')
-    assert not quotable('Castañeda-Navarrete, J. y Aranda-Aranda, D. "Making nearshoring work for Mexico: the role of '
-                        'industrial innovation policy".')
+    assert not quotable(
+        'Castañeda-Navarrete, J. y Aranda-Aranda, D. "Making nearshoring work for Mexico: the role of '
+        'industrial innovation policy".'
+    )
     assert not quotable("Cambridge Industrial Innovation Policy, 15 de octubre de 2024.")
     assert quotable("The plan was presented in 2024 by the state government and UNIDO.")

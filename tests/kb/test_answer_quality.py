@@ -46,8 +46,9 @@ def test_no_answer_sentence_is_a_title_heading_or_reference_entry(kb_starter):
             where = f"{q!r} → {s.text!r}"
             assert answer.hits[s.ref - 1].chunk.kind == "content", where
             assert n not in headings and not BYLINE.search(s.text), where
-            assert not any(t in n for t in titles) or len(n.split()) > 2 * max(len(t.split()) for t in titles
-                                                                                  if t in n), where
+            assert not any(t in n for t in titles) or len(n.split()) > 2 * max(
+                len(t.split()) for t in titles if t in n
+            ), where
             assert classify(s.text) != REFERENCES and "http" not in s.text, where
             assert not any(n in text for text in non_content), where
     assert quoted >= len(questions)  # answers were given, not withheld

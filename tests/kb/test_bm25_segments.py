@@ -19,8 +19,14 @@ WORDS = [f"w{i}" for i in range(60)]
 def corpus(n: int, seed: int = 7) -> list[tuple[str, dict, list[str]]]:
     rnd = random.Random(seed)
     # Zipf-like: a few common words, many rare ones, documents of varied length.
-    return [(f"c{i}", {"doc_id": f"d{i % 9}"}, rnd.choices(WORDS, weights=[1 / (r + 1) for r in range(60)],
-                                                              k=rnd.randint(5, 60))) for i in range(n)]
+    return [
+        (
+            f"c{i}",
+            {"doc_id": f"d{i % 9}"},
+            rnd.choices(WORDS, weights=[1 / (r + 1) for r in range(60)], k=rnd.randint(5, 60)),
+        )
+        for i in range(n)
+    ]
 
 
 QUERIES = [["w0", "w7"], ["w13"], ["w3", "w3", "w41"], ["w59", "w58", "w2"], ["nothing"]]
@@ -72,7 +78,7 @@ def test_many_small_segments_are_merged_and_many_deletions_compact(monkeypatch):
     rows = corpus(100)
     idx = SegmentedIndex([Segment.build(rows[:60])])
     for i in range(60, 100, 4):  # ten small additions
-        idx = idx.with_changes(Segment.build(rows[i:i + 4]), [])
+        idx = idx.with_changes(Segment.build(rows[i : i + 4]), [])
     assert len(idx.segments) <= bm25_segments.MAX_SEGMENTS
     assert sorted(idx.live_ids) == sorted(r[0] for r in rows)
     big = max(idx.segments, key=len)
@@ -82,15 +88,31 @@ def test_many_small_segments_are_merged_and_many_deletions_compact(monkeypatch):
 
 
 def _chunk(doc: str, n: int, text: str) -> Chunk:
-    return Chunk(chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="",
-                 language="en")
+    return Chunk(
+        chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="", language="en"
+    )
 
 
 def test_adding_a_document_tokenises_only_its_passages_and_ranks_as_a_full_rebuild(tmp_path):
     m = Manifest(tmp_path / "manifest.sqlite")
     rnd = random.Random(3)
-    vocab = ["investment", "supplier", "cluster", "training", "port", "energy", "water", "export", "aftercare",
-             "permits", "skills", "grant", "park", "tax", "zone"]
+    vocab = [
+        "investment",
+        "supplier",
+        "cluster",
+        "training",
+        "port",
+        "energy",
+        "water",
+        "export",
+        "aftercare",
+        "permits",
+        "skills",
+        "grant",
+        "park",
+        "tax",
+        "zone",
+    ]
 
     def doc(name: str, n: int) -> list[Chunk]:
         return [_chunk(name, i, " ".join(rnd.choices(vocab, k=rnd.randint(8, 40)))) for i in range(n)]

@@ -49,8 +49,11 @@ def test_stale_embedded_index_and_the_reopen_that_cures_it(tmp_path):
     assert old.count() == 40  # the shared SQLite metadata sees the new rows …
     assert nearest(old) == 20  # … the in-memory vector index does not
     with pytest.raises(STALE_INDEX_ERRORS, match="Error finding id"):  # what VectorIndex's retry catches
-        old.query(query_embeddings=[np.ones(8, dtype="float32")], n_results=40,
-                  where={"doc_id": {"$in": [f"d{i}" for i in range(20, 40)]}})
+        old.query(
+            query_embeddings=[np.ones(8, dtype="float32")],
+            n_results=40,
+            where={"doc_id": {"$in": [f"d{i}" for i in range(20, 40)]}},
+        )
     # The public way to "reopen" (a new client for the path) shares the same cached, stale system.
     public = chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
     assert nearest(public.get_collection(NAME, embedding_function=None)) == 20

@@ -16,32 +16,56 @@ from kb.records import Chunk, Document, Hit
 
 
 def hit(rank=1, **over) -> Hit:
-    fields = dict(title="Plan {Tabasco} 2044_final", publisher="Gobierno de Tabasco and Pemex", year=2024,
-                  jurisdiction="MX-TAB", level="state", doc_type="plan", source="/data/plan.pdf",
-                  url="https://ex.org/a_b%20c?x=1&y=2", doc_id="abcdef123456")
+    fields = dict(
+        title="Plan {Tabasco} 2044_final",
+        publisher="Gobierno de Tabasco and Pemex",
+        year=2024,
+        jurisdiction="MX-TAB",
+        level="state",
+        doc_type="plan",
+        source="/data/plan.pdf",
+        url="https://ex.org/a_b%20c?x=1&y=2",
+        doc_id="abcdef123456",
+    )
     fields.update({k: v for k, v in over.items() if k in Document.__dataclass_fields__})
-    passage = dict(chunk_id="abcdef123456:00001", doc_id=fields["doc_id"], ordinal=1,
-                   text="Texto con $5 y 50% & {llaves}\nTY  - JOUR\nsegunda línea", page_start=3, page_end=4,
-                   section="Pilar 2: Talento", language="es")
+    passage = dict(
+        chunk_id="abcdef123456:00001",
+        doc_id=fields["doc_id"],
+        ordinal=1,
+        text="Texto con $5 y 50% & {llaves}\nTY  - JOUR\nsegunda línea",
+        page_start=3,
+        page_end=4,
+        section="Pilar 2: Talento",
+        language="es",
+    )
     passage.update({k: v for k, v in over.items() if k in Chunk.__dataclass_fields__ and k != "doc_id"})
     chunk = Chunk(**passage, doc=Document(**fields))
     return Hit(chunk=chunk, score=0.5, rank=rank, legs=["dense:es", "lexical"], citation=citation_for(chunk))
 
 
 def test_cite_text():
-    assert cite_text(hit().citation) == ("Gobierno de Tabasco and Pemex (2024). Plan {Tabasco} 2044_final. "
-                                         "§ Pilar 2: Talento, pp. 3–4.")
+    assert cite_text(hit().citation) == (
+        "Gobierno de Tabasco and Pemex (2024). Plan {Tabasco} 2044_final. § Pilar 2: Talento, pp. 3–4."
+    )
     assert cite_text(hit(publisher="", year=None, section="", page_end=3).citation).endswith("p. 3.")
 
 
-DOCS = {"abcdef123456": Document(doc_id="abcdef123456", title="Plan {Tabasco} 2044_final",
-                                  publisher="Gobierno de Tabasco and Pemex", year=2024, language="en",
-                                  url="https://ex.org/a_b%20c?x=1&y=2", jurisdiction="MX-TAB", doc_type="plan")}
+DOCS = {
+    "abcdef123456": Document(
+        doc_id="abcdef123456",
+        title="Plan {Tabasco} 2044_final",
+        publisher="Gobierno de Tabasco and Pemex",
+        year=2024,
+        language="en",
+        url="https://ex.org/a_b%20c?x=1&y=2",
+        jurisdiction="MX-TAB",
+        doc_type="plan",
+    )
+}
 
 
 def test_bibtex_one_entry_per_document_with_its_passages():
-    text = to_bibtex([hit(1), hit(2, chunk_id="abcdef123456:00002", page_start=7, page_end=7, text="Otra cosa.")],
-                     DOCS)
+    text = to_bibtex([hit(1), hit(2, chunk_id="abcdef123456:00002", page_start=7, page_end=7, text="Otra cosa.")], DOCS)
     entries = bibtexparser.loads(text).entries
     assert len(entries) == 1  # two passages of one document: one entry, both passages inside
     e = entries[0]
@@ -62,9 +86,15 @@ def test_keys_are_transliterated():
 
 
 def test_primary_source_is_the_url_when_the_catalog_gives_one():
-    docs = {"abcdef123456": replace(DOCS["abcdef123456"], source_url="https://gob.mx/plan.pdf",
-                                    source_title="Plan Estatal", source_publisher="Gobierno de Tabasco",
-                                    source_year=2024)}
+    docs = {
+        "abcdef123456": replace(
+            DOCS["abcdef123456"],
+            source_url="https://gob.mx/plan.pdf",
+            source_title="Plan Estatal",
+            source_publisher="Gobierno de Tabasco",
+            source_year=2024,
+        )
+    }
     e = bibtexparser.loads(to_bibtex([hit()], docs)).entries[0]
     assert e["url"] == "https://gob.mx/plan.pdf" and "Summarises: Plan Estatal (Gobierno de Tabasco, 2024)" in e["note"]
     r = rispy.loads(to_ris([hit()], docs))[0]
@@ -90,7 +120,7 @@ def test_ris_reads_back_as_zotero_would():
 
 
 def test_csv_is_safe_in_spreadsheets_and_has_no_server_path():
-    rows = list(csv.DictReader(io.StringIO(to_csv([hit(title="=HYPERLINK(\"http://evil\")")]))))
+    rows = list(csv.DictReader(io.StringIO(to_csv([hit(title='=HYPERLINK("http://evil")')]))))
     assert rows[0]["title"].startswith("'=") and rows[0]["pages"] == "pp. 3–4" and rows[0]["legs"] == "dense:es+lexical"
     assert rows[0]["url"] == "https://ex.org/a_b%20c?x=1&y=2" and rows[0]["file"] == "plan.pdf"
     assert "/data/" not in to_csv([hit()], DOCS) and "source" not in rows[0]

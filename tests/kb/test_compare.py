@@ -55,8 +55,18 @@ def test_exports(kb_small):
 REFERENCES = "\n".join(
     f"- {author} ({year}). Supplier development and integration of SMEs into value chains: desarrollo de "
     f"proveedores e integración de MIPYMES a cadenas de valor, vol. {n}."
-    for n, (author, year) in enumerate([("OECD", 2019), ("CEPAL", 2020), ("UNIDO", 2021), ("World Bank", 2022),
-                                        ("BID", 2023), ("Secretaría de Economía", 2024)], start=1))
+    for n, (author, year) in enumerate(
+        [
+            ("OECD", 2019),
+            ("CEPAL", 2020),
+            ("UNIDO", 2021),
+            ("World Bank", 2022),
+            ("BID", 2023),
+            ("Secretaría de Economía", 2024),
+        ],
+        start=1,
+    )
+)
 
 
 def test_reference_lists_are_never_a_cells_passage(tmp_path, kb_small):
@@ -68,18 +78,23 @@ def test_reference_lists_are_never_a_cells_passage(tmp_path, kb_small):
     from tests.fixtures import ES_SUPPLIERS, write_md
 
     assert all(REFERENCE_SECTIONS.match(s) for s in ("References", "Referencias", "Bibliografía", " Sources"))
-    assert not any(REFERENCE_SECTIONS.match(s) for s in ("Supplier development", "Gobernanza", "",
-                                                         "Fuentes de financiamiento"))
-    doc = write_md(tmp_path / "docs" / "plan.md", {"title": "Plan de proveedores", "jurisdiction": "MX-TAB",
-                                                   "language": "es"},
-                   f"# Desarrollo de proveedores\n\n{ES_SUPPLIERS}\n\n# References\n\n{REFERENCES}\n")
+    assert not any(
+        REFERENCE_SECTIONS.match(s) for s in ("Supplier development", "Gobernanza", "", "Fuentes de financiamiento")
+    )
+    doc = write_md(
+        tmp_path / "docs" / "plan.md",
+        {"title": "Plan de proveedores", "jurisdiction": "MX-TAB", "language": "es"},
+        f"# Desarrollo de proveedores\n\n{ES_SUPPLIERS}\n\n# References\n\n{REFERENCES}\n",
+    )
     kb = KnowledgeBase(Config.from_env(store=tmp_path / "store"), embedder=kb_small.embedder)
     assert ingest_paths(kb, [doc]).ok
     assert any(REFERENCE_SECTIONS.match(c.section) for c in kb.store.manifest.iter_chunks())
     topic = THEMES_BY_KEY["suppliers"]
     # The theme's old one-line query, which the reference list repeats word for word.
-    old_query = ("supplier development and integration of SMEs into value chains; desarrollo de proveedores e "
-                 "integración de MIPYMES a cadenas de valor")
+    old_query = (
+        "supplier development and integration of SMEs into value chains; desarrollo de proveedores e "
+        "integración de MIPYMES a cadenas de valor"
+    )
     unfiltered = kb.search(old_query, 3, jurisdiction=["MX-TAB"])
     assert REFERENCE_SECTIONS.match(unfiltered[0].chunk.section)  # what compare() has to keep out
     best = compare(kb, [topic], ["MX-TAB"], min_score=-1.0).cell(topic, "MX-TAB").best
@@ -90,19 +105,27 @@ def test_a_passage_fills_a_second_theme_only_when_nothing_else_does(kb_small):
     themes = [THEMES_BY_KEY[k] for k in ("investment", "clusters", "suppliers")]
     comp = compare(kb_small, themes, ["INT"], min_score=-1.0)  # every cell filled, to see the assignment
     shown = [comp.cell(t, "INT").best.chunk.chunk_id for t in themes]
-    int_passages = {c.chunk_id for c in kb_small.store.manifest.iter_chunks() if c.doc.jurisdiction == "INT" and c.kind == "content"}
+    int_passages = {
+        c.chunk_id for c in kb_small.store.manifest.iter_chunks() if c.doc.jurisdiction == "INT" and c.kind == "content"
+    }
     # INT has fewer passages than themes here: a passage is reused only then, and each cell says so.
     assert len(set(shown)) == min(len(themes), len(int_passages))
     for t in themes:
         cell = comp.cell(t, "INT")
-        others = [o.key for o in themes if o.key != t.key and comp.cell(o, "INT").best.chunk.chunk_id ==
-                  cell.best.chunk.chunk_id]
+        others = [
+            o.key
+            for o in themes
+            if o.key != t.key and comp.cell(o, "INT").best.chunk.chunk_id == cell.best.chunk.chunk_id
+        ]
         assert sorted(cell.also_under) == sorted(others)
 
 
 def test_cells_quote_the_sentences_on_the_theme():
-    text = ("Querétaro tiene un aeropuerto intercontinental. La universidad aeronáutica forma técnicos en "
-            "mantenimiento con cursos de capacitación. El clima es templado.")
+    text = (
+        "Querétaro tiene un aeropuerto intercontinental. La universidad aeronáutica forma técnicos en "
+        "mantenimiento con cursos de capacitación. El clima es templado."
+    )
     assert theme_sentences(text, "es", THEMES_BY_KEY["skills"]) == [
-        "La universidad aeronáutica forma técnicos en mantenimiento con cursos de capacitación."]
+        "La universidad aeronáutica forma técnicos en mantenimiento con cursos de capacitación."
+    ]
     assert theme_sentences("Nada aquí. Tampoco aquí.", "es", THEMES_BY_KEY["skills"]) == ["Nada aquí."]

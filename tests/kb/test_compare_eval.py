@@ -33,11 +33,22 @@ def test_bad_cell_lines_are_named(tmp_path):
 
 def test_a_passage_is_acceptable_by_document_and_verbatim_span():
     cell = LabelledCell("x", "MX-QUE", "skills", "dev", (Span("md/es_q.md", "la UNAQ es  una universidad"),))
-    chunk = Chunk("d:1", "d", 1, "Texto. La UNAQ es una\nuniversidad pública.", 0, 0, "", "es",
-                  doc=Document(doc_id="d", source="/home/u/corpus/md/es_q.md"))
+    chunk = Chunk(
+        "d:1",
+        "d",
+        1,
+        "Texto. La UNAQ es una\nuniversidad pública.",
+        0,
+        0,
+        "",
+        "es",
+        doc=Document(doc_id="d", source="/home/u/corpus/md/es_q.md"),
+    )
     hit = Hit(chunk, 1.0, 1, [], citation_for(chunk))
     assert is_acceptable(hit, cell)
-    other = Chunk("d:1", "d", 1, chunk.text, 0, 0, "", "es", doc=Document(doc_id="d", source="/home/u/corpus/md/other_es_q.md"))
+    other = Chunk(
+        "d:1", "d", 1, chunk.text, 0, 0, "", "es", doc=Document(doc_id="d", source="/home/u/corpus/md/other_es_q.md")
+    )
     assert not is_acceptable(Hit(other, 1.0, 1, [], citation_for(other)), cell)
 
 
@@ -57,11 +68,14 @@ def test_labels_are_grounded_in_the_starter_corpus(kb_starter):
     assert len(missing) <= 0.1 * spans, missing
 
 
-@pytest.mark.parametrize("theme, jurisdiction, docs, span", [
-    # The UNAQ training passage, in the Spanish note or its English companion.
-    ("skills", "MX-QUE", ("es_mx-que_cluster_aeroespacial.md", "en_mx-que_aerospace_unaq.md"), "UNAQ"),
-    ("investment", "SG", ("en_sg_edb_investment_promotion.md",), "Economic Development Board"),
-])
+@pytest.mark.parametrize(
+    "theme, jurisdiction, docs, span",
+    [
+        # The UNAQ training passage, in the Spanish note or its English companion.
+        ("skills", "MX-QUE", ("es_mx-que_cluster_aeroespacial.md", "en_mx-que_aerospace_unaq.md"), "UNAQ"),
+        ("investment", "SG", ("en_sg_edb_investment_promotion.md",), "Economic Development Board"),
+    ],
+)
 def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
     comp = compare(kb_starter, [THEMES_BY_KEY[k] for k in THEMES_BY_KEY], ["MX-TAB", "MX-QUE", "MX-NLE", "SG"])
     cell = comp.cell(THEMES_BY_KEY[theme], jurisdiction)

@@ -71,10 +71,16 @@ def test_query_file_errors_name_the_line(tmp_path):
 def test_resolve_maps_paths_to_doc_ids(tmp_path):
     (tmp_path / "_eval").mkdir()
     f = tmp_path / "_eval" / "q.jsonl"
-    f.write_text(json.dumps({"id": "1", "text": "x", "lang": "en",
-                             "relevant": {"_sources/es_a.md": 2, "md/b.md": 1, "md/gone.md": 1}}) + "\n")
-    docs = [Document(doc_id="A", source=str(tmp_path / "pdf" / "es_a.pdf"), language="es"),
-            Document(doc_id="B", source=str(tmp_path / "md" / "b.md"), language="en")]
+    f.write_text(
+        json.dumps(
+            {"id": "1", "text": "x", "lang": "en", "relevant": {"_sources/es_a.md": 2, "md/b.md": 1, "md/gone.md": 1}}
+        )
+        + "\n"
+    )
+    docs = [
+        Document(doc_id="A", source=str(tmp_path / "pdf" / "es_a.pdf"), language="es"),
+        Document(doc_id="B", source=str(tmp_path / "md" / "b.md"), language="en"),
+    ]
     (q,) = load_queries(f)
     langs = resolve([q], docs)
     assert q.doc_grades == {"A": 2, "B": 1} and q.missing == ["md/gone.md"] and langs == {"A": "es", "B": "en"}
@@ -83,11 +89,26 @@ def test_resolve_maps_paths_to_doc_ids(tmp_path):
 def test_run_on_the_session_store(kb_small, small_corpus, tmp_path):
     corpus = small_corpus["es_pdf"].parent
     f = tmp_path / "q.jsonl"
-    f.write_text("\n".join(json.dumps(q) for q in [
-        {"id": "q1", "text": "supplier development programme", "lang": "en", "relevant": {"plan_industrial_es.pdf": 2}},
-        {"id": "q2", "text": "parques ecoindustriales", "lang": "es",
-         "relevant": {"notas/eco_parques_es.md": 2, "singapore_skills_en.pdf": 1}},
-    ]) + "\n")
+    f.write_text(
+        "\n".join(
+            json.dumps(q)
+            for q in [
+                {
+                    "id": "q1",
+                    "text": "supplier development programme",
+                    "lang": "en",
+                    "relevant": {"plan_industrial_es.pdf": 2},
+                },
+                {
+                    "id": "q2",
+                    "text": "parques ecoindustriales",
+                    "lang": "es",
+                    "relevant": {"notas/eco_parques_es.md": 2, "singapore_skills_en.pdf": 1},
+                },
+            ]
+        )
+        + "\n"
+    )
     report = run(kb_small, load_queries(f, corpus))
     assert [r.cell for r in report.results] == ["en→es", "es→mixed"]
     for r in report.results:
@@ -104,10 +125,19 @@ def test_cli_eval(kb_small, small_corpus, tmp_path):
     from kbapp.cli import app
 
     f = tmp_path / "q.jsonl"
-    f.write_text(json.dumps({"id": "q1", "text": "consejo consultivo", "lang": "es",
-                             "relevant": {"plan_industrial_es.pdf": 2}}) + "\n")
-    args = ["eval", "--queries", str(f), "--corpus", str(small_corpus["es_pdf"].parent),
-            "--store", str(kb_small.config.store)]
+    f.write_text(
+        json.dumps({"id": "q1", "text": "consejo consultivo", "lang": "es", "relevant": {"plan_industrial_es.pdf": 2}})
+        + "\n"
+    )
+    args = [
+        "eval",
+        "--queries",
+        str(f),
+        "--corpus",
+        str(small_corpus["es_pdf"].parent),
+        "--store",
+        str(kb_small.config.store),
+    ]
     res = CliRunner().invoke(app, args + ["--mode", "hybrid", "--no-glossary"])
     assert res.exit_code == 0, res.output
     assert "glossary off" in res.output and "es→es" in res.output

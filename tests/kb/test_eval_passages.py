@@ -93,8 +93,10 @@ def test_relevance_needs_the_document_and_the_span():
 
 def test_question_file_errors_name_the_line(tmp_path):
     f = tmp_path / "q.jsonl"
-    f.write_text('{"id": "1", "text": "x", "lang": "en", "split": "dev", "answers": []}\n'
-                 '{"id": "2", "text": "y", "lang": "en", "split": "train", "answers": []}\n')
+    f.write_text(
+        '{"id": "1", "text": "x", "lang": "en", "split": "dev", "answers": []}\n'
+        '{"id": "2", "text": "y", "lang": "en", "split": "train", "answers": []}\n'
+    )
     with pytest.raises(QuestionFileError, match=r"q.jsonl, line 2: .*split"):
         load_questions(f)
 
@@ -143,8 +145,9 @@ def _passages(path: Path) -> tuple[tuple[str, str], ...]:
 
     cfg = Config.from_env()
     data = path.read_bytes()
-    prepared = prepare(path, data, content_hash(data),
-                       ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words))
+    prepared = prepare(
+        path, data, content_hash(data), ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
+    )
     return tuple((c.text, c.language) for c in prepared.chunks)
 
 
@@ -176,16 +179,38 @@ def test_real_labels_point_at_ingested_text():
 def _questions_file(tmp_path, small_corpus) -> Path:
     f = tmp_path / "p.jsonl"
     rows = [
-        {"id": "t1", "text": "How do supplier development programmes help local SMEs?", "lang": "en", "split": "dev",
-         "answers": [{"doc": "plan_industrial_es.pdf", "span": "reciben asesoría técnica"}]},
-        {"id": "t2", "text": "¿Qué servicios ofrece la administración de un parque ecoindustrial?", "lang": "es",
-         "split": "dev", "answers": [{"doc": "notas/eco_parques_es.md", "span": "organiza el intercambio de residuos"},
-                                     {"doc": "singapore_skills_en.pdf", "span": "organises by-product exchanges"}]},
+        {
+            "id": "t1",
+            "text": "How do supplier development programmes help local SMEs?",
+            "lang": "en",
+            "split": "dev",
+            "answers": [{"doc": "plan_industrial_es.pdf", "span": "reciben asesoría técnica"}],
+        },
+        {
+            "id": "t2",
+            "text": "¿Qué servicios ofrece la administración de un parque ecoindustrial?",
+            "lang": "es",
+            "split": "dev",
+            "answers": [
+                {"doc": "notas/eco_parques_es.md", "span": "organiza el intercambio de residuos"},
+                {"doc": "singapore_skills_en.pdf", "span": "organises by-product exchanges"},
+            ],
+        },
         {"id": "t3", "text": "Who won the 1998 football world cup?", "lang": "en", "split": "dev", "answers": []},
-        {"id": "t5", "text": "What does the removed note say?", "lang": "en", "split": "dev",
-         "answers": [{"doc": "notes/gone.md", "span": "anything"}]},
-        {"id": "t4", "text": "aftercare for established investors", "lang": "en", "split": "test",
-         "answers": [{"doc": "notes/ipa_en.md", "span": "encourage reinvestment and expansion"}]},
+        {
+            "id": "t5",
+            "text": "What does the removed note say?",
+            "lang": "en",
+            "split": "dev",
+            "answers": [{"doc": "notes/gone.md", "span": "anything"}],
+        },
+        {
+            "id": "t4",
+            "text": "aftercare for established investors",
+            "lang": "en",
+            "split": "test",
+            "answers": [{"doc": "notes/ipa_en.md", "span": "encourage reinvestment and expansion"}],
+        },
     ]
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     return f

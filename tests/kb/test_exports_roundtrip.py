@@ -15,49 +15,85 @@ from tests.fixtures import write_md
 # ends with a Spanish reference list: its passages there are Spanish, the document is English.
 QUE_ES = {
     "Proveedores": "El programa de desarrollo de proveedores vincula a pequeñas empresas locales con las empresas "
-                   "tractoras aeroespaciales y paga asesoría técnica y certificaciones de calidad.",
+    "tractoras aeroespaciales y paga asesoría técnica y certificaciones de calidad.",
     "Talento": "La universidad aeronáutica forma técnicos superiores en mantenimiento de aeronaves, con planes de "
-               "estudio diseñados junto con las empresas del clúster.",
+    "estudio diseñados junto con las empresas del clúster.",
     "Inversión": "La secretaría estatal acompaña a los inversionistas extranjeros desde la elección del terreno "
-                 "hasta la contratación del personal de la nueva planta.",
+    "hasta la contratación del personal de la nueva planta.",
 }
 QUE_EN = {
     "Suppliers": "The supplier development programme links small local machine shops with anchor aerospace "
-                 "companies and pays for technical assistance and quality certification.",
+    "companies and pays for technical assistance and quality certification.",
     "Skills": "Technician training at the aeronautical university answers the demand of aircraft maintenance "
-              "firms, with curricula designed together with the cluster's companies.",
+    "firms, with curricula designed together with the cluster's companies.",
     "Referencias": "Secretaría de Desarrollo Sustentable (2023). Programa estatal de proveedores y cadenas de "
-                   "valor. Gobierno del Estado de Querétaro, Dirección de Industria, Querétaro.",
+    "valor. Gobierno del Estado de Querétaro, Dirección de Industria, Querétaro.",
 }
 TAB_ES = {
     "Proveedores": "Tabasco propone registrar a las empresas locales que ya atienden a la industria petrolera y "
-                   "ayudarlas a certificarse para vender a nuevos compradores industriales.",
+    "ayudarlas a certificarse para vender a nuevos compradores industriales.",
     "Formación": "Los centros de capacitación del estado ofrecerán cursos cortos de soldadura, electricidad y "
-                 "operación de plantas para los jóvenes de los municipios del sur.",
+    "operación de plantas para los jóvenes de los municipios del sur.",
     "Inversión": "El estado busca atraer plantas agroindustriales y petroquímicas a los polos de desarrollo del "
-                 "corredor interoceánico, con incentivos fiscales temporales.",
+    "corredor interoceánico, con incentivos fiscales temporales.",
 }
 YUC_ES = {
     "Proveedores": "El pacto industrial de Yucatán organiza mesas entre maquiladoras y talleres locales para "
-                   "sustituir importaciones de empaques, moldes y servicios de mantenimiento.",
+    "sustituir importaciones de empaques, moldes y servicios de mantenimiento.",
     "Técnicos": "Las preparatorias técnicas y el instituto tecnológico de Mérida abren carreras duales en las que "
-                "los estudiantes pasan la mitad del tiempo en una fábrica.",
+    "los estudiantes pasan la mitad del tiempo en una fábrica.",
     "Energía": "La península necesita más gas natural y líneas de transmisión para que las nuevas fábricas "
-               "tengan electricidad confiable a precios competitivos.",
+    "tengan electricidad confiable a precios competitivos.",
 }
 DOCS = [
-    ("queretaro_es.md", {"title": '"Querétaro: desarrollo de proveedores y talento"', "publisher": '"Equipo"',
-                         "year": 2026, "jurisdiction": "MX-QUE", "language": "es",
-                         "url": "https://www.queretaro.gob.mx/plan"}, QUE_ES),
-    ("queretaro_en.md", {"title": '"Querétaro: supplier development and skills"', "publisher": '"Team"',
-                         "year": 2026, "jurisdiction": "MX-QUE", "language": "en",
-                         "url": "https://www.queretaro.gob.mx/en"}, QUE_EN),
-    ("tabasco_es.md", {"title": '"Tabasco: proveedores e inversión"', "publisher": '"Equipo"', "year": 2024,
-                       "jurisdiction": "MX-TAB", "language": "es", "url": "https://tabasco.gob.mx/plan-2044"},
-     TAB_ES),
-    ("yucatan_es.md", {"title": '"Yucatán: pacto industrial"', "publisher": '"Equipo"', "year": 2025,
-                       "jurisdiction": "MX-YUC", "language": "es", "url": "https://www.yucatan.gob.mx/pacto"},
-     YUC_ES),
+    (
+        "queretaro_es.md",
+        {
+            "title": '"Querétaro: desarrollo de proveedores y talento"',
+            "publisher": '"Equipo"',
+            "year": 2026,
+            "jurisdiction": "MX-QUE",
+            "language": "es",
+            "url": "https://www.queretaro.gob.mx/plan",
+        },
+        QUE_ES,
+    ),
+    (
+        "queretaro_en.md",
+        {
+            "title": '"Querétaro: supplier development and skills"',
+            "publisher": '"Team"',
+            "year": 2026,
+            "jurisdiction": "MX-QUE",
+            "language": "en",
+            "url": "https://www.queretaro.gob.mx/en",
+        },
+        QUE_EN,
+    ),
+    (
+        "tabasco_es.md",
+        {
+            "title": '"Tabasco: proveedores e inversión"',
+            "publisher": '"Equipo"',
+            "year": 2024,
+            "jurisdiction": "MX-TAB",
+            "language": "es",
+            "url": "https://tabasco.gob.mx/plan-2044",
+        },
+        TAB_ES,
+    ),
+    (
+        "yucatan_es.md",
+        {
+            "title": '"Yucatán: pacto industrial"',
+            "publisher": '"Equipo"',
+            "year": 2025,
+            "jurisdiction": "MX-YUC",
+            "language": "es",
+            "url": "https://www.yucatan.gob.mx/pacto",
+        },
+        YUC_ES,
+    ),
 ]
 
 

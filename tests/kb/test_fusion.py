@@ -20,7 +20,11 @@ def test_calibrated_dense_by_hand():
     # Portuguese passage shares much of it); the English ones keep their similarity.
     merged = calibrated_dense(legs, "es", 0.04)
     assert [(c, round(s, 3), leg) for c, s, leg in merged] == [
-        ("en1", 0.84, "dense:en"), ("es1", 0.82, "dense:es"), ("es2", 0.76, "dense:es"), ("pt1", 0.75, "dense:other")]
+        ("en1", 0.84, "dense:en"),
+        ("es1", 0.82, "dense:es"),
+        ("es2", 0.76, "dense:es"),
+        ("pt1", 0.75, "dense:other"),
+    ]
     # A query in no known language: no correction.
     assert [c for c, _, _ in calibrated_dense(legs, "", 0.04)] == ["es1", "en1", "es2", "pt1"]
 
@@ -31,8 +35,9 @@ def test_lexical_bonus_is_normalised_per_language():
     # language is measured against the best overall.
     assert lexical_bonus(found, 0.02) == pytest.approx({"es1": 0.02, "es2": 0.01, "en1": 0.02, "pt1": 0.005})
     # For a Spanish query, passages in other languages (matched through glossary terms and names) get half.
-    assert lexical_bonus(found, 0.02, "es", 0.5) == pytest.approx({"es1": 0.02, "es2": 0.01, "en1": 0.01,
-                                                                    "pt1": 0.0025})
+    assert lexical_bonus(found, 0.02, "es", 0.5) == pytest.approx(
+        {"es1": 0.02, "es2": 0.01, "en1": 0.01, "pt1": 0.0025}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,10 @@ def kb_pt(kb_small, tmp_path_factory):
     return kb
 
 
-@pytest.mark.parametrize("query", ["desarrollo de proveedores para pequeñas empresas", "eco-industrial parks",
-                                   "consejo consultivo industrial"])
+@pytest.mark.parametrize(
+    "query",
+    ["desarrollo de proveedores para pequeñas empresas", "eco-industrial parks", "consejo consultivo industrial"],
+)
 def test_a_language_leg_gets_no_slot_it_has_not_earned(kb_pt, query):
     """The only Portuguese passage is the best of its leg for every query; fused by rank it took a top-3 slot in
     every search. By calibrated similarity it shows only where it matches."""
@@ -79,6 +86,8 @@ def test_nothing_relevant_is_said_with_its_evidence(kb_small):
 
 
 def test_the_floor_is_a_setting(kb_small):
-    off = KnowledgeBase(Config.from_env(store=kb_small.config.store, relevance_floor=0.0, relevance_floor_names=0.0),
-                        embedder=kb_small.embedder)
+    off = KnowledgeBase(
+        Config.from_env(store=kb_small.config.store, relevance_floor=0.0, relevance_floor_names=0.0),
+        embedder=kb_small.embedder,
+    )
     assert not off.search_result("How does Finland's innovation agency Sitra finance its projects?").nothing_relevant

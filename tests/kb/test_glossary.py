@@ -27,11 +27,14 @@ def test_parse_reads_alternatives_and_skips_comments():
     assert terms[1].es == ("cadenas globales de valor", "CGV") and terms[1].en == ("global value chains", "GVCs")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("spanish\tenglish\n", "header"),
-    ("es\ten\tdomain\nsolo una columna\n", "line 2"),
-    ("es\ten\tdomain\nok\tfine\tx\n\t value\tx\n", "line 3: both"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("spanish\tenglish\n", "header"),
+        ("es\ten\tdomain\nsolo una columna\n", "line 2"),
+        ("es\ten\tdomain\nok\tfine\tx\n\t value\tx\n", "line 3: both"),
+    ],
+)
 def test_parse_errors_name_the_line(text, message):
     with pytest.raises(GlossaryError, match=message):
         parse(text, "g.tsv")
@@ -61,8 +64,9 @@ def test_shipped_glossary_has_enough_bilingual_terms():
     assert len(g) >= 200
     assert all(t.es and t.en for t in g.terms)
     assert ("es", "desarrollo de proveedores") in g.expand("supplier development")
-    assert ("en", "agribusiness") in g.expand("agroindustria en Tabasco") or \
-        any(lang == "en" and "agri" in name for lang, name in g.expand("agroindustria en Tabasco"))
+    assert ("en", "agribusiness") in g.expand("agroindustria en Tabasco") or any(
+        lang == "en" and "agri" in name for lang, name in g.expand("agroindustria en Tabasco")
+    )
 
 
 def test_unreadable_glossary_is_a_clear_error(tmp_path):

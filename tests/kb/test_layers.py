@@ -26,16 +26,24 @@ def imported_modules(package: str) -> dict[str, set[str]]:
                 names |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module)
-            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
-                    "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 names.add(str(node.args[0].value))
         found[str(path.relative_to(ROOT))] = names
     return found
 
 
 def offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
-    return [f"{file} imports {name}" for file, names in imported_modules(package).items() for name in sorted(names)
-            if name.split(".")[0] in forbidden]
+    return [
+        f"{file} imports {name}"
+        for file, names in imported_modules(package).items()
+        for name in sorted(names)
+        if name.split(".")[0] in forbidden
+    ]
 
 
 def test_the_scan_sees_imports_inside_functions():
@@ -59,7 +67,11 @@ def _modules(package: str):
 
 @pytest.mark.parametrize("package", ["kb", "ingest", "kbapp"])
 def test_our_exceptions_share_one_base(package):
-    ours = [cls for module in _modules(package) for _, cls in inspect.getmembers(module, inspect.isclass)
-            if cls.__module__ == module.__name__ and issubclass(cls, BaseException)]
+    ours = [
+        cls
+        for module in _modules(package)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__ and issubclass(cls, BaseException)
+    ]
     assert ours
     assert [c.__qualname__ for c in ours if not issubclass(c, KbError)] == []

@@ -30,20 +30,38 @@ def test_query_is_tokenized_for_every_language():
 
 
 def _chunk(doc: str, n: int, text: str, lang: str) -> Chunk:
-    return Chunk(chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="",
-                 language=lang)
+    return Chunk(
+        chunk_id=f"{doc}:{n}", doc_id=doc, ordinal=n, text=text, page_start=1, page_end=1, section="", language=lang
+    )
 
 
 def _commit(m: Manifest, doc: str, chunks: list[Chunk], jurisdiction: str = "") -> None:
-    m.commit_document(Document(doc_id=doc, source=f"/x/{doc}", title=doc, jurisdiction=jurisdiction, page_count=1,
-                               file_size=1, settings="s"), chunks)
+    m.commit_document(
+        Document(
+            doc_id=doc,
+            source=f"/x/{doc}",
+            title=doc,
+            jurisdiction=jurisdiction,
+            page_count=1,
+            file_size=1,
+            settings="s",
+        ),
+        chunks,
+    )
 
 
 @pytest.fixture
 def manifest(tmp_path):
     m = Manifest(tmp_path / "manifest.sqlite")
-    _commit(m, "mx", [_chunk("mx", 0, "El programa de desarrollo de proveedores de Querétaro apoya a pymes.", "es"),
-                      _chunk("mx", 1, "La agroindustria de Tabasco exporta cacao.", "es")], "MX-QUE")
+    _commit(
+        m,
+        "mx",
+        [
+            _chunk("mx", 0, "El programa de desarrollo de proveedores de Querétaro apoya a pymes.", "es"),
+            _chunk("mx", 1, "La agroindustria de Tabasco exporta cacao.", "es"),
+        ],
+        "MX-QUE",
+    )
     _commit(m, "sg", [_chunk("sg", 0, "Singapore's EDB links investment promotion with skills training.", "en")], "SG")
     return m
 

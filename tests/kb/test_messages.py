@@ -19,12 +19,16 @@ def test_every_message_round_trips_and_has_spanish(key):
 
 
 def test_translation_of_real_reasons():
-    assert translate(message("warn.headers_removed", n=7), "es") == \
-        "se quitaron 7 línea(s) repetidas de encabezado o pie de página"
+    assert (
+        translate(message("warn.headers_removed", n=7), "es")
+        == "se quitaron 7 línea(s) repetidas de encabezado o pie de página"
+    )
     assert translate("removed 7 repeated header/footer line(s)", "en") == "removed 7 repeated header/footer line(s)"
     both = "; ".join([message("warn.language_unknown"), message("warn.no_passages")])
-    assert translate(both, "es") == "idioma: desconocido (muy poco texto para saberlo); sin pasajes: el documento " \
-                                    "no tiene texto aprovechable"
+    assert (
+        translate(both, "es") == "idioma: desconocido (muy poco texto para saberlo); sin pasajes: el documento "
+        "no tiene texto aprovechable"
+    )
     assert translate("a reason nobody catalogued", "es") == "a reason nobody catalogued"  # left as it is
 
 

@@ -65,10 +65,17 @@ EN_SUMMARY_FIRST = (
 )
 
 
-@pytest.mark.parametrize("text,kind", [
-    (EN_REFERENCES, REFERENCES), (ES_REFERENCES, REFERENCES), (ES_WEB_SOURCES, REFERENCES),
-    (EN_TOC, TOC), (ES_TOC, TOC), (ES_INDEX, INDEX),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        (EN_REFERENCES, REFERENCES),
+        (ES_REFERENCES, REFERENCES),
+        (ES_WEB_SOURCES, REFERENCES),
+        (EN_TOC, TOC),
+        (ES_TOC, TOC),
+        (ES_INDEX, INDEX),
+    ],
+)
 def test_non_content_is_recognised_in_both_languages(text, kind):
     assert classify(text) == kind
     assert classify(text, first=True) == kind

@@ -18,8 +18,15 @@ def full_document() -> Document:
     values = {}
     for n, f in enumerate(stored_fields(Document)):
         kind = str(f.type)
-        values[f.name] = ([f"t{n}"] if "list" in kind else n + 1 if "int" in kind else float(n) + 0.5
-                          if "float" in kind else f"{f.name}-value")
+        values[f.name] = (
+            [f"t{n}"]
+            if "list" in kind
+            else n + 1
+            if "int" in kind
+            else float(n) + 0.5
+            if "float" in kind
+            else f"{f.name}-value"
+        )
     return Document(**values)
 
 
@@ -27,8 +34,17 @@ def test_every_field_is_a_manifest_column_and_comes_back(tmp_path):
     assert set(DOC_COLUMNS) == {f.name for f in fields(Document)}
     assert set(CHUNK_COLUMNS) == {f.name for f in fields(Chunk)} - {"doc"}
     doc = full_document()
-    chunk = Chunk(chunk_id="c:1", doc_id=doc.doc_id, ordinal=3, text="t", page_start=2, page_end=4, section="s",
-                  language="es", doc=doc)
+    chunk = Chunk(
+        chunk_id="c:1",
+        doc_id=doc.doc_id,
+        ordinal=3,
+        text="t",
+        page_start=2,
+        page_end=4,
+        section="s",
+        language="es",
+        doc=doc,
+    )
     m = Manifest(tmp_path / "m.sqlite")
     m.commit_document(doc, [chunk])
     back = m.document(doc.doc_id)
@@ -37,16 +53,20 @@ def test_every_field_is_a_manifest_column_and_comes_back(tmp_path):
     assert same == {f.name for f in fields(Document)} - {"chunk_count", "ingested_at"}  # set by the commit
     assert back.chunk_count == 1 and back.ingested_at > 0
     got = m.chunks_by_id(["c:1"])["c:1"]
-    assert {f.name: getattr(got, f.name) for f in stored_fields(Chunk)} == \
-        {f.name: getattr(chunk, f.name) for f in stored_fields(Chunk)}
+    assert {f.name: getattr(got, f.name) for f in stored_fields(Chunk)} == {
+        f.name: getattr(chunk, f.name) for f in stored_fields(Chunk)
+    }
     assert got.doc == back  # the chunk carries its whole document
 
 
 def test_filter_fields_and_json_follow_the_schema():
     doc = full_document()
     chunk = Chunk(chunk_id="c:1", doc_id=doc.doc_id, text="t", language="en", doc=doc)
-    assert set(chunk.filter_values()) == set(FILTER_KEYS) == {"doc_id", "language", "kind", "year", "jurisdiction",
-                                                              "level", "doc_type"}
+    assert (
+        set(chunk.filter_values())
+        == set(FILTER_KEYS)
+        == {"doc_id", "language", "kind", "year", "jurisdiction", "level", "doc_type"}
+    )
     assert chunk.filter_values()["year"] == doc.content_year  # a research note is filtered by its source's year
     out = hit_json(Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:en"], citation=citation_for(chunk)))
     wanted = {f.name for f in fields(DocumentMeta) if f.metadata.get("json", True)} | {"doc_id", "source"}
@@ -59,8 +79,10 @@ def test_a_manifest_from_before_a_field_gains_its_column(tmp_path):
     db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT)")
     db.execute("CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT)")
     db.execute("INSERT INTO documents VALUES ('old', '/x/old.pdf', 'Old')")
-    db.execute("INSERT INTO chunks VALUES ('old:1', 'old', 3, 'El programa capacita a las empresas proveedoras "
-               "de la región y las vincula con las empresas tractoras del estado.')")
+    db.execute(
+        "INSERT INTO chunks VALUES ('old:1', 'old', 3, 'El programa capacita a las empresas proveedoras "
+        "de la región y las vincula con las empresas tractoras del estado.')"
+    )
     db.commit()
     db.close()
     m = Manifest(path)

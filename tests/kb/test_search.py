@@ -72,15 +72,29 @@ def test_lexical_leg_finds_an_exact_name_the_embedding_blurs(kb_small):
 
 
 def _chunk(i: int, doc: str, text: str) -> Chunk:
-    return Chunk(chunk_id=f"{doc}:{i}", doc_id=doc, ordinal=i, text=text, page_start=1, page_end=1, section="",
-                 language="es", doc=Document(doc_id=doc, source=f"/x/{doc}.pdf"))
+    return Chunk(
+        chunk_id=f"{doc}:{i}",
+        doc_id=doc,
+        ordinal=i,
+        text=text,
+        page_start=1,
+        page_end=1,
+        section="",
+        language="es",
+        doc=Document(doc_id=doc, source=f"/x/{doc}.pdf"),
+    )
 
 
 def test_near_duplicate_passages_collapse_even_without_vectors():
-    body = ("Artículo 5. La Secretaría promoverá el desarrollo de proveedores locales y la integración de las "
-            "pequeñas empresas en las cadenas de valor de la región, con apoyo técnico y financiero.")
-    chunks = {"a:0": _chunk(0, "a", body), "b:0": _chunk(0, "b", body.replace("técnico", "técnico y")),
-              "c:0": _chunk(0, "c", "Otro texto sobre parques industriales y energía renovable en el sur.")}
+    body = (
+        "Artículo 5. La Secretaría promoverá el desarrollo de proveedores locales y la integración de las "
+        "pequeñas empresas en las cadenas de valor de la región, con apoyo técnico y financiero."
+    )
+    chunks = {
+        "a:0": _chunk(0, "a", body),
+        "b:0": _chunk(0, "b", body.replace("técnico", "técnico y")),
+        "c:0": _chunk(0, "c", "Otro texto sobre parques industriales y energía renovable en el sur."),
+    }
     fused = [("a:0", 0.3, ["lexical"]), ("b:0", 0.2, ["lexical"]), ("c:0", 0.1, ["lexical"])]
     hits = select(fused, chunks, {}, k=10, max_per_doc=0, similarity=0.97)
     assert [h.chunk.chunk_id for h in hits] == ["a:0", "c:0"]

@@ -11,22 +11,39 @@ from kb.citations import citation_for, cite_text
 from kb.manifest import Manifest
 from kb.records import Chunk, Document, Filters
 
-ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team", "year": "2026",
-       "jurisdiction": "mx-tab", "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
-       "source_publisher": "Government of the State of Tabasco", "source_year": "2024",
-       "source_url": "https://example.org/plan", "source_note": ""}
+ROW = {
+    "title": "Research note: Tabasco 2024-2044",
+    "publisher": "policy-kb team",
+    "year": "2026",
+    "jurisdiction": "mx-tab",
+    "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
+    "source_publisher": "Government of the State of Tabasco",
+    "source_year": "2024",
+    "source_url": "https://example.org/plan",
+    "source_note": "",
+}
 
 
 def _chunk(doc: Document) -> Chunk:
-    return Chunk(chunk_id=f"{doc.doc_id}:0", doc_id=doc.doc_id, ordinal=0, text="Cuatro pilares y cuatro sectores.",
-                 page_start=1, page_end=1, section="Pilares", language="es", doc=doc)
+    return Chunk(
+        chunk_id=f"{doc.doc_id}:0",
+        doc_id=doc.doc_id,
+        ordinal=0,
+        text="Cuatro pilares y cuatro sectores.",
+        page_start=1,
+        page_end=1,
+        section="Pilares",
+        language="es",
+        doc=doc,
+    )
 
 
 def test_catalog_row_gives_the_primary_source():
     meta = meta_from_mapping(ROW)
     assert (meta.year, meta.source_year, meta.content_year) == (2026, 2024, 2024)
-    assert meta.summarises == ("Strategic Plan for the Industrial Development of Tabasco 2024-2044, "
-                               "Government of the State of Tabasco, 2024")
+    assert meta.summarises == (
+        "Strategic Plan for the Industrial Development of Tabasco 2024-2044, Government of the State of Tabasco, 2024"
+    )
     own = meta_from_mapping({"title": "Plan", "year": "2019"})
     assert (own.content_year, own.summarises) == (2019, "")  # a primary document is its own source
 
@@ -45,18 +62,24 @@ def test_manifest_keeps_the_source_and_chunks_carry_both_years(tmp_path):
     assert not Filters(year_min=2026).matches(chunk.filter_values())
     text = cite_text(citation_for(chunk))
     assert text.startswith("policy-kb team (2026). Research note: Tabasco 2024-2044.")
-    assert text.endswith("Summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044, "
-                         "Government of the State of Tabasco, 2024.")
+    assert text.endswith(
+        "Summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044, "
+        "Government of the State of Tabasco, 2024."
+    )
 
 
 def test_an_older_manifest_gains_the_columns(tmp_path):
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT, "
-               "publisher TEXT, year INTEGER, jurisdiction TEXT, level TEXT, doc_type TEXT, language TEXT, topics TEXT, "
-               "url TEXT, licence TEXT, page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, "
-               "file_size INTEGER, settings TEXT, ingested_at REAL)")
-    db.execute("INSERT INTO documents(doc_id, source, title, year, topics) VALUES ('old', '/x/old.pdf', 'Old', 2010, '[]')")
+    db.execute(
+        "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT, "
+        "publisher TEXT, year INTEGER, jurisdiction TEXT, level TEXT, doc_type TEXT, language TEXT, topics TEXT, "
+        "url TEXT, licence TEXT, page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, "
+        "file_size INTEGER, settings TEXT, ingested_at REAL)"
+    )
+    db.execute(
+        "INSERT INTO documents(doc_id, source, title, year, topics) VALUES ('old', '/x/old.pdf', 'Old', 2010, '[]')"
+    )
     db.commit()
     db.close()
     m = Manifest(path)

@@ -28,14 +28,28 @@ def store(tmp_path, embedder):
 
 
 def _chunks(doc_id: str, texts: list[str], tag: str = "v1-") -> list[Chunk]:
-    return [Chunk(chunk_id=f"{doc_id}:{tag}{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
-                  section="", language="en") for i, t in enumerate(texts)]
+    return [
+        Chunk(
+            chunk_id=f"{doc_id}:{tag}{i:05d}",
+            doc_id=doc_id,
+            ordinal=i,
+            text=t,
+            page_start=1,
+            page_end=1,
+            section="",
+            language="en",
+        )
+        for i, t in enumerate(texts)
+    ]
 
 
 def _put(store, doc_id: str, texts: list[str], source: str | None = None, tag: str = "v1-") -> list[Chunk]:
     chunks = _chunks(doc_id, texts, tag)
-    store.put_document(Document(doc_id=doc_id, source=source or f"/docs/{doc_id}.md", title=doc_id, file_size=1,
-                                settings="s"), chunks, store.embedder.embed_passages(texts))
+    store.put_document(
+        Document(doc_id=doc_id, source=source or f"/docs/{doc_id}.md", title=doc_id, file_size=1, settings="s"),
+        chunks,
+        store.embedder.embed_passages(texts),
+    )
     return chunks
 
 
@@ -47,8 +61,9 @@ def test_crash_after_vectors_before_commit_is_undone(store):
     _put(store, "keep", [EN_PARKS])
     chunks = _chunks("ghost", [ES_PORT])
     store.manifest.mark_pending("ghost", "put")  # what put_document did before the crash …
-    store.vectors.upsert([c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]),
-                         [c.filter_values() for c in chunks])
+    store.vectors.upsert(
+        [c.chunk_id for c in chunks], store.embedder.embed_passages([ES_PORT]), [c.filter_values() for c in chunks]
+    )
     assert store.verify()["orphan_vectors"] == [chunks[0].chunk_id]
     assert store.repair() == ["ghost"]
     assert _consistent(store) and store.manifest.doc_ids() == {"keep"}
@@ -58,8 +73,9 @@ def test_crash_after_commit_before_old_vectors_are_deleted_is_finished(store):
     old = _put(store, "old", [EN_PARKS], source="/docs/plan.md")
     new = _chunks("new", [ES_PORT])
     store.manifest.mark_pending("new", "put")
-    store.vectors.upsert([c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]),
-                         [c.filter_values() for c in new])
+    store.vectors.upsert(
+        [c.chunk_id for c in new], store.embedder.embed_passages([ES_PORT]), [c.filter_values() for c in new]
+    )
     store.manifest.commit_document(Document(doc_id="new", source="/docs/plan.md", file_size=1, settings="s"), new)
     # The commit journalled the replaced version in the same transaction, so the crash loses nothing.
     assert ("old", "replaced") in store.manifest.pending()
@@ -133,8 +149,18 @@ def test_reader_in_another_process_sees_new_vectors(store, tmp_path):
     assert found == {"first:v1-00000", "second:v1-00000"}
 
 
-HOSTILE = ["'; DROP TABLE chunks; --", '" OR 1=1 --', "$or", '{"$ne": null}', "<script>alert(1)</script>",
-           "[x](javascript:alert(1))", "\x00\x1b[31m drop", "%", "_", "*"]
+HOSTILE = [
+    "'; DROP TABLE chunks; --",
+    '" OR 1=1 --',
+    "$or",
+    '{"$ne": null}',
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "\x00\x1b[31m drop",
+    "%",
+    "_",
+    "*",
+]
 NO_WORDS = ["%", "_", "*", "?!", "\x00\x1b"]
 
 
@@ -156,8 +182,10 @@ def test_hostile_queries_and_filters_are_only_values(kb_small):
 
 
 def test_hostile_text_is_stored_and_returned_verbatim(store):
-    text = ("<script>alert('x')</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)> "
-            "'; DROP TABLE chunks; -- " + EN_PARKS)
+    text = (
+        "<script>alert('x')</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)> "
+        "'; DROP TABLE chunks; -- " + EN_PARKS
+    )
     chunks = _put(store, "evil", [text])
     got = store.manifest.chunks_by_id([chunks[0].chunk_id])[chunks[0].chunk_id]
     assert got.text == text  # stored as data; escaping is the job of whatever renders it (app, exports)
@@ -184,10 +212,13 @@ def test_a_manifest_from_before_passage_kinds_is_migrated(tmp_path):
         "licence TEXT, page_count INTEGER, empty_pages INTEGER, chunk_count INTEGER, file_size INTEGER, "
         "settings TEXT, ingested_at REAL);"
         "CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT, "
-        "page_start INTEGER, page_end INTEGER, section TEXT, language TEXT);")
+        "page_start INTEGER, page_end INTEGER, section TEXT, language TEXT);"
+    )
     db.execute("INSERT INTO documents(doc_id, source, title, chunk_count) VALUES ('d', '/x.md', 'X', 2)")
-    db.executemany("INSERT INTO chunks VALUES (?, 'd', ?, ?, 1, 1, '', 'en')",
-                   [("d:0", 0, EN_PROSE_CITING), ("d:1", 1, EN_REFERENCES)])
+    db.executemany(
+        "INSERT INTO chunks VALUES (?, 'd', ?, ?, 1, 1, '', 'en')",
+        [("d:0", 0, EN_PROSE_CITING), ("d:1", 1, EN_REFERENCES)],
+    )
     db.commit()
     db.close()
     m = Manifest(path)

@@ -34,7 +34,9 @@ def test_fingerprint_ignores_case_accents_digits_and_punctuation():
 
 def test_sentences_follow_the_language_rules():
     assert split_sentences("Mr. Smith arrived in the U.S. in 2020. Then he spoke.", "en") == [
-        "Mr. Smith arrived in the U.S. in 2020.", "Then he spoke."]
+        "Mr. Smith arrived in the U.S. in 2020.",
+        "Then he spoke.",
+    ]
     assert split_sentences("La primera frase. La segunda frase.", "es") == ["La primera frase.", "La segunda frase."]
 
 

@@ -24,10 +24,31 @@ def _client(config: Config):
 
 
 def _put(store, doc_id: str, language: str, texts: list[str]) -> list[Chunk]:
-    doc = Document(doc_id=doc_id, source=f"/docs/{doc_id}.md", title=doc_id, publisher="Pub", year=2020,
-                   jurisdiction="MX", page_count=1, file_size=1, settings="s")
-    chunks = [Chunk(chunk_id=f"{doc_id}:v1-{i:05d}", doc_id=doc_id, ordinal=i, text=t, page_start=1, page_end=1,
-                    section="Intro", language=language, doc=doc) for i, t in enumerate(texts)]
+    doc = Document(
+        doc_id=doc_id,
+        source=f"/docs/{doc_id}.md",
+        title=doc_id,
+        publisher="Pub",
+        year=2020,
+        jurisdiction="MX",
+        page_count=1,
+        file_size=1,
+        settings="s",
+    )
+    chunks = [
+        Chunk(
+            chunk_id=f"{doc_id}:v1-{i:05d}",
+            doc_id=doc_id,
+            ordinal=i,
+            text=t,
+            page_start=1,
+            page_end=1,
+            section="Intro",
+            language=language,
+            doc=doc,
+        )
+        for i, t in enumerate(texts)
+    ]
     store.put_document(doc, chunks, store.embedder.embed_passages(texts))
     return chunks
 
@@ -39,15 +60,22 @@ def test_vectors_go_to_their_language_collection_with_filter_fields_only(tmp_pat
     _put(kb.store, "fr1", "fr", [FR_TEXT])
     name = kb.config.collection
     client = _client(kb.config)
-    got = {g: client.get_collection(f"{name}_{g}", embedding_function=None).get(include=["metadatas", "documents"])
-           for g in ("es", "en", "other")}
+    got = {
+        g: client.get_collection(f"{name}_{g}", embedding_function=None).get(include=["metadatas", "documents"])
+        for g in ("es", "en", "other")
+    }
     assert sorted(got["es"]["ids"]) == ["es1:v1-00000", "es1:v1-00001"]
     assert got["en"]["ids"] == ["en1:v1-00000"] and got["other"]["ids"] == ["fr1:v1-00000"]
     for res in got.values():
         assert all(doc is None for doc in res["documents"])  # the text lives in the manifest
         assert all(set(md) <= set(FILTER_KEYS) and md["doc_id"] for md in res["metadatas"])
-    assert got["es"]["metadatas"][0] == {"doc_id": "es1", "language": "es", "kind": "content", "jurisdiction": "MX",
-                                         "year": 2020}
+    assert got["es"]["metadatas"][0] == {
+        "doc_id": "es1",
+        "language": "es",
+        "kind": "content",
+        "jurisdiction": "MX",
+        "year": 2020,
+    }
     assert kb.store.vectors.count() == 4 and sorted(kb.store.vectors.doc_ids()) == ["en1", "es1", "fr1"]
     assert name not in {c.name for c in client.list_collections()}
     # Search still shows the citation fields, read from the manifest.
@@ -63,7 +91,9 @@ def test_language_legs_never_return_another_language(kb_small):
     legs = searcher.dense_legs(Filters())
     assert [(n, g) for n, g, _ in legs] == [("dense:es", "es"), ("dense:en", "en")]
     assert all(where is None for _, _, where in legs)  # no language pre-filter: the collection is the language
-    lang = {cid: c.language for cid, c in kb_small.store.manifest.chunks_by_id(kb_small.store.vectors.all_ids()).items()}
+    lang = {
+        cid: c.language for cid, c in kb_small.store.manifest.chunks_by_id(kb_small.store.vectors.all_ids()).items()
+    }
     assert set(lang.values()) == {"es", "en"}
     qvec = kb_small.embedder.embed_query("desarrollo de proveedores supplier development")
     for group in ("es", "en"):
@@ -82,8 +112,10 @@ def test_other_leg_filters_languages_only_when_asked(kb_small):
     searcher._languages = (kb_small.store.manifest.generation(), ["en", "es", "fr", "pt"])  # as if present
     try:
         asked = dict((n, w) for n, _, w in searcher.dense_legs(Filters(languages=("fr", "es"), jurisdictions=("MX",))))
-        assert asked == {"dense:es": {"jurisdiction": {"$in": ["MX"]}},
-                         "dense:other": {"$and": [{"jurisdiction": {"$in": ["MX"]}}, {"language": {"$in": ["fr"]}}]}}
+        assert asked == {
+            "dense:es": {"jurisdiction": {"$in": ["MX"]}},
+            "dense:other": {"$and": [{"jurisdiction": {"$in": ["MX"]}}, {"language": {"$in": ["fr"]}}]},
+        }
         assert dict((n, w) for n, _, w in searcher.dense_legs(Filters()))["dense:other"] is None
     finally:
         searcher._languages = (-1, [])

@@ -35,8 +35,9 @@ def test_search_and_ask_json_say_when_nothing_is_relevant(kb_small):
 def test_batch_queries(kb_small, tmp_path):
     qfile = tmp_path / "q.jsonl"
     qfile.write_text('{"id": "a", "text": "eco-industrial parks"}\n{"id": "b", "text": "agencias de inversión"}\n')
-    res = runner.invoke(app, ["search", "--queries", str(qfile), "--json", "--k", "2", "--store",
-                              str(kb_small.config.store)])
+    res = runner.invoke(
+        app, ["search", "--queries", str(qfile), "--json", "--k", "2", "--store", str(kb_small.config.store)]
+    )
     assert res.exit_code == 0, res.output
     lines = [json.loads(l) for l in res.output.strip().splitlines()]
     assert [l["id"] for l in lines] == ["a", "b"] and all(len(l["hits"]) == 2 for l in lines)
@@ -60,14 +61,17 @@ def test_stats(kb_small):
 
 def test_batch_search_reports_bad_lines_and_goes_on(kb_small, tmp_path):
     qfile = tmp_path / "q.jsonl"
-    qfile.write_text('{"id": "a", "text": "eco-industrial parks"}\n'
-                     '{"id": "b", "query": "no text field"}\n'
-                     'not json at all\n'
-                     '["a", "list"]\n'
-                     '{"id": "e", "text": "   "}\n'
-                     '{"id": "f", "text": "agencias de inversión"}\n')
-    res = runner.invoke(app, ["search", "--queries", str(qfile), "--json", "--k", "2", "--store",
-                              str(kb_small.config.store)])
+    qfile.write_text(
+        '{"id": "a", "text": "eco-industrial parks"}\n'
+        '{"id": "b", "query": "no text field"}\n'
+        "not json at all\n"
+        '["a", "list"]\n'
+        '{"id": "e", "text": "   "}\n'
+        '{"id": "f", "text": "agencias de inversión"}\n'
+    )
+    res = runner.invoke(
+        app, ["search", "--queries", str(qfile), "--json", "--k", "2", "--store", str(kb_small.config.store)]
+    )
     assert res.exit_code == 1 and "Traceback" not in res.output
     lines = [json.loads(l) for l in res.stdout.strip().splitlines()]
     assert [l.get("id") for l in lines] == ["a", "b", None, None, "e", "f"]
@@ -80,8 +84,9 @@ def test_batch_search_reports_bad_lines_and_goes_on(kb_small, tmp_path):
 
 
 def test_batch_search_with_a_missing_file(kb_small, tmp_path):
-    res = runner.invoke(app, ["search", "--queries", str(tmp_path / "nope.jsonl"), "--store",
-                              str(kb_small.config.store)])
+    res = runner.invoke(
+        app, ["search", "--queries", str(tmp_path / "nope.jsonl"), "--store", str(kb_small.config.store)]
+    )
     assert res.exit_code == 2
     assert "cannot read" in res.stderr and "No such file" in res.stderr
 
@@ -125,8 +130,10 @@ def test_defaults_come_from_the_configuration(kb_small):
 
 def test_search_kind_option(kb_small):
     store = str(kb_small.config.store)
-    res = runner.invoke(app, ["search", "Harding Javorcik red carpet Economic Journal", "--json", "--kind",
-                              "references", "--store", store])
+    res = runner.invoke(
+        app,
+        ["search", "Harding Javorcik red carpet Economic Journal", "--json", "--kind", "references", "--store", store],
+    )
     assert res.exit_code == 0, res.output
     hits = json.loads(res.output)["hits"]
     assert hits and {h["kind"] for h in hits} == {"references"} and "Javorcik" in hits[0]["text"]

@@ -12,8 +12,9 @@ runner = CliRunner()
 
 
 def test_export_bibtex_to_stdout(kb_small):
-    res = runner.invoke(app, ["export", "supplier development", "--format", "bibtex", "-k", "3",
-                              "--store", str(kb_small.config.store)])
+    res = runner.invoke(
+        app, ["export", "supplier development", "--format", "bibtex", "-k", "3", "--store", str(kb_small.config.store)]
+    )
     assert res.exit_code == 0, res.output
     entries = bibtexparser.loads(res.stdout).entries
     # One entry per document of the 3 hits (a document's passages are one entry with their pages).
@@ -23,8 +24,21 @@ def test_export_bibtex_to_stdout(kb_small):
 
 def test_export_ris_with_filters_to_a_file(kb_small, tmp_path):
     out = tmp_path / "refs.ris"
-    res = runner.invoke(app, ["export", "parques ecoindustriales", "-f", "ris", "-o", str(out), "--jurisdiction",
-                              "MX", "--store", str(kb_small.config.store)])
+    res = runner.invoke(
+        app,
+        [
+            "export",
+            "parques ecoindustriales",
+            "-f",
+            "ris",
+            "-o",
+            str(out),
+            "--jurisdiction",
+            "MX",
+            "--store",
+            str(kb_small.config.store),
+        ],
+    )
     assert res.exit_code == 0, res.output
     records = rispy.loads(out.read_text(encoding="utf-8"))
     assert records and {r["title"] for r in records} == {"Parques ecoindustriales en la práctica"}

@@ -33,12 +33,30 @@ def _everything_under(root: Path) -> set[Path]:
     return {p for p in root.rglob("*")}
 
 
-@pytest.mark.parametrize("hostile", [
-    "../../etc/passwd", "..\\..\\windows\\system32\\config.pdf", "/etc/cron.d/job.pdf", "C:\\evil.pdf",
-    "....//....//x.pdf", "..", ".", "", "/", ".hidden.pdf", "a\x00b.pdf", "nul\x00../../x.pdf",
-    "line\nbreak.pdf", "<script>alert(1)</script>.pdf", "$(rm -rf ~).pdf", "`id`.pdf", "\u202egpj.pdf",
-    "file%2F..%2F..%2Fx.pdf", "ｆｕｌｌ／ｗｉｄｔｈ．ｐｄｆ",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "../../etc/passwd",
+        "..\\..\\windows\\system32\\config.pdf",
+        "/etc/cron.d/job.pdf",
+        "C:\\evil.pdf",
+        "....//....//x.pdf",
+        "..",
+        ".",
+        "",
+        "/",
+        ".hidden.pdf",
+        "a\x00b.pdf",
+        "nul\x00../../x.pdf",
+        "line\nbreak.pdf",
+        "<script>alert(1)</script>.pdf",
+        "$(rm -rf ~).pdf",
+        "`id`.pdf",
+        "\u202egpj.pdf",
+        "file%2F..%2F..%2Fx.pdf",
+        "ｆｕｌｌ／ｗｉｄｔｈ．ｐｄｆ",
+    ],
+)
 def test_hostile_names_stay_inside_the_files_folder(cfg, pdf_bytes, tmp_path, hostile):
     before = _everything_under(tmp_path)
     path = save_upload(cfg, hostile, pdf_bytes)

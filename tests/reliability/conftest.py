@@ -25,8 +25,10 @@ QUERIES = {
     "c_notes.md": "skills agency training grants polytechnics",
 }
 NEW_QUERIES = {"d_parks.md": "eco-industrial park by-product exchanges", "e_energia.pdf": "energía solar cooperativas"}
-ES_ENERGY = ("El programa de energía solar apoya a cooperativas rurales que instalan paneles en techos de escuelas y "
-             "centros de salud; la energía sobrante se vende a la red y financia el mantenimiento.")
+ES_ENERGY = (
+    "El programa de energía solar apoya a cooperativas rurales que instalan paneles en techos de escuelas y "
+    "centros de salud; la energía sobrante se vende a la red y financia el mantenimiento."
+)
 
 
 def write_base(folder: Path) -> None:
@@ -37,8 +39,11 @@ def write_base(folder: Path) -> None:
 
 def write_update(folder: Path) -> None:
     """A changed document (first in the batch), and two new ones."""
-    write_md(folder / "a_plan.md", {"title": "Plan portuario", "language": "es"},
-             ES_PORT + "\n\nLa segunda versión añade un programa de capacitación para operadores de grúas.")
+    write_md(
+        folder / "a_plan.md",
+        {"title": "Plan portuario", "language": "es"},
+        ES_PORT + "\n\nLa segunda versión añade un programa de capacitación para operadores de grúas.",
+    )
     write_md(folder / "d_parks.md", {"title": "Parks", "language": "en"}, EN_PARKS)
     make_pdf(folder / "e_energia.pdf", [["# Energía", ES_ENERGY]], title="Energía solar")
 
@@ -75,7 +80,17 @@ def workspace(tmp_path_factory, kb_small) -> Workspace:
 
 def ingest_command(corpus: Path, store: Path, *extra: str) -> list[str]:
     """``kb ingest`` in a subprocess that obeys ``KB_TEST_HOOK`` (kill or pause at a step of the write protocol)."""
-    return [sys.executable, "-m", "tests.reliability.hooked", "ingest", str(corpus), "-q", "--store", str(store), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "tests.reliability.hooked",
+        "ingest",
+        str(corpus),
+        "-q",
+        "--store",
+        str(store),
+        *extra,
+    ]
 
 
 def child_env(**env: str) -> dict[str, str]:
@@ -86,8 +101,7 @@ def child_env(**env: str) -> dict[str, str]:
 
 
 def run(cmd: list[str], timeout: float = 180, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=child_env(**env), capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=child_env(**env), capture_output=True, text=True, timeout=timeout)
 
 
 def generation(store: Path) -> int:

@@ -29,8 +29,9 @@ class Hook:
             action, _, rest = part.partition(":")
             name, _, nth = rest.partition(":")
             if action not in ("kill", "pause") or name not in steps.POINTS:
-                raise ValueError(f"bad KB_TEST_HOOK entry {part!r}: kill|pause:<point>[:<n>], point in "
-                                 f"{', '.join(steps.POINTS)}")
+                raise ValueError(
+                    f"bad KB_TEST_HOOK entry {part!r}: kill|pause:<point>[:<n>], point in {', '.join(steps.POINTS)}"
+                )
             self.actions.append((action, name, int(nth or 1)))
         self.reached: Counter[str] = Counter()
 

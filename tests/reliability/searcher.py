@@ -1,6 +1,6 @@
 """A long-lived reader process for the concurrency test: searches every query in a loop, one JSON line each.
 
-    python -m tests.reliability.searcher STORE LOG STOPFILE
+python -m tests.reliability.searcher STORE LOG STOPFILE
 """
 
 from __future__ import annotations
@@ -21,8 +21,12 @@ def main(store: str, log: str, stop: str) -> None:
             for name, query in QUERIES.items():
                 try:
                     hits = kb.search(query, 5)
-                    rec = {"q": name, "t": round(time.time(), 2), "gen": kb.store.manifest.generation(),
-                           "found": [[Path(h.chunk.doc.source).name, h.chunk.doc_id] for h in hits]}
+                    rec = {
+                        "q": name,
+                        "t": round(time.time(), 2),
+                        "gen": kb.store.manifest.generation(),
+                        "found": [[Path(h.chunk.doc.source).name, h.chunk.doc_id] for h in hits],
+                    }
                 except Exception as exc:  # the test fails on any of these
                     rec = {"q": name, "t": round(time.time(), 2), "error": f"{exc.__class__.__name__}: {exc}"}
                 out.write(json.dumps(rec) + "\n")

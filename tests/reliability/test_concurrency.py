@@ -25,8 +25,17 @@ class Reader:
         self.log, self.stop = tmp / "searches.jsonl", tmp / "stop"
         self.log.touch()
         self.proc = subprocess.Popen(
-            [__import__("sys").executable, "-m", "tests.reliability.searcher", str(store), str(self.log),
-             str(self.stop)], cwd=PROJECT_ROOT, env=child_env())
+            [
+                __import__("sys").executable,
+                "-m",
+                "tests.reliability.searcher",
+                str(store),
+                str(self.log),
+                str(self.stop),
+            ],
+            cwd=PROJECT_ROOT,
+            env=child_env(),
+        )
 
     def records(self) -> list[dict]:
         return [json.loads(l) for l in self.log.read_text(encoding="utf-8").splitlines() if l.strip()]
@@ -77,9 +86,13 @@ def test_searches_during_ingestion_and_a_second_ingestion(workspace, tmp_path):
         first = reader.more_rounds(1)
         assert all(["a_plan.md", old_id] in r["found"] for r in first if r["q"] == "a_plan.md")
         writer = subprocess.Popen(
-            ingest_command(workspace.corpus, store), cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-            env=child_env(KB_TEST_HOOK="pause:put.upserted:1,pause:put.committed:1,pause:batch.indexed:1"))
+            ingest_command(workspace.corpus, store),
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(KB_TEST_HOOK="pause:put.upserted:1,pause:put.committed:1,pause:batch.indexed:1"),
+        )
 
         # New vectors of the changed document are in the index, the manifest still names the old version.
         wait_paused(store, "put.upserted", writer)
@@ -102,8 +115,14 @@ def test_searches_during_ingestion_and_a_second_ingestion(workspace, tmp_path):
         wait_paused(store, "batch.indexed", writer)
         err_file = tmp_path / "second.err"
         with err_file.open("w") as err_out:
-            waiting = subprocess.Popen(ingest_command(workspace.corpus, store), cwd=PROJECT_ROOT, text=True,
-                                       stdout=subprocess.PIPE, stderr=err_out, env=child_env())
+            waiting = subprocess.Popen(
+                ingest_command(workspace.corpus, store),
+                cwd=PROJECT_ROOT,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=err_out,
+                env=child_env(),
+            )
         deadline = time.monotonic() + 120
         while "waiting for another ingestion (pid" not in err_file.read_text():
             assert waiting.poll() is None, f"the second ingestion did not wait: {err_file.read_text()[-3000:]}"
@@ -135,8 +154,14 @@ def test_the_lock_is_free_while_an_ingestion_embeds(workspace, tmp_path):
     write) does not wait for a whole batch of embedding."""
     store = tmp_path / "store"
     workspace.reset(store)
-    writer = subprocess.Popen(ingest_command(workspace.corpus, store), cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=child_env(KB_TEST_HOOK="pause:embed.batch:1"))
+    writer = subprocess.Popen(
+        ingest_command(workspace.corpus, store),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(KB_TEST_HOOK="pause:embed.batch:1"),
+    )
     try:
         wait_paused(store, "embed.batch", writer)
         kb = workspace.open(store)

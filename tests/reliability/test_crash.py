@@ -73,8 +73,13 @@ def test_sigkill_from_outside_after_progress(workspace, tmp_path, commits):
     store = tmp_path / "store"
     workspace.reset(store)
     start = generation(store)
-    proc = subprocess.Popen(ingest_command(workspace.corpus, store), cwd=PROJECT_ROOT, env=child_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        ingest_command(workspace.corpus, store),
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 180
     while generation(store) < start + commits and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)

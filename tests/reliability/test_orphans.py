@@ -24,7 +24,8 @@ QUERY = "skills agency training grants polytechnics"
 SECTIONS = "\n\n".join(
     f"## Skills programme {i}\nThe national skills agency gives training grants to firms that co-design courses "
     f"with polytechnics, so that workers learn what investors need; round {i} funded {10 + i} new courses."
-    for i in range(12))
+    for i in range(12)
+)
 
 
 @pytest.fixture

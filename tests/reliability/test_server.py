@@ -50,8 +50,11 @@ def chroma_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("chroma_server")
     port = _free_port()
     log = (data / "server.log").open("w")
-    proc = subprocess.Popen([cli, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [cli, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -85,12 +88,28 @@ def test_ingest_search_delete_reingest_through_a_server(chroma_server, tmp_path,
 
     # The command line reaches the same server, by flag and by environment variable.
     env = {"KB_COLLECTION": "server_e2e"}
-    res = run([sys.executable, "-m", "kbapp.cli", "search", QUERIES["b_informe.pdf"], "--json", "--store", str(store),
-               "--chroma-url", chroma_server], **env)
+    res = run(
+        [
+            sys.executable,
+            "-m",
+            "kbapp.cli",
+            "search",
+            QUERIES["b_informe.pdf"],
+            "--json",
+            "--store",
+            str(store),
+            "--chroma-url",
+            chroma_server,
+        ],
+        **env,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     assert "b_informe.pdf" in {Path(h["source"]).name for h in json.loads(res.stdout)["hits"]}
-    res = run([sys.executable, "-m", "kbapp.cli", "stats", "--json", "--store", str(store)],
-              KB_CHROMA_URL=chroma_server, **env)
+    res = run(
+        [sys.executable, "-m", "kbapp.cli", "stats", "--json", "--store", str(store)],
+        KB_CHROMA_URL=chroma_server,
+        **env,
+    )
     assert json.loads(res.stdout)["vectors"] == kb.store.manifest.chunk_count()
 
     # Delete: gone from the manifest, the server and the lexical index.
@@ -125,8 +144,9 @@ def test_a_crash_in_server_mode_is_repaired(chroma_server, tmp_path, kb_small):
     journal = Manifest(store / "manifest.sqlite")
     assert journal.pending()  # the crash left the replaced version's vectors journalled in the server …
     journal.close()
-    kb = KnowledgeBase(Config.from_env(store=store, chroma_url=chroma_server, collection="server_crash"),
-                       embedder=kb_small.embedder)
+    kb = KnowledgeBase(
+        Config.from_env(store=store, chroma_url=chroma_server, collection="server_crash"), embedder=kb_small.embedder
+    )
     assert kb.store.manifest.pending() == []  # … and opening the store (no writer running) repaired it:
     assert kb.store.verify()["orphan_vectors"] == []  # no orphan vector is left in the server
     assert ingest_paths(kb, [corpus]).ok

@@ -14,12 +14,16 @@ from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.resources import knowledge_base
 
 CITE_TOOL = {
-    "en": ("policy-kb: a bilingual (Spanish/English) knowledge base of industrial and innovation policy documents "
-           "with semantic search. Version {version}. Store: {docs} documents, {chunks} passages; embedding model "
-           "{model}."),
-    "es": ("policy-kb: base de conocimiento bilingüe (español/inglés) de documentos de política industrial y de "
-           "innovación, con búsqueda semántica. Versión {version}. Acervo: {docs} documentos, {chunks} pasajes; "
-           "modelo de embeddings {model}."),
+    "en": (
+        "policy-kb: a bilingual (Spanish/English) knowledge base of industrial and innovation policy documents "
+        "with semantic search. Version {version}. Store: {docs} documents, {chunks} passages; embedding model "
+        "{model}."
+    ),
+    "es": (
+        "policy-kb: base de conocimiento bilingüe (español/inglés) de documentos de política industrial y de "
+        "innovación, con búsqueda semántica. Versión {version}. Acervo: {docs} documentos, {chunks} pasajes; "
+        "modelo de embeddings {model}."
+    ),
 }
 
 
@@ -69,8 +73,11 @@ def render() -> None:
     c.metric(t("about.languages", lang), len([l for l in stats.languages if l != "?"]))
     if docs:
         tables = tallies(docs, stats.languages, lang)
-        for facet, title in (("language", "about.by_language"), ("jurisdiction", "about.by_jurisdiction"),
-                             ("doc_type", "about.by_type")):
+        for facet, title in (
+            ("language", "about.by_language"),
+            ("jurisdiction", "about.by_jurisdiction"),
+            ("doc_type", "about.by_type"),
+        ):
             st.subheader(t(title, lang))
             # Documents (ones to tens) and passages (hundreds) each get their own chart and axis: on one axis
             # the document bars are invisible.
@@ -82,15 +89,20 @@ def render() -> None:
     st.subheader(t("about.system", lang))
     ident = kb.embedder.identity
     store = kb.config.chroma_url or str(kb.config.store)
-    st.markdown(f"- **{t('about.model', lang)}:** `{ident}`\n- **{t('about.store', lang)}:** `{store}`\n"
-                f"- **{t('about.vectors', lang)}:** {stats.vectors}")
+    st.markdown(
+        f"- **{t('about.model', lang)}:** `{ident}`\n- **{t('about.store', lang)}:** `{store}`\n"
+        f"- **{t('about.vectors', lang)}:** {stats.vectors}"
+    )
     st.subheader(t("about.cite", lang))
     try:
         ver = version("policy-kb")
     except PackageNotFoundError:
         ver = "dev"
-    st.code(CITE_TOOL[lang].format(version=ver, docs=stats.documents, chunks=stats.chunks, model=ident.name),
-            language=None, wrap_lines=True)
+    st.code(
+        CITE_TOOL[lang].format(version=ver, docs=stats.documents, chunks=stats.chunks, model=ident.name),
+        language=None,
+        wrap_lines=True,
+    )
 
 
 if __name__ == "__main__":

@@ -69,8 +69,10 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
     """One cell as one HTML block: the jurisdiction (shown when columns stack on a narrow screen), the sentences
     that speak to the theme with its words marked, the whole passage one click away, the citation."""
     # data-* name the cell for tests and user styles; the values are codes, escaped all the same.
-    jur = (f'<div class="kb-cell" data-theme="{safe_html(cell.topic.key)}" data-jur="{safe_html(cell.jurisdiction)}">'
-           f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>')
+    jur = (
+        f'<div class="kb-cell" data-theme="{safe_html(cell.topic.key)}" data-jur="{safe_html(cell.jurisdiction)}">'
+        f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>'
+    )
     best = cell.best
     if best is None:
         return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div></div>'
@@ -78,18 +80,22 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
     sentences = cell.sentences or [best.chunk.text]
     said = "".join(f'<span class="kb-say">{highlight(s, terms)}</span> ' for s in sentences)
     passage = _marked_passage(best.chunk.text, cell.sentences, terms)
-    body = (f'<div class="kb-passage">{passage}</div>' if full else
-            f'<div class="kb-passage">{said}</div><details class="kb-more"><summary>{safe_html(t("compare.passage", lang))}'
-            f'</summary><div class="kb-passage">{passage}</div></details>')
+    body = (
+        f'<div class="kb-passage">{passage}</div>'
+        if full
+        else f'<div class="kb-passage">{said}</div><details class="kb-more"><summary>{safe_html(t("compare.passage", lang))}'
+        f'</summary><div class="kb-passage">{passage}</div></details>'
+    )
     also = ""
     if cell.also_under:
         names = ", ".join(THEMES_BY_KEY[k].label(lang) if k in THEMES_BY_KEY else k for k in cell.also_under)
         key = "compare.reused" if cell.reused else "compare.also_under"
         also = f'<div class="kb-also">{safe_html(t(key, lang, themes=names))}</div>'
-    return (jur + body + also +
-            f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
-            f'{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}'
-            '</div>')
+    return (
+        jur + body + also + f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
+        f"{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}"
+        "</div>"
+    )
 
 
 def render() -> None:
@@ -104,19 +110,35 @@ def render() -> None:
         st.session_state["cmp_themes"] = [th.key for th in THEMES]
     st.title(t("compare.title", lang))
     st.caption(t("compare.intro", lang))
-    chosen = st.multiselect(t("compare.jurisdictions", lang), options, key="cmp_jur",
-                            max_selections=MAX_JURISDICTIONS, format_func=lambda c: jurisdictions.label(c, lang),
-                            placeholder=t("compare.pick", lang))
-    st.multiselect(t("compare.themes", lang), [th.key for th in THEMES], key="cmp_themes",
-                   format_func=lambda k: THEMES_BY_KEY[k].label(lang), placeholder=t("compare.none", lang))
+    chosen = st.multiselect(
+        t("compare.jurisdictions", lang),
+        options,
+        key="cmp_jur",
+        max_selections=MAX_JURISDICTIONS,
+        format_func=lambda c: jurisdictions.label(c, lang),
+        placeholder=t("compare.pick", lang),
+    )
+    st.multiselect(
+        t("compare.themes", lang),
+        [th.key for th in THEMES],
+        key="cmp_themes",
+        format_func=lambda k: THEMES_BY_KEY[k].label(lang),
+        placeholder=t("compare.none", lang),
+    )
     left, right = st.columns([3, 2])
     left.text_input(t("compare.topic", lang), key="cmp_topic", placeholder=t("compare.topic_hint", lang))
-    right.multiselect(t("filter.language", lang), list(MAIN_LANGUAGES), key="cmp_lang", placeholder=t("any", lang),
-                      format_func=lambda l: t(f"lang.{l}", lang))
+    right.multiselect(
+        t("filter.language", lang),
+        list(MAIN_LANGUAGES),
+        key="cmp_lang",
+        placeholder=t("any", lang),
+        format_func=lambda l: t(f"lang.{l}", lang),
+    )
     state.publish(COMPARE)
     topic_text = (st.session_state.get("cmp_topic") or "").strip()
-    topics = ([free_topic(topic_text)] if topic_text else []) + [THEMES_BY_KEY[k] for k in
-                                                                 st.session_state.get("cmp_themes") or []]
+    topics = ([free_topic(topic_text)] if topic_text else []) + [
+        THEMES_BY_KEY[k] for k in st.session_state.get("cmp_themes") or []
+    ]
     if len(chosen) < 2:
         st.info(t("compare.need_two", lang))
         return
@@ -132,18 +154,33 @@ def render() -> None:
     st.subheader(t("export.title", lang))
     name = lambda code: jurisdictions.label(code, lang)  # noqa: E731
     a, b, _ = st.columns([1, 1, 3])
-    a.download_button("Markdown", to_markdown(comp, lang=lang, name=name), file_name="policy-kb-compare.md",
-                      mime="text/markdown", key="cmp_md", icon=":material/download:", on_click="ignore")
-    b.download_button("CSV", to_csv(comp, lang=lang), file_name="policy-kb-compare.csv", mime="text/csv",
-                      key="cmp_csv", icon=":material/download:", on_click="ignore")
+    a.download_button(
+        "Markdown",
+        to_markdown(comp, lang=lang, name=name),
+        file_name="policy-kb-compare.md",
+        mime="text/markdown",
+        key="cmp_md",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    b.download_button(
+        "CSV",
+        to_csv(comp, lang=lang),
+        file_name="policy-kb-compare.csv",
+        mime="text/csv",
+        key="cmp_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def _header(comp: Comparison, lang: str, key: str) -> None:
     """The jurisdiction names over the columns; sticky (CSS on its key), so they stay in view down a long page."""
     with st.container(key=key):
         for col, jur in zip(st.columns(len(comp.jurisdictions)), comp.jurisdictions):
-            col.markdown(f'<div class="kb-jur-head">{safe_html(jurisdictions.label(jur, lang))}</div>',
-                         unsafe_allow_html=True)
+            col.markdown(
+                f'<div class="kb-jur-head">{safe_html(jurisdictions.label(jur, lang))}</div>', unsafe_allow_html=True
+            )
 
 
 def profile_html(comp: Comparison, jur: str, row: str, lang: str) -> str:
@@ -157,13 +194,21 @@ def profile_html(comp: Comparison, jur: str, row: str, lang: str) -> str:
         note = (f.note.get(lang) if f else "") or t("compare.not_confirmed", lang)
         return head + f'<div class="kb-nothing">{safe_html(note)}</div>'
     items = [f"“{i}”" if lang in f.quoted else i for i in f.items(lang)]
-    value = ("<ul class='kb-list'>" + "".join(f"<li>{safe_html(i)}</li>" for i in items) + "</ul>"
-             if f.is_list else f'<div class="kb-passage">{safe_html(f.text(lang))}</div>')
+    value = (
+        "<ul class='kb-list'>" + "".join(f"<li>{safe_html(i)}</li>" for i in items) + "</ul>"
+        if f.is_list
+        else f'<div class="kb-passage">{safe_html(f.text(lang))}</div>'
+    )
     links = " · ".join(
-        (f'<a href="{safe_html(src.url)}" target="_blank" rel="noopener noreferrer">{safe_html(src.publisher)}'
-         f'{safe_html(f", {src.year}" if src.year else ", n.d.")}</a>')
-        if src.url.startswith(("https://", "http://")) else safe_html(src.publisher) for src in f.sources)
-    as_of = f' · {safe_html(t("compare.as_of", lang, date=f.as_of))}' if f.as_of else ""
+        (
+            f'<a href="{safe_html(src.url)}" target="_blank" rel="noopener noreferrer">{safe_html(src.publisher)}'
+            f"{safe_html(f', {src.year}' if src.year else ', n.d.')}</a>"
+        )
+        if src.url.startswith(("https://", "http://"))
+        else safe_html(src.publisher)
+        for src in f.sources
+    )
+    as_of = f" · {safe_html(t('compare.as_of', lang, date=f.as_of))}" if f.as_of else ""
     return head + value + f'<div class="kb-meta">{safe_html(t("compare.source", lang))}: {links}{as_of}</div>'
 
 
@@ -171,8 +216,9 @@ def render_profiles(comp: Comparison, lang: str) -> None:
     """The strategy profiles as the first rows: plan, period, vision, pillars, sectors, governance, each sourced."""
     if not comp.profiles:
         return
-    st.markdown(f'<div class="kb-theme kb-profile-head">{safe_html(t("compare.profile", lang))}</div>',
-                unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="kb-theme kb-profile-head">{safe_html(t("compare.profile", lang))}</div>', unsafe_allow_html=True
+    )
     for row in PROFILE_ROWS:
         label = FIELDS[row][0 if lang == "es" else 1]
         st.markdown(f'<div class="kb-field">{safe_html(label)}</div>', unsafe_allow_html=True)
@@ -198,8 +244,11 @@ def render_columns(comp: Comparison, lang: str) -> None:
     for topic in comp.topics:
         row = st.columns(len(comp.jurisdictions), border=True)
         for col, jur in zip(row, comp.jurisdictions):
-            col.markdown(f'<div class="kb-cell-theme">{safe_html(topic.label(lang))}</div>'
-                         + cell_html(comp.cell(topic, jur), lang, full=True), unsafe_allow_html=True)
+            col.markdown(
+                f'<div class="kb-cell-theme">{safe_html(topic.label(lang))}</div>'
+                + cell_html(comp.cell(topic, jur), lang, full=True),
+                unsafe_allow_html=True,
+            )
 
 
 if __name__ == "__main__":

@@ -27,21 +27,24 @@ TYPES = ("", "plan", "policy brief", "case study", "diagnosis", "roadmap", "law"
 
 def table(docs: list[Document], lang: str) -> pd.DataFrame:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    rows = [{
-        t("col.title", lang): d.title or Path(d.source).stem,
-        t("col.publisher", lang): d.publisher or "",
-        t("col.jurisdiction", lang): jurisdictions.label(d.jurisdiction or "", lang),
-        t("col.type", lang): t(f"type.{d.doc_type}", lang, default=d.doc_type or ""),
-        t("col.year", lang): d.content_year,
-        t("col.summarises", lang): d.source_title or "",
-        t("col.language", lang): d.language or "",
-        t("col.pages", lang): d.page_count or None,  # Markdown has no pages: blank, not 0
-        t("col.url", lang): d.source_url or d.url or None,
-        t("col.open", lang): file_url(d.doc_id, d.source, base=f"/{base}" if base else "") or None,
-        t("col.chunks", lang): d.chunk_count or 0,
-        t("col.ingested", lang): dt.datetime.fromtimestamp(d.ingested_at) if d.ingested_at else None,
-        t("col.file", lang): Path(d.source).name,
-    } for d in docs]
+    rows = [
+        {
+            t("col.title", lang): d.title or Path(d.source).stem,
+            t("col.publisher", lang): d.publisher or "",
+            t("col.jurisdiction", lang): jurisdictions.label(d.jurisdiction or "", lang),
+            t("col.type", lang): t(f"type.{d.doc_type}", lang, default=d.doc_type or ""),
+            t("col.year", lang): d.content_year,
+            t("col.summarises", lang): d.source_title or "",
+            t("col.language", lang): d.language or "",
+            t("col.pages", lang): d.page_count or None,  # Markdown has no pages: blank, not 0
+            t("col.url", lang): d.source_url or d.url or None,
+            t("col.open", lang): file_url(d.doc_id, d.source, base=f"/{base}" if base else "") or None,
+            t("col.chunks", lang): d.chunk_count or 0,
+            t("col.ingested", lang): dt.datetime.fromtimestamp(d.ingested_at) if d.ingested_at else None,
+            t("col.file", lang): Path(d.source).name,
+        }
+        for d in docs
+    ]
     frame = pd.DataFrame(rows)
     if len(frame):  # a whole number or blank (Streamlit shows a missing float as "None")
         frame[t("col.pages", lang)] = frame[t("col.pages", lang)].astype("Int64")
@@ -50,8 +53,10 @@ def table(docs: list[Document], lang: str) -> pd.DataFrame:
 
 
 def matches(doc: Document, needle: str, lang: str) -> bool:
-    hay = " ".join(str(getattr(doc, k) or "") for k in ("title", "publisher", "jurisdiction", "doc_type", "language",
-                                                   "year", "source"))
+    hay = " ".join(
+        str(getattr(doc, k) or "")
+        for k in ("title", "publisher", "jurisdiction", "doc_type", "language", "year", "source")
+    )
     hay += " " + jurisdictions.name(doc.jurisdiction or "", lang)
     return needle.casefold() in hay.casefold()
 
@@ -64,14 +69,19 @@ def render_documents(kb, lang: str) -> None:
     shown = [d for d in docs if matches(d, needle, lang)] if needle else docs
     st.caption(t("lib.count", lang, shown=len(shown), total=len(docs)))
     if shown:
-        st.dataframe(table(shown, lang), hide_index=True, width="stretch", key="lib_table",
-                     column_config={t("col.title", lang): st.column_config.TextColumn(width=380),
-                                    t("col.url", lang): st.column_config.LinkColumn(width=160),
-                                    t("col.open", lang): st.column_config.LinkColumn(
-                                        display_text=t("col.open", lang), width="small"),
-                                    t("col.year", lang): st.column_config.NumberColumn(format="%d"),
-                                    t("col.ingested", lang): st.column_config.DatetimeColumn(
-                                        format="YYYY-MM-DD HH:mm")})
+        st.dataframe(
+            table(shown, lang),
+            hide_index=True,
+            width="stretch",
+            key="lib_table",
+            column_config={
+                t("col.title", lang): st.column_config.TextColumn(width=380),
+                t("col.url", lang): st.column_config.LinkColumn(width=160),
+                t("col.open", lang): st.column_config.LinkColumn(display_text=t("col.open", lang), width="small"),
+                t("col.year", lang): st.column_config.NumberColumn(format="%d"),
+                t("col.ingested", lang): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            },
+        )
 
 
 def render_report(kb, lang: str) -> None:
@@ -82,22 +92,46 @@ def render_report(kb, lang: str) -> None:
     files = report.get("files", [])
     when = dt.datetime.fromtimestamp(report.get("finished_at", 0)).strftime("%Y-%m-%d %H:%M")
     counts = {o.value: sum(1 for f in files if f["outcome"] == o.value) for o in Outcome}
-    st.caption(tn("lib.report_summary", lang, len(files), when=when, seconds=report.get("seconds", 0),
-                  counts=", ".join(f"{n} {tn('outcome.' + k, lang, n)}" for k, n in counts.items() if n)))
+    st.caption(
+        tn(
+            "lib.report_summary",
+            lang,
+            len(files),
+            when=when,
+            seconds=report.get("seconds", 0),
+            counts=", ".join(f"{n} {tn('outcome.' + k, lang, n)}" for k, n in counts.items() if n),
+        )
+    )
     # A document of the report deleted since (by anyone): said, so the report never reads as the present state.
     current = {d.doc_id for d in kb.documents()}
-    gone = sum(1 for f in files if f.get("doc_id") and f["outcome"] in (Outcome.INGESTED.value, Outcome.UPDATED.value)
-               and f["doc_id"] not in current)
+    gone = sum(
+        1
+        for f in files
+        if f.get("doc_id")
+        and f["outcome"] in (Outcome.INGESTED.value, Outcome.UPDATED.value)
+        and f["doc_id"] not in current
+    )
     if gone:
         st.caption(tn("lib.report_gone", lang, gone))
     problems = [f for f in files if f["outcome"] in (Outcome.FAILED.value, Outcome.SKIPPED.value) or f["warnings"]]
     if not problems:
         st.success(t("lib.no_problems", lang))
         return
-    st.dataframe(pd.DataFrame([{
-        t("col.file", lang): Path(f["path"]).name, t("col.outcome", lang): t("outcome." + f["outcome"], lang),
-        t("col.reason", lang): translate(f["reason"], lang) or "; ".join(translate(w, lang) for w in f["warnings"]),
-    } for f in problems]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("col.file", lang): Path(f["path"]).name,
+                    t("col.outcome", lang): t("outcome." + f["outcome"], lang),
+                    t("col.reason", lang): translate(f["reason"], lang)
+                    or "; ".join(translate(w, lang) for w in f["warnings"]),
+                }
+                for f in problems
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def render_upload(kb, lang: str) -> None:
@@ -105,21 +139,38 @@ def render_upload(kb, lang: str) -> None:
         st.info(t("upload.busy", lang))
         return
     with st.form("upload", clear_on_submit=True):
-        files = st.file_uploader(t("upload.files", lang), type=["pdf", "md", "markdown", "txt"],
-                                 accept_multiple_files=True, key="upload_files")
+        files = st.file_uploader(
+            t("upload.files", lang),
+            type=["pdf", "md", "markdown", "txt"],
+            accept_multiple_files=True,
+            key="upload_files",
+        )
         a, b, c = st.columns(3)
         title = a.text_input(t("upload.title", lang), help=t("upload.title_help", lang), key="up_title")
         publisher = b.text_input(t("upload.publisher", lang), key="up_publisher")
         year = c.number_input(t("col.year", lang), min_value=0, max_value=2100, value=None, step=1, key="up_year")
         d, e, f, g = st.columns(4)
-        jurisdiction = d.text_input(t("col.jurisdiction", lang), placeholder="MX-TAB, SG…",
-                                    help=t("upload.jurisdiction_help", lang), key="up_jurisdiction")
-        level = e.selectbox(t("filter.level", lang), LEVELS, key="up_level",
-                            format_func=lambda v: t(f"level.{v}", lang, default=v) if v else "—")
-        doc_type = f.selectbox(t("filter.type", lang), TYPES, key="up_type",
-                               format_func=lambda v: t(f"type.{v}", lang, default=v) if v else "—")
-        language = g.selectbox(t("col.language", lang), ("", *MAIN_LANGUAGES), key="up_language",
-                               format_func=lambda v: v or "auto")
+        jurisdiction = d.text_input(
+            t("col.jurisdiction", lang),
+            placeholder="MX-TAB, SG…",
+            help=t("upload.jurisdiction_help", lang),
+            key="up_jurisdiction",
+        )
+        level = e.selectbox(
+            t("filter.level", lang),
+            LEVELS,
+            key="up_level",
+            format_func=lambda v: t(f"level.{v}", lang, default=v) if v else "—",
+        )
+        doc_type = f.selectbox(
+            t("filter.type", lang),
+            TYPES,
+            key="up_type",
+            format_func=lambda v: t(f"type.{v}", lang, default=v) if v else "—",
+        )
+        language = g.selectbox(
+            t("col.language", lang), ("", *MAIN_LANGUAGES), key="up_language", format_func=lambda v: v or "auto"
+        )
         ocr = st.checkbox(t("upload.ocr", lang), value=kb.config.ocr, help=t("upload.ocr_help", lang), key="up_ocr")
         submitted = st.form_submit_button(t("upload.submit", lang), type="primary", key="up_submit")
     if not submitted:
@@ -134,9 +185,18 @@ def render_upload(kb, lang: str) -> None:
         except UploadRejected as exc:
             st.error(t("upload.rejected", lang, name=up.name, reason=str(exc)))
             continue
-        write_sidecar(path, {"title": title.strip() if len(files) == 1 else "", "publisher": publisher.strip(),
-                        "year": int(year) if year else None, "jurisdiction": jurisdiction.strip().upper(),
-                        "level": level, "doc_type": doc_type, "language": language})
+        write_sidecar(
+            path,
+            {
+                "title": title.strip() if len(files) == 1 else "",
+                "publisher": publisher.strip(),
+                "year": int(year) if year else None,
+                "jurisdiction": jurisdiction.strip().upper(),
+                "level": level,
+                "doc_type": doc_type,
+                "language": language,
+            },
+        )
         saved.append(path)
     if saved:
         try:
@@ -159,8 +219,14 @@ def poll_progress(kb, lang: str) -> None:
 
 def progress_text(job, lang: str) -> str:
     """Which file, which stage (reading; N of M passages embedded; storing), how far through the files."""
-    values = dict(current=job.current, n=min(job.done + 1, job.total), total=job.total,
-                  seconds=time_since(job.started), done=job.stage_done, todo=job.stage_total)
+    values = dict(
+        current=job.current,
+        n=min(job.done + 1, job.total),
+        total=job.total,
+        seconds=time_since(job.started),
+        done=job.stage_done,
+        todo=job.stage_total,
+    )
     if job.stage in ("reading", "embedding", "storing"):
         return t(f"upload.stage.{job.stage}", lang, **values)
     return t("upload.progress", lang, **values)
@@ -183,8 +249,15 @@ def render_job(kb, lang: str) -> None:
         if f.outcome in (Outcome.FAILED, Outcome.SKIPPED):
             st.error(t("upload.file_failed", lang, name=name, reason=translate(f.reason, lang)))
         else:
-            st.success(t("upload.file_done", lang, name=name, outcome=tn("outcome." + f.outcome.value, lang, 1),
-                         chunks=f.chunks))
+            st.success(
+                t(
+                    "upload.file_done",
+                    lang,
+                    name=name,
+                    outcome=tn("outcome." + f.outcome.value, lang, 1),
+                    chunks=f.chunks,
+                )
+            )
 
 
 def time_since(started: float) -> int:
@@ -197,10 +270,14 @@ def render_delete(kb, lang: str) -> None:
         return
     by_id = {d.doc_id: d for d in docs}
     state.valid("lib_delete", list(by_id))
-    doc_id = st.selectbox(t("delete.pick", lang), list(by_id), key="lib_delete", index=None,
-                          placeholder=t("delete.placeholder", lang),
-                          format_func=lambda i: f"{by_id[i].title or Path(by_id[i].source).stem} "
-                                                f"({Path(by_id[i].source).name})")
+    doc_id = st.selectbox(
+        t("delete.pick", lang),
+        list(by_id),
+        key="lib_delete",
+        index=None,
+        placeholder=t("delete.placeholder", lang),
+        format_func=lambda i: f"{by_id[i].title or Path(by_id[i].source).stem} ({Path(by_id[i].source).name})",
+    )
     if doc_id is None:
         return
     doc = by_id[doc_id]
@@ -210,9 +287,11 @@ def render_delete(kb, lang: str) -> None:
             st.rerun()
         return
     uploaded = kb.is_upload(doc.source)
-    st.warning(t("delete.confirm", lang, title=doc.title or Path(doc.source).name,
-                 chunks=doc.chunk_count or 0)
-               + " " + (t("delete.upload_file", lang) if uploaded else t("delete.corpus_file", lang)))
+    st.warning(
+        t("delete.confirm", lang, title=doc.title or Path(doc.source).name, chunks=doc.chunk_count or 0)
+        + " "
+        + (t("delete.upload_file", lang) if uploaded else t("delete.corpus_file", lang))
+    )
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button(t("delete.yes", lang), key="lib_delete_yes", type="primary"):
         kb.delete(doc_id)  # an upload's file goes with it

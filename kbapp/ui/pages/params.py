@@ -3,12 +3,20 @@
 from kbapp.ui.state import Param
 
 SEARCH = (
-    Param("query", "q"), Param("f_lang", "lang", "list"), Param("f_states", "state", "list"),
-    Param("f_countries", "jur", "list"), Param("f_level", "level", "list"), Param("f_type", "type", "list"),
-    Param("f_years", "years", "range"), Param("f_kind", "kind", "list"), Param("k", "k", "int"),
+    Param("query", "q"),
+    Param("f_lang", "lang", "list"),
+    Param("f_states", "state", "list"),
+    Param("f_countries", "jur", "list"),
+    Param("f_level", "level", "list"),
+    Param("f_type", "type", "list"),
+    Param("f_years", "years", "range"),
+    Param("f_kind", "kind", "list"),
+    Param("k", "k", "int"),
 )
 COMPARE = (
-    Param("cmp_jur", "cj", "list"), Param("cmp_themes", "themes", "list"), Param("cmp_topic", "topic"),
+    Param("cmp_jur", "cj", "list"),
+    Param("cmp_themes", "themes", "list"),
+    Param("cmp_topic", "topic"),
     Param("cmp_lang", "clang", "list"),
 )
 LIBRARY = (Param("lib_filter", "find"),)

@@ -50,8 +50,12 @@ def year_bounds(years: tuple[int, int], chosen=None) -> tuple[int, int]:
     """The year slider's ends: the collection's years, widened to hold a range asked for in the URL
     (``?years=2020-2024`` is applied as asked, never dropped), and never a single year."""
     lo, hi = years
-    if isinstance(chosen, (tuple, list)) and len(chosen) == 2 and all(isinstance(y, int) for y in chosen) \
-            and 1000 <= chosen[0] <= chosen[1] <= 2999:
+    if (
+        isinstance(chosen, (tuple, list))
+        and len(chosen) == 2
+        and all(isinstance(y, int) for y in chosen)
+        and 1000 <= chosen[0] <= chosen[1] <= 2999
+    ):
         lo, hi = min(lo, chosen[0]), max(hi, chosen[1])
     return (hi - YEARS_BACK, hi) if lo == hi else (lo, hi)
 
@@ -62,22 +66,51 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     defaults = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
     languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
-    for key, options in (("f_lang", languages), ("f_states", states), ("f_countries", countries),
-                         ("f_level", f["levels"]), ("f_type", f["types"])):
+    for key, options in (
+        ("f_lang", languages),
+        ("f_states", states),
+        ("f_countries", countries),
+        ("f_level", f["levels"]),
+        ("f_type", f["types"]),
+    ):
         state.valid(key, options)
     sb = st.sidebar
     sb.subheader(t("filters", lang))
-    sb.multiselect(t("filter.language", lang), languages, key="f_lang",
-                   format_func=lambda l: LANGUAGE_NAMES.get(l, (l, l))[0 if lang == "es" else 1],
-                   placeholder=t("any", lang))
-    sb.multiselect(t("filter.states", lang), states, key="f_states", placeholder=t("any", lang),
-                   format_func=lambda c: jurisdictions.name(c, lang))
-    sb.multiselect(t("filter.countries", lang), countries, key="f_countries", placeholder=t("any", lang),
-                   format_func=lambda c: jurisdictions.name(c, lang))
-    sb.multiselect(t("filter.level", lang), f["levels"], key="f_level", placeholder=t("any", lang),
-                   format_func=lambda v: t(f"level.{v}", lang, default=v))
-    sb.multiselect(t("filter.type", lang), f["types"], key="f_type", placeholder=t("any", lang),
-                   format_func=lambda v: t(f"type.{v}", lang, default=v))
+    sb.multiselect(
+        t("filter.language", lang),
+        languages,
+        key="f_lang",
+        format_func=lambda l: LANGUAGE_NAMES.get(l, (l, l))[0 if lang == "es" else 1],
+        placeholder=t("any", lang),
+    )
+    sb.multiselect(
+        t("filter.states", lang),
+        states,
+        key="f_states",
+        placeholder=t("any", lang),
+        format_func=lambda c: jurisdictions.name(c, lang),
+    )
+    sb.multiselect(
+        t("filter.countries", lang),
+        countries,
+        key="f_countries",
+        placeholder=t("any", lang),
+        format_func=lambda c: jurisdictions.name(c, lang),
+    )
+    sb.multiselect(
+        t("filter.level", lang),
+        f["levels"],
+        key="f_level",
+        placeholder=t("any", lang),
+        format_func=lambda v: t(f"level.{v}", lang, default=v),
+    )
+    sb.multiselect(
+        t("filter.type", lang),
+        f["types"],
+        key="f_type",
+        placeholder=t("any", lang),
+        format_func=lambda v: t(f"type.{v}", lang, default=v),
+    )
     year_range = None
     if f["years"]:
         lo, hi = year_bounds(f["years"], st.session_state.get("f_years"))
@@ -92,14 +125,22 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
             year_range = None  # the full range also keeps documents without a year
     state.valid("f_kind", list(ALL_KINDS))
     # Content only unless asked: title blocks, tables of contents, reference lists and indexes are searchable here.
-    sb.multiselect(t("filter.kind", lang), list(ALL_KINDS), key="f_kind", placeholder=t("kind.content", lang),
-                   format_func=lambda v: t(f"kind.{v}", lang, default=v))
+    sb.multiselect(
+        t("filter.kind", lang),
+        list(ALL_KINDS),
+        key="f_kind",
+        placeholder=t("kind.content", lang),
+        format_func=lambda v: t(f"kind.{v}", lang, default=v),
+    )
     sb.slider(t("filter.k", lang), *K_RANGE, key="k")
-    return make_filters(language=st.session_state.get("f_lang"),
-                        jurisdiction=list(st.session_state.get("f_states") or [])
-                        + list(st.session_state.get("f_countries") or []),
-                        level=st.session_state.get("f_level"), doc_type=st.session_state.get("f_type"),
-                        year=year_range, kind=st.session_state.get("f_kind")), defaults
+    return make_filters(
+        language=st.session_state.get("f_lang"),
+        jurisdiction=list(st.session_state.get("f_states") or []) + list(st.session_state.get("f_countries") or []),
+        level=st.session_state.get("f_level"),
+        doc_type=st.session_state.get("f_type"),
+        year=year_range,
+        kind=st.session_state.get("f_kind"),
+    ), defaults
 
 
 def run_search(kb, query: str, k: int, filters: Filters):
@@ -118,8 +159,10 @@ def run_search(kb, query: str, k: int, filters: Filters):
 
 def answer_html(answer, lang: str) -> str:
     """The answer's sentences, each followed by its [n] linking to the card it came from."""
-    parts = [f'{safe_html(s.text)} <sup><a class="kb-ref" href="#hit-{int(s.ref)}">[{int(s.ref)}]</a></sup>'
-             for s in answer.sentences]
+    parts = [
+        f'{safe_html(s.text)} <sup><a class="kb-ref" href="#hit-{int(s.ref)}">[{int(s.ref)}]</a></sup>'
+        for s in answer.sentences
+    ]
     return f'<div class="kb-answer"><strong>{safe_html(t("answer", lang))}</strong><br>{" ".join(parts)}</div>'
 
 
@@ -136,8 +179,12 @@ def render() -> None:
     st.session_state.setdefault("k", default_k(kb))
     filters, defaults = sidebar_filters(kb, lang)
     st.title(t("search.title", lang))
-    query = st.text_input(t("search.box", lang), key="query", placeholder=t("search.placeholder", lang),
-                          max_chars=kb.config.max_query_chars)
+    query = st.text_input(
+        t("search.box", lang),
+        key="query",
+        placeholder=t("search.placeholder", lang),
+        max_chars=kb.config.max_query_chars,
+    )
     state.publish(SEARCH, defaults)
     query = (query or "").strip()
     if not query:

@@ -31,8 +31,9 @@ def download(at: AppTest, key: str) -> str:
     return _RecordingStorage.last.get_file(name).content.decode("utf-8")
 
 
-def open_app(store: Path, monkeypatch, *, page: str | None = None, params: dict | None = None,
-             lang: str = "en") -> AppTest:
+def open_app(
+    store: Path, monkeypatch, *, page: str | None = None, params: dict | None = None, lang: str = "en"
+) -> AppTest:
     """The real app on ``store``, first run done, optionally switched to ``page`` (search, compare, library, about)."""
     monkeypatch.setenv("KB_STORE", str(store))
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", _RecordingStorage)

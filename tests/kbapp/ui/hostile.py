@@ -24,9 +24,19 @@ def hostile_kb(tmp_path_factory):
     from kb import KnowledgeBase
 
     folder = tmp_path_factory.mktemp("hostile")
-    write_md(folder / "hostile.md", {"title": f"'{HOSTILE_TITLE}'", "publisher": '"<i>Evil</i> & Co"',
-                                     "year": 2024, "jurisdiction": "MX-TAB", "level": "state", "doc_type": "plan",
-                                     "language": "es"}, HOSTILE_TEXT)
+    write_md(
+        folder / "hostile.md",
+        {
+            "title": f"'{HOSTILE_TITLE}'",
+            "publisher": '"<i>Evil</i> & Co"',
+            "year": 2024,
+            "jurisdiction": "MX-TAB",
+            "level": "state",
+            "doc_type": "plan",
+            "language": "es",
+        },
+        HOSTILE_TEXT,
+    )
     kb = KnowledgeBase.open(tmp_path_factory.mktemp("hostile-store"))
     report = ingest_paths(kb, [folder])
     assert report.ok, report

@@ -14,10 +14,20 @@ from kb.records import Chunk, Document, Hit
 from kbapp.ui.cards import card_html, meta_line
 from tests.kbapp.ui.conftest import open_app
 
-SAYS = {"en": ("research notes written by the policy-kb team", "summarise public documents", "Library page",
-               "kb ingest corpus/"),
-        "es": ("notas de investigación escritas por el equipo de policy-kb", "resumen documentos públicos",
-               "Biblioteca", "kb ingest corpus/")}
+SAYS = {
+    "en": (
+        "research notes written by the policy-kb team",
+        "summarise public documents",
+        "Library page",
+        "kb ingest corpus/",
+    ),
+    "es": (
+        "notas de investigación escritas por el equipo de policy-kb",
+        "resumen documentos públicos",
+        "Biblioteca",
+        "kb ingest corpus/",
+    ),
+}
 
 
 @pytest.mark.parametrize("page", ["search", "about"])
@@ -35,16 +45,29 @@ def test_other_collections_are_not_called_notes(kb_small, monkeypatch):
     assert not any("research notes written by the policy-kb team" in m.value for m in at.markdown)
 
 
-ROW = {"title": "Research note: Tabasco 2024-2044", "publisher": "policy-kb team", "year": "2026",
-       "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
-       "source_publisher": "Government of the State of Tabasco", "source_year": "2024"}
+ROW = {
+    "title": "Research note: Tabasco 2024-2044",
+    "publisher": "policy-kb team",
+    "year": "2026",
+    "source_title": "Strategic Plan for the Industrial Development of Tabasco 2024-2044",
+    "source_publisher": "Government of the State of Tabasco",
+    "source_year": "2024",
+}
 
 
 def test_card_shows_the_primary_source_in_both_languages(tmp_path):
     meta = meta_from_mapping(ROW)
-    chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares y cuatro sectores.", page_start=1,
-                  page_end=1, section="Pilares", language="es",
-                  doc=Document.of(meta, doc_id="d1", source="/x/d1.pdf"))
+    chunk = Chunk(
+        chunk_id="d1:0",
+        doc_id="d1",
+        ordinal=0,
+        text="Cuatro pilares y cuatro sectores.",
+        page_start=1,
+        page_end=1,
+        section="Pilares",
+        language="es",
+        doc=Document.of(meta, doc_id="d1", source="/x/d1.pdf"),
+    )
     hit = Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
     en, es = (html.unescape(card_html(hit, "pilares", lang)) for lang in ("en", "es"))
     assert "Research note summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en
@@ -53,16 +76,33 @@ def test_card_shows_the_primary_source_in_both_languages(tmp_path):
 
 
 def _hit(**fields):
-    doc = Document(doc_id="d1", title="Research note", publisher="policy-kb team", year=2026,
-                   source_title="Plan México decree", source_publisher="DOF", source_year=2025, source="/x/d1.pdf",
-                   **fields)
-    chunk = Chunk(chunk_id="d1:0", doc_id="d1", ordinal=0, text="Cuatro pilares.", page_start=1, page_end=1,
-                  section="Pilares", language="es", doc=doc)
+    doc = Document(
+        doc_id="d1",
+        title="Research note",
+        publisher="policy-kb team",
+        year=2026,
+        source_title="Plan México decree",
+        source_publisher="DOF",
+        source_year=2025,
+        source="/x/d1.pdf",
+        **fields,
+    )
+    chunk = Chunk(
+        chunk_id="d1:0",
+        doc_id="d1",
+        ordinal=0,
+        text="Cuatro pilares.",
+        page_start=1,
+        page_end=1,
+        section="Pilares",
+        language="es",
+        doc=doc,
+    )
     return Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
 
 
 def test_card_links_the_primary_source_where_the_catalog_gives_one():
-    url = "https://example.org/decreto?a=1&b=\"2\""
+    url = 'https://example.org/decreto?a=1&b="2"'
     card = card_html(_hit(source_url=url), "pilares", "en")
     assert f'href="{html.escape(url, quote=True)}"' in card  # escaped like every other value
     assert '&b="2"' not in card

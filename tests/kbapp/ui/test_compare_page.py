@@ -11,7 +11,10 @@ from tests.kbapp.ui.conftest import all_markdown, download, open_app
 def test_matrix_columns_and_exports(kb_small, monkeypatch):
     at = open_app(kb_small.config.store, monkeypatch, page="compare")
     # With two jurisdictions in the store, both are preselected and every theme is compared.
-    assert at.multiselect(key="cmp_jur").value == ["MX", "INT"] or set(at.multiselect(key="cmp_jur").value) == {"MX", "INT"}
+    assert at.multiselect(key="cmp_jur").value == ["MX", "INT"] or set(at.multiselect(key="cmp_jur").value) == {
+        "MX",
+        "INT",
+    }
     at.multiselect(key="cmp_themes").set_value(["clusters", "inclusion"]).run()
     assert not at.exception, at.exception
     html = all_markdown(at)
@@ -21,7 +24,8 @@ def test_matrix_columns_and_exports(kb_small, monkeypatch):
     assert [t.label for t in at.tabs] == ["Themes × jurisdictions matrix", "By jurisdiction"]
     rows = list(csv.DictReader(io.StringIO(download(at, "cmp_csv"))))
     assert {(r["topic"], r["jurisdiction"]) for r in rows} == {
-        (t, j) for t in ("Clusters and eco-industrial parks", "Gender and regional inclusion") for j in ("MX", "INT")}
+        (t, j) for t in ("Clusters and eco-industrial parks", "Gender and regional inclusion") for j in ("MX", "INT")
+    }
     assert {r["found"] for r in rows if r["topic"].startswith("Gender")} == {"no"}
     md = download(at, "cmp_md")
     assert md.startswith("# Comparison:") and "Nothing in the collection on this." in md
@@ -29,8 +33,13 @@ def test_matrix_columns_and_exports(kb_small, monkeypatch):
 
 
 def test_free_topic_and_spanish_labels(kb_small, monkeypatch):
-    at = open_app(kb_small.config.store, monkeypatch, page="compare", lang="es",
-                  params={"cj": ["MX", "INT"], "themes": [], "topic": "agencias de promoción de inversiones"})
+    at = open_app(
+        kb_small.config.store,
+        monkeypatch,
+        page="compare",
+        lang="es",
+        params={"cj": ["MX", "INT"], "themes": [], "topic": "agencias de promoción de inversiones"},
+    )
     assert at.text_input(key="cmp_topic").value == "agencias de promoción de inversiones"
     html = all_markdown(at)
     assert "Investment promotion agencies offer aftercare" in html  # INT answers the free topic
@@ -44,8 +53,12 @@ def test_needs_two_jurisdictions(kb_small, monkeypatch):
 
 
 def test_profiles_are_the_first_rows_and_cells_quote_their_sentences(kb_starter, monkeypatch):
-    at = open_app(kb_starter.config.store, monkeypatch, page="compare",
-                  params={"cj": ["MX-TAB", "MX-QUE", "SG"], "themes": ["skills", "investment"]})
+    at = open_app(
+        kb_starter.config.store,
+        monkeypatch,
+        page="compare",
+        params={"cj": ["MX-TAB", "MX-QUE", "SG"], "themes": ["skills", "investment"]},
+    )
     assert not at.exception, at.exception
     html = all_markdown(at)
     profile = html.index("Strategy profile")

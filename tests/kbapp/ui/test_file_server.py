@@ -37,8 +37,9 @@ def test_serves_a_known_pdf(kb_small, client):
     assert res.headers["content-disposition"].startswith("inline")
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "%2e%2e%2fetc%2fpasswd", "0123456789abcdef01234567.pdf",
-                                  "manifest.sqlite", "abc.pdf"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "%2e%2e%2fetc%2fpasswd", "0123456789abcdef01234567.pdf", "manifest.sqlite", "abc.pdf"]
+)
 def test_refuses_unknown_names(client, name):
     assert client.get(f"/files/{name}").status_code in (400, 404)
 

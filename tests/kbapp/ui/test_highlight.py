@@ -4,8 +4,10 @@ import re
 
 from kbapp.ui.highlight import highlight, query_terms, safe_html
 
-HOSTILE = ("<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://e/x.png) "
-           "$x^2$ :red[rojo] :tada: **bold** <a href=\"javascript:alert(2)\">a</a>\n\nafter a blank line # heading")
+HOSTILE = (
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://e/x.png) "
+    '$x^2$ :red[rojo] :tada: **bold** <a href="javascript:alert(2)">a</a>\n\nafter a blank line # heading'
+)
 
 
 def test_safe_html_leaves_nothing_active():
@@ -37,8 +39,11 @@ def test_stopwords_and_short_words_are_not_marked():
 def test_excerpt_keeps_the_window_with_the_query_terms():
     from kbapp.ui.highlight import excerpt
 
-    text = " ".join(f"a{i}" for i in range(300)) + " supplier development programme " + " ".join(
-        f"b{i}" for i in range(300))
+    text = (
+        " ".join(f"a{i}" for i in range(300))
+        + " supplier development programme "
+        + " ".join(f"b{i}" for i in range(300))
+    )
     out = excerpt(text, "supplier development", width=150)
     assert "supplier development" in out and out.startswith("… ") and out.endswith(" …")
     assert len(out) <= 160 and not out[2:].startswith(" ")

@@ -7,8 +7,10 @@ import time
 from tests.fixtures import make_pdf
 from tests.kbapp.ui.conftest import open_app
 
-UPLOAD_TEXT = ("Chile's development agency runs a supplier development programme that pairs large mining firms "
-               "with local small suppliers, co-financing technical assistance and quality certification.")
+UPLOAD_TEXT = (
+    "Chile's development agency runs a supplier development programme that pairs large mining firms "
+    "with local small suppliers, co-financing technical assistance and quality certification."
+)
 
 
 def table_titles(at) -> list[str]:
@@ -32,10 +34,12 @@ def test_upload_ingests_in_the_background_then_delete(hostile_kb, tmp_path, monk
     pdf = make_pdf(tmp_path / "corfo_suppliers.pdf", [["# Supplier development", UPLOAD_TEXT]], title="")
     at = open_app(hostile_kb.config.store, monkeypatch, page="library")
     before = len(hostile_kb.documents())
-    at.file_uploader(key="upload_files").set_value([
-        ("corfo_suppliers.pdf", pdf.read_bytes(), "application/pdf"),
-        ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "application/pdf"),  # a PNG named .pdf
-    ])
+    at.file_uploader(key="upload_files").set_value(
+        [
+            ("corfo_suppliers.pdf", pdf.read_bytes(), "application/pdf"),
+            ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "application/pdf"),  # a PNG named .pdf
+        ]
+    )
     at.text_input(key="up_title").input("")
     at.text_input(key="up_publisher").input("CORFO")
     at.text_input(key="up_jurisdiction").input("cl")
@@ -45,7 +49,9 @@ def test_upload_ingests_in_the_background_then_delete(hostile_kb, tmp_path, monk
     assert any("photo.pdf" in e.value and "not a supported document" in e.value for e in at.error)
     # The run that started the job returned at once (the page stays responsive) with a progress bar.
     deadline = time.time() + 300  # generous: the machine may be busy; the bar shows progress meanwhile
-    while time.time() < deadline and not any("corfo_suppliers.pdf" in s.value for s in list(at.success) + list(at.error)):
+    while time.time() < deadline and not any(
+        "corfo_suppliers.pdf" in s.value for s in list(at.success) + list(at.error)
+    ):
         time.sleep(1.0)
         at.run()
         assert not at.exception, at.exception

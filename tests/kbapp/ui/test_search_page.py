@@ -41,7 +41,7 @@ def test_filters_restrict_results_and_live_in_the_url(kb_small, monkeypatch):
     at.text_input(key="query").input("desarrollo de proveedores").run()
     assert not at.exception
     found = cards(at)
-    assert found and all('kb-badge en' in c for c in found)
+    assert found and all("kb-badge en" in c for c in found)
     assert at.query_params["q"] == ["desarrollo de proveedores"] or at.query_params["q"] == "desarrollo de proveedores"
     assert "en" in str(at.query_params["lang"])
     at.multiselect(key="f_countries").set_value(["INT"]).run()
@@ -50,8 +50,11 @@ def test_filters_restrict_results_and_live_in_the_url(kb_small, monkeypatch):
 
 
 def test_state_is_restored_from_a_shared_link(kb_small, monkeypatch):
-    at = open_app(kb_small.config.store, monkeypatch,
-                  params={"q": "eco-industrial parks", "lang": "es", "state": [], "jur": "MX", "k": "3"})
+    at = open_app(
+        kb_small.config.store,
+        monkeypatch,
+        params={"q": "eco-industrial parks", "lang": "es", "state": [], "jur": "MX", "k": "3"},
+    )
     assert at.text_input(key="query").value == "eco-industrial parks"
     assert at.multiselect(key="f_countries").value == ["MX"]
     found = cards(at)
@@ -98,8 +101,18 @@ def test_hostile_document_is_shown_as_text(hostile_kb, monkeypatch):
     assert not at.exception
     html = all_markdown(at)
     assert cards(at)
-    for bad in ("<script", "<img", "onerror=\"", "javascript:", "](", "<b>", "<a href=\"javascript", "$x^2$",
-                ":red[", "<i>"):
+    for bad in (
+        "<script",
+        "<img",
+        'onerror="',
+        "javascript:",
+        "](",
+        "<b>",
+        '<a href="javascript',
+        "$x^2$",
+        ":red[",
+        "<i>",
+    ):
         assert bad not in html, bad
     assert "&#60;script&#62;" in html and "javascript&#58;" in html
     assert HOSTILE_TEXT[:20] in html  # the words themselves are all there

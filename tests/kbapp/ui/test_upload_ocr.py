@@ -10,11 +10,15 @@ from ingest.ocr import languages_available
 from tests.fixtures import make_scanned_pdf
 from tests.kbapp.ui.conftest import open_app
 
-pytestmark = pytest.mark.skipif(not {"spa", "eng"} <= languages_available(),
-                                reason="Tesseract with spa and eng models is not installed (make test installs it)")
+pytestmark = pytest.mark.skipif(
+    not {"spa", "eng"} <= languages_available(),
+    reason="Tesseract with spa and eng models is not installed (make test installs it)",
+)
 
-SCAN_TEXT = ("El fondo estatal de innovación cofinancia proyectos de transferencia tecnológica entre universidades "
-             "y empresas manufactureras de la región.")
+SCAN_TEXT = (
+    "El fondo estatal de innovación cofinancia proyectos de transferencia tecnológica entre universidades "
+    "y empresas manufactureras de la región."
+)
 
 
 def test_a_scanned_upload_is_read_by_ocr_when_asked(tmp_path, monkeypatch):
@@ -28,8 +32,9 @@ def test_a_scanned_upload_is_read_by_ocr_when_asked(tmp_path, monkeypatch):
     at.button(key="up_submit").click().run()
     assert not at.exception, at.exception
     deadline = time.time() + 300
-    while time.time() < deadline and not any("fondo_escaneado.pdf" in s.value
-                                             for s in list(at.success) + list(at.error) + list(at.warning)):
+    while time.time() < deadline and not any(
+        "fondo_escaneado.pdf" in s.value for s in list(at.success) + list(at.error) + list(at.warning)
+    ):
         time.sleep(1.0)
         at.run()
     shown = [s.value for s in list(at.success) + list(at.error) + list(at.warning)]
