@@ -57,4 +57,4 @@ bench: install
 	$(PY) -m bench.run_all
 
 clean:
-	rm -rf $(VENV) store .pytest_cache test-artifacts
+	rm -rf $(VENV) store .pytest_cache .ruff_cache .mypy_cache test-artifacts
