@@ -78,6 +78,104 @@ CATALOG: dict[str, tuple[str, str]] = {
         "front matter is not valid YAML ({error}); ignored",
         "el encabezado YAML no es válido ({error}); se ignoró",
     ),
+    # Texts written as plain f-strings by extraction, OCR, cleaning and the reader process: catalogued with the
+    # exact English wording they are written in, so a Spanish reader gets them in Spanish too.
+    "warn.headers_removed_detail": (
+        "removed {n} header/footer line(s) repeated across its {pages} page(s) ({kinds} kind(s)), e.g. {examples}",
+        "se quitaron {n} línea(s) de encabezado o pie de página repetidas en sus {pages} página(s) "
+        "({kinds} tipo(s)), p. ej. {examples}",
+    ),
+    "warn.textless_scanned": (
+        "{n} of {total} page(s) have no text: {pages}; {k} of them are images only (needs OCR): {scanned}",
+        "{n} de {total} página(s) no tienen texto: {pages}; {k} de ellas son solo imagen (requieren OCR): {scanned}",
+    ),
+    "warn.textless": (
+        "{n} of {total} page(s) have no text: {pages}",
+        "{n} de {total} página(s) no tienen texto: {pages}",
+    ),
+    "pdf.recovered": (
+        "recovered truncated PDF: its end (cross-reference table, end-of-file marker) is missing, an incomplete "
+        "download?; {read} of {n} page(s) were read",
+        "PDF truncado recuperado: le falta el final (tabla de referencias cruzadas, marca de fin de archivo), "
+        "¿una descarga incompleta?; se leyeron {read} de {n} página(s)",
+    ),
+    "pdf.no_eof": (
+        "the file has no end-of-file marker (an incomplete download?); {read} page(s) were read",
+        "el archivo no tiene marca de fin de archivo (¿una descarga incompleta?); se leyeron {read} página(s)",
+    ),
+    "pdf.encrypted_hint": (
+        "encrypted: password required (give it with `kb ingest --password`, or in a password column of "
+        "catalog.csv or a sidecar file)",
+        "cifrado: se necesita contraseña (indíquela con `kb ingest --password`, o en una columna password de "
+        "catalog.csv o en un archivo adjunto)",
+    ),
+    "pdf.encrypted_wrong": (
+        "encrypted: password required, and the password given does not open it",
+        "cifrado: se necesita contraseña, y la contraseña indicada no lo abre",
+    ),
+    "pdf.cipher_dependency": (
+        "encrypted with a cipher that needs an extra package ({why})",
+        "cifrado con un algoritmo que necesita un paquete adicional ({why})",
+    ),
+    "pdf.text_failed": (
+        "no text could be read: extracting the text of {n} of {total} page(s) failed ({why})",
+        "no se pudo leer texto: falló la extracción del texto de {n} de {total} página(s) ({why})",
+    ),
+    "ocr.needed": (
+        "no text layer: needs OCR ({n} of {total} page(s) are images only; ingest with `kb ingest --ocr` "
+        "(Tesseract), or OCR it with e.g. ocrmypdf and ingest the result)",
+        "sin capa de texto: requiere OCR ({n} de {total} página(s) son solo imagen; ingréselo con "
+        "`kb ingest --ocr` (Tesseract), o aplíquele OCR con p. ej. ocrmypdf e ingrese el resultado)",
+    ),
+    "ocr.needed_unavailable": (
+        "no text layer: needs OCR ({n} of {total} page(s) are images only), and {why}",
+        "sin capa de texto: requiere OCR ({n} de {total} página(s) son solo imagen), y {why}",
+    ),
+    "ocr.no_tesseract": (
+        "OCR is not available: Tesseract is not installed (install it with: {hint})",
+        "el OCR no está disponible: Tesseract no está instalado (instálelo con: {hint})",
+    ),
+    "ocr.no_model": (
+        "OCR is not available: Tesseract has no model for {languages} (install it with: {hint})",
+        "el OCR no está disponible: Tesseract no tiene modelo para {languages} (instálelo con: {hint})",
+    ),
+    "ocr.nothing_found_why": (
+        "no text: OCR found no text on the {n} image-only page(s) ({why})",
+        "sin texto: el OCR no encontró texto en la(s) {n} página(s) de solo imagen ({why})",
+    ),
+    "ocr.nothing_found": (
+        "no text: OCR found no text on the {n} image-only page(s)",
+        "sin texto: el OCR no encontró texto en la(s) {n} página(s) de solo imagen",
+    ),
+    "ocr.pages_unread": ("image-only pages not read: {why}", "páginas de solo imagen sin leer: {why}"),
+    "ocr.pages_failed": ("OCR could not read page(s) {pages}", "el OCR no pudo leer la(s) página(s) {pages}"),
+    "garbage.repaired": (
+        "repaired double-encoded text (mojibake){where}, e.g. {before} → {after}",
+        "se reparó texto con doble codificación (mojibake){where}, p. ej. {before} → {after}",
+    ),
+    "garbage.mojibake": (
+        "garbage text: looks double-encoded (mojibake){where} and could not be repaired with certainty, e.g. "
+        "{example}; stored as it is",
+        "texto dañado: parece de doble codificación (mojibake){where} y no se pudo reparar con certeza, p. ej. "
+        "{example}; se guardó tal cual",
+    ),
+    "garbage.no_unicode_map": (
+        "garbage text: page(s) {pages} use a font without a Unicode map (the text reads as gibberish, e.g. "
+        "{example}); their text was not stored (kb ingest --ocr reads them)",
+        "texto dañado: la(s) página(s) {pages} usan una fuente sin mapa Unicode (el texto resulta ilegible, p. ej. "
+        "{example}); su texto no se guardó (kb ingest --ocr las lee)",
+    ),
+    "garbage.all_pages": (
+        "no usable text: every page with text uses a font without a Unicode map (it reads as gibberish, e.g. "
+        "{example}); `kb ingest --ocr` reads it from the page images",
+        "sin texto aprovechable: todas las páginas con texto usan una fuente sin mapa Unicode (resulta ilegible, "
+        "p. ej. {example}); `kb ingest --ocr` lo lee de las imágenes de las páginas",
+    ),
+    "file.timed_out": (
+        "timed out: {doing} took longer than {limit} s (KB_FILE_TIMEOUT_S); the file may be damaged or pathological",
+        "tiempo agotado: {doing} tardó más de {limit} s (KB_FILE_TIMEOUT_S); el archivo puede estar dañado o ser "
+        "patológico",
+    ),
 }
 
 

@@ -35,3 +35,23 @@ def test_translation_of_real_reasons():
 def test_unknown_keys_are_named():
     with pytest.raises(UnknownMessage, match="no.such"):
         message("no.such")
+
+
+def test_reasons_written_by_extraction_and_ocr_reach_spanish_readers(tmp_path):
+    """The texts the ingestion really writes (not only the catalogue's own round trip) are translated."""
+    from ingest.extract import extract, textless_warning
+    from ingest.ocr import apply_ocr
+    from kb.errors import KbError
+    from tests.fixtures import make_scanned_pdf
+
+    scan = make_scanned_pdf(tmp_path / "scan.pdf", [["# Uno", "Texto de prueba en una página escaneada."]])
+    data = scan.read_bytes()
+    with pytest.raises(KbError) as err:
+        apply_ocr(extract(scan, data), data, None)
+    reason = str(err.value)
+    assert translate(reason, "es").startswith("sin capa de texto: requiere OCR (1 de 1 página(s) son solo imagen")
+    warning = textless_warning([2, 3], [3], 4)
+    assert (
+        translate(warning, "es")
+        == "2 de 4 página(s) no tienen texto: 2-3; 1 de ellas son solo imagen (requieren OCR): 3"
+    )
