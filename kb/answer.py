@@ -121,9 +121,12 @@ def candidates(hits: Sequence[Hit], max_hits: int) -> list[_Candidate]:
     out: list[_Candidate] = []
     seen: set[str] = set()
     for hit in [h for h in hits if is_content(h.chunk.kind)][:max_hits]:
+        # A sentence that is (part of) the document's title or its source's title is a title, not an answer: a
+        # reference entry quoting a work's title reads as prose ("La experiencia de CORFO y la transformación…").
+        titles = [t for t in (fingerprint(hit.chunk.doc.title), fingerprint(hit.chunk.doc.source_title)) if t]
         for sentence in split_sentences(hit.chunk.text, hit.chunk.language):
             fp = fingerprint(sentence)
-            if fp in seen or not quotable(sentence):
+            if fp in seen or not quotable(sentence) or (fp and any(fp in t for t in titles)):
                 continue
             seen.add(fp)
             out.append(_Candidate(sentence, hit.rank, hit.chunk.language))
