@@ -9,6 +9,8 @@ the clock, so its own start-up is not counted):
   2. page ready     the browser has loaded the page and the search box is drawn: the first script run, which loads
                     the model and opens the store (their ``st.cache_resource``);
   3. first answer   a query typed into the box (Enter) shows its first result card (`.kb-card`);
+  4. peak memory    after the first answer and ``--queries`` more searches, the peak RSS (VmHWM) of every process
+                    of the app (`kb app` and the Streamlit server it runs), read from /proc;
 Without Chromium/Playwright only step 1 is measured, plus
 a fresh Python process doing what the first script run does (open the knowledge base, one search).
 """
@@ -38,7 +40,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-QUERIES = ("desarrollo de proveedores para pymes",)
+QUERIES = (
+    "desarrollo de proveedores para pymes",
+    "tax incentives for investors in special economic zones",
+    "formación técnica dual y certificación de competencias",
+    "water concessions and their renewal",
+    "clústeres automotrices y proveedores locales",
+    "how is the industrial policy governed and evaluated",
+)
+
+
+def tree_peak_rss_mb(root_pid: int) -> dict[str, float]:
+    """Peak RSS (VmHWM) of a process and its descendants, by command name, in MB (Linux /proc only)."""
+    out: dict[str, float] = {}
+    todo = [root_pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+        label = " ".join(Path(a.decode()).name for a in name[:3] if a)[:60]
+        out[f"{pid} {label}"] = hwm / 1024
+        todo += [int(c) for c in children]
+    return out
 
 
 def free_port() -> int:
@@ -110,7 +138,7 @@ def in_process(store: Path) -> dict[str, float]:
     return {"process_s": total, "import_s": imp, "open_s": opened - imp, "first_search_s": searched - opened}
 
 
-def measure(store: Path, *, browser: bool = True) -> dict[str, Any]:
+def measure(store: Path, *, browser: bool = True, queries: int = 5) -> dict[str, Any]:
     exe = chromium() if browser else None
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -143,6 +171,15 @@ def measure(store: Path, *, browser: bool = True) -> dict[str, Any]:
                     page.locator(".kb-card").first.wait_for()
                     out["first_answer_s"] = time.perf_counter() - t0
                     out["first_query_s"] = time.perf_counter() - t
+                    # More searches, so the peak includes the answer path on several queries; each is waited for
+                    # until Streamlit's status widget (shown while a script runs) is gone.
+                    for q in QUERIES[1 : 1 + queries]:
+                        box.fill(q)
+                        box.press("Enter")
+                        page.wait_for_timeout(300)
+                        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=180_000)
+                    out["searches"] = 1 + min(queries, len(QUERIES) - 1)
+                out["app_peak_rss_mb"] = tree_peak_rss_mb(proc.pid)
             finally:
                 stop(proc)
                 log.close()
@@ -168,6 +205,16 @@ def default_store(say=print) -> Path:
 
 def report(m: dict[str, Any], info: dict[str, Any]) -> str:
     lines = [f"### Start-up ({machine_line(info)})", "", f"Store: `{Path(m['store']).name}`.", ""]
+    rss = m.get("app_peak_rss_mb") or {}
+    if rss:
+        biggest = max(rss.values())
+        lines.append(
+            f"Peak RSS of the app's processes after {m.get('searches', 1)} searches: largest {biggest:,.0f} MB "
+            f"(goal ≤ 2,048 MB), all together {sum(rss.values()):,.0f} MB ("
+            + "; ".join(f"{k}: {v:,.0f} MB" for k, v in rss.items())
+            + ")."
+        )
+        lines.append("")
     if m["browser"]:
         lines.append(
             md_table(
@@ -199,12 +246,18 @@ def report(m: dict[str, Any], info: dict[str, Any]) -> str:
 
 
 def run(
-    store: Path | None = None, *, browser: bool = True, max_load: float = 1.5, max_wait_s: float = 0.0, say=print
+    store: Path | None = None,
+    *,
+    browser: bool = True,
+    max_load: float = 1.5,
+    max_wait_s: float = 0.0,
+    queries: int = 5,
+    say=print,
 ) -> tuple[str, dict[str, Any]]:
     store = (store or default_store(say)).resolve()
     wait_for_quiet(max_load, max_wait_s, say)
     say(f"starting `kb app` on {store} …")
-    m = measure(store, browser=browser)
+    m = measure(store, browser=browser, queries=queries)
     info = machine()
     return report(m, info), {"machine": info, "startup": m}
 
@@ -215,10 +268,14 @@ def main() -> None:
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--max-load", type=float, default=1.5)
     ap.add_argument("--max-wait", type=float, default=0.0)
+    ap.add_argument("--queries", type=int, default=5, help="searches after the first, before peak RSS is read")
+    ap.add_argument("--name", default="startup", help="results file name (bench/results/NAME.md)")
     args = ap.parse_args()
-    text, data = run(args.store, browser=not args.no_browser, max_load=args.max_load, max_wait_s=args.max_wait)
+    text, data = run(
+        args.store, browser=not args.no_browser, max_load=args.max_load, max_wait_s=args.max_wait, queries=args.queries
+    )
     print(text)
-    save("startup", data, text)
+    save(args.name, data, text)
 
 
 if __name__ == "__main__":
