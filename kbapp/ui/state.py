@@ -79,9 +79,12 @@ def keep(keys: Iterable[str]) -> None:
 
 
 def valid(key: str, options: list) -> None:
-    """Drop values (from an old link, or a deleted document) that a select widget no longer offers."""
+    """Drop values (from an old link, or a deleted document) that a select widget no longer offers.
+
+    The value is set (to the kept items, or None), never deleted: only a value set in session state is sent to the
+    browser, so after a delete the widget would otherwise go on showing the deleted document's name."""
     value = st.session_state.get(key)
     if isinstance(value, list):
         st.session_state[key] = [v for v in value if v in options]
     elif value is not None and value not in options:
-        del st.session_state[key]
+        st.session_state[key] = None

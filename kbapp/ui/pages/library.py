@@ -295,8 +295,7 @@ def render_delete(kb, lang: str) -> None:
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button(t("delete.yes", lang), key="lib_delete_yes", type="primary"):
         kb.delete(doc_id)  # an upload's file goes with it
-        st.session_state.pop("lib_confirm", None)
-        st.session_state.pop("lib_delete", None)
+        st.session_state.pop("lib_confirm", None)  # the list's value is cleared by state.valid on the rerun
         st.session_state["_deleted"] = doc.title or Path(doc.source).name
         st.rerun()
     if no.button(t("delete.no", lang), key="lib_delete_no"):
