@@ -1,9 +1,13 @@
 """The passage-kind classifier on self-made passages, Spanish and English: what it must recognise and what must stay
 content (prose that cites sources, legal text dense in years and article numbers, a short summary)."""
 
+import random
+import re
+from pathlib import Path
+
 import pytest
 
-from kb.passage_kind import CONTENT, INDEX, REFERENCES, TITLE, TOC, classify
+from kb.passage_kind import CONTENT, INDEX, REFERENCES, TITLE, TOC, _toc_entry_count, classify
 
 EN_REFERENCES = (
     "Amsden, A. H. (1989). Asia's Next Giant: South Korea and Late Industrialization. Oxford University Press. "
@@ -96,3 +100,37 @@ def test_content_stays_content(text):
 def test_short_and_empty_passages_are_content():
     assert classify("") == CONTENT
     assert classify("Artículo reformado DOF 29-04-2004.") == CONTENT  # an amendment note, not a reference list
+
+
+# --- the table-of-contents entry count: the linear scan counts what the quadratic regex counted ------------------
+_REFERENCE_TOC = re.compile(r"[^\W\d_][^\d]{2,}?\s(?:\.\s?)*\s*\d{1,3}(?=\s|$)")
+
+
+def _corpus_texts() -> list[str]:
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.md"))]
+    # Cut into passage-sized pieces so the reference regex (quadratic) stays fast.
+    return [t[i : i + 300] for t in texts for i in range(0, len(t), 300)]
+
+
+def test_toc_entry_count_equals_the_reference_regex_on_the_corpus():
+    texts = _corpus_texts()
+    assert len(texts) > 200
+    assert [_toc_entry_count(t) for t in texts] == [len(_REFERENCE_TOC.findall(t)) for t in texts]
+
+
+def test_toc_entry_count_equals_the_reference_regex_on_random_text():
+    rng = random.Random(7)
+    alphabet = ["a", "Ñ", "é", "x", " ", "  ", ".", ". ", "…", "\n", "1", "12", "123", "2024", "-", ",", "(", ")", "_"]
+    for _ in range(3000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        assert _toc_entry_count(t) == len(_REFERENCE_TOC.findall(t)), repr(t)
+    toc = "Índice\nIntroducción .......... 5\nPilares . . . . 12\nAnexo B  104\nTotal 2024 páginas 7 "
+    assert _toc_entry_count(toc) == len(_REFERENCE_TOC.findall(toc)) == 4
+
+
+def test_toc_entry_count_is_linear_in_a_long_digit_free_stretch():
+    # The reference regex needs minutes for this (it is quadratic in a digit-free stretch); the scan jumps from
+    # the first letter to the first digit. Speed is measured in bench/passage_kinds.py, not here.
+    text = "palabra " * 20_000 + "Capítulo 5"
+    assert _toc_entry_count(text) == 1
