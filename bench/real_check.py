@@ -93,10 +93,11 @@ def main() -> None:
         if not REAL_PDFS.is_dir():
             sys.exit(f"{REAL_PDFS} is absent: the check needs the six real PDFs")
         from ingest import ingest_paths
+        from kb import IngestOptions
 
         args.store = RESULTS / "real-store"
         kb = KnowledgeBase.open(args.store)
-        ingest_paths(kb, [REAL_PDFS], progress=True)
+        ingest_paths(kb, [REAL_PDFS], IngestOptions(progress=True))
     else:
         kb = KnowledgeBase.open(args.store)
     questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]

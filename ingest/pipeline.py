@@ -22,6 +22,7 @@ from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
 from kb import steps
+from kb.ingestor import IngestOptions
 from kb.messages import message
 from kb.passage_kind import CONTENT, TITLE, classify
 from kb.records import Chunk, Document, DocumentMeta, FileReport, IngestReport, Outcome
@@ -298,27 +299,20 @@ def embed_with_cache(
     return out, len(missing)
 
 
-def ingest_paths(
-    kb,
-    paths: Iterable[str | Path],
-    *,
-    prune: bool = False,
-    password: str = "",
-    ocr: bool | None = None,
-    progress: bool = False,
-    on_file: Callable[[int, int, FileReport], None] | None = None,
-    on_wait: Callable[[str], None] | None = None,
-    on_stage: Callable[[str, str, int, int], None] | None = None,
-) -> IngestReport:
-    """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``). Unchanged documents are skipped, changed ones
-    replaced as a unit; every file ends in the report with its outcome and reason. One ingestion writes to a store
-    at a time: another one waits (``on_wait`` hears why; default: a line on stderr) up to KB_LOCK_TIMEOUT_S, then
-    IngestLocked is raised. ``on_stage(file name, stage, done, total)`` hears each file's stages: "reading", then
-    "embedding" with the passages embedded so far of those to embed, then "storing"."""
+def ingest_paths(kb, paths: Iterable[str | Path], options: IngestOptions | None = None) -> IngestReport:
+    """Ingest files and folders into ``kb`` (a ``kb.KnowledgeBase``) as ``options`` say. Unchanged documents are
+    skipped, changed ones replaced as a unit; every file ends in the report with its outcome and reason. One ingestion
+    writes to a store at a time: another one waits (``on_wait`` hears why; default: a line on stderr) up to
+    KB_LOCK_TIMEOUT_S, then IngestLocked is raised. ``on_stage(file name, stage, done, total)`` hears each file's
+    stages: "reading", then "embedding" with the passages embedded so far of those to embed, then "storing"."""
+    opts = options or IngestOptions()
+    on_wait = opts.on_wait or _say
     cfg = kb.config
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     settings = settings_key(kb, chunking)
-    ocr_settings = OcrSettings(cfg.ocr_languages, cfg.ocr_page_timeout_s) if (cfg.ocr if ocr is None else ocr) else None
+    ocr_settings = (
+        OcrSettings(cfg.ocr_languages, cfg.ocr_page_timeout_s) if (cfg.ocr if opts.ocr is None else opts.ocr) else None
+    )
     report = IngestReport()
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
@@ -334,7 +328,7 @@ def ingest_paths(
     # and at the end (prune, index update). A deletion from the app or a second ingestion waits for one write, not
     # for a whole batch; reading a file is bounded by KB_FILE_TIMEOUT_S and embedding by the passages' number.
     try:
-        with kb.store.writing(on_wait=on_wait or _say):
+        with kb.store.writing(on_wait=on_wait):
             kb.store.repair()
             # Vectors shipped with a collection (corpus/_vectors/) seed the cache: a fresh store then embeds only
             # passages whose text is new (the starter corpus: 0 of its passages on a fresh clone).
@@ -343,30 +337,30 @@ def ingest_paths(
                 kb.store.manifest, identity, shipped_vectors.find_files(roots, identity)
             )
         with Extractor(cfg.file_timeout_s) as extractor:
-            bar = _progress(len(files), progress)
+            bar = _progress(len(files), opts.progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(
                     kb,
                     path,
                     chunking,
                     settings,
-                    password=password,
+                    password=opts.password,
                     report=report,
                     extractor=extractor.extract,
                     ocr=ocr_settings,
-                    on_stage=on_stage,
+                    on_stage=opts.on_stage,
                     structurer=extractor.structure,
                 )
                 report.files.append(fr)
                 if bar is not None:
                     bar.set_postfix_str(f"{path.name[:30]} {fr.outcome.value}")
                     bar.update(1)
-                if on_file:
-                    on_file(n, len(files), fr)
+                if opts.on_file:
+                    opts.on_file(n, len(files), fr)
             if bar is not None:
                 bar.close()
-        with kb.store.writing(on_wait=on_wait or _say):
-            if prune:
+        with kb.store.writing(on_wait=on_wait):
+            if opts.prune:
                 report.pruned = prune_missing(kb, roots)
             steps.reached("batch.indexed", cfg.store)
             kb.after_ingest()

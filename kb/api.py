@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from kb import ingest_log
 from kb.config import Config
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
-from kb.ingestor import Ingestor
-from kb.records import ALL_KINDS, Document, FileReport, Filters, Hit, IngestReport, SearchResult
+from kb.ingestor import IngestOptions, Ingestor
+from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, SearchResult
 from kb.search import QueryError, Searcher, SearchTrace
 from kb.store import Store
 
@@ -178,17 +178,7 @@ class KnowledgeBase:
         )
 
     def ingest(
-        self,
-        paths: Iterable[str | Path],
-        *,
-        origin: str = "api",
-        prune: bool = False,
-        password: str = "",
-        ocr: bool | None = None,
-        progress: bool = False,
-        on_file: Callable[[int, int, FileReport], None] | None = None,
-        on_wait: Callable[[str], None] | None = None,
-        on_stage: Callable[[str, str, int, int], None] | None = None,
+        self, paths: Iterable[str | Path], options: IngestOptions | None = None, *, origin: str = "api"
     ) -> IngestReport:
         """Ingest files and folders with the plugged-in ingestor, and keep the report for the Library page
         (``origin`` says who ran it). Raises ``kb.store.StoreLocked`` while another writer holds the store."""
@@ -197,17 +187,7 @@ class KnowledgeBase:
                 "this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
                 "ingestor=ingest.ingest_paths to KnowledgeBase"
             )
-        report = self.ingestor(
-            self,
-            paths,
-            prune=prune,
-            password=password,
-            ocr=ocr,
-            progress=progress,
-            on_file=on_file,
-            on_wait=on_wait,
-            on_stage=on_stage,
-        )
+        report = self.ingestor(self, paths, options)
         ingest_log.save(self.config, report, origin=origin)
         return report
 

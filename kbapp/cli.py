@@ -75,6 +75,7 @@ def ingest(
 ) -> None:
     """Ingest documents; unchanged ones are skipped. Exit code 1 if any file failed."""
     from kb.errors import KbError
+    from kb.ingestor import IngestOptions
     from kb.records import Outcome
     from kb.store import StoreLocked, wipe
 
@@ -86,7 +87,8 @@ def ingest(
             raise typer.Exit(2) from None
     kb = _open(store, chroma_url)
     try:
-        report = kb.ingest(paths, origin="cli", prune=prune, password=password, ocr=ocr, progress=not quiet)
+        options = IngestOptions(prune=prune, password=password, ocr=ocr, progress=not quiet)
+        report = kb.ingest(paths, options, origin="cli")
     except StoreLocked as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(3) from None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kb.api import KnowledgeBase
 from kb.errors import KbError
+from kb.ingestor import IngestOptions
 from kb.records import FileReport, IngestReport
 
 
@@ -90,7 +91,8 @@ def _work(kb: KnowledgeBase, job: Job, ocr: bool | None = None) -> None:
         job.current, job.stage, job.stage_done, job.stage_total = name, stage, done, total
 
     try:
-        job.report = kb.ingest(job.paths, origin="upload", ocr=ocr, on_file=on_file, on_wait=on_wait, on_stage=on_stage)
+        options = IngestOptions(ocr=ocr, on_file=on_file, on_wait=on_wait, on_stage=on_stage)
+        job.report = kb.ingest(job.paths, options, origin="upload")
     except KbError as exc:  # another ingestion holds the store, or the knowledge base cannot ingest
         job.error = str(exc)
     except Exception as exc:  # the thread must always finish its job, or the page would wait for ever

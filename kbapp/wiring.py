@@ -8,40 +8,20 @@ the command line does not pay for pypdf and langdetect.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from kb.api import KnowledgeBase
 from kb.config import Config
 from kb.embedding import Embedder
-from kb.records import FileReport, IngestReport
+from kb.ingestor import IngestOptions
+from kb.records import IngestReport
 
 
-def ingest_paths(
-    kb: KnowledgeBase,
-    paths: Iterable[str | Path],
-    *,
-    prune: bool = False,
-    password: str = "",
-    ocr: bool | None = None,
-    progress: bool = False,
-    on_file: Callable[[int, int, FileReport], None] | None = None,
-    on_wait: Callable[[str], None] | None = None,
-    on_stage: Callable[[str, str, int, int], None] | None = None,
-) -> IngestReport:
+def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], options: IngestOptions | None = None) -> IngestReport:
     """The pipeline as an ``Ingestor``."""
     from ingest.pipeline import ingest_paths as run
 
-    return run(
-        kb,
-        paths,
-        prune=prune,
-        password=password,
-        ocr=ocr,
-        progress=progress,
-        on_file=on_file,
-        on_wait=on_wait,
-        on_stage=on_stage,
-    )
+    return run(kb, paths, options)
 
 
 def open_kb(

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest import ingest_paths
-from kb import KnowledgeBase, Outcome
+from kb import IngestOptions, KnowledgeBase, Outcome
 from kbapp.cli import app
 from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS, make_pdf
 
@@ -100,10 +100,12 @@ def test_other_languages_are_stored_and_reported(malformed):
 def test_shared_encrypted_files_open_with_their_password(tmp_path, shared_pdfs):
     kb = KnowledgeBase.open(tmp_path / "store")
     folder = shared_pdfs / "malformed"
-    wrong = ingest_paths(kb, [folder / "enc_user_pw_qwerty.pdf"], password="nope").files[0]
+    wrong = ingest_paths(kb, [folder / "enc_user_pw_qwerty.pdf"], IngestOptions(password="nope")).files[0]
     assert wrong.outcome is Outcome.SKIPPED
     assert wrong.reason.startswith("encrypted: password required") and "does not open it" in wrong.reason
-    right = ingest_paths(kb, [folder / "enc_r2_rc4_40_user_pw_asdfzxcv.pdf"], password="asdfzxcv").files[0]
+    right = ingest_paths(kb, [folder / "enc_r2_rc4_40_user_pw_asdfzxcv.pdf"], IngestOptions(password="asdfzxcv")).files[
+        0
+    ]
     assert right.outcome is Outcome.INGESTED and right.chunks > 0
 
 

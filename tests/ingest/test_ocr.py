@@ -10,7 +10,7 @@ import pytest
 from ingest import ingest_paths
 from ingest.extract import extract
 from ingest.ocr import OcrSettings, apply_ocr, languages_available
-from kb import KnowledgeBase
+from kb import IngestOptions, KnowledgeBase
 from kb.records import Outcome
 from tests.fixtures import make_pdf, make_scanned_pdf
 
@@ -92,7 +92,7 @@ def test_a_scanned_spanish_page_is_found_by_an_english_question(scans, tmp_path)
     for key in ("es", "en"):
         shutil.copy(scans[key], folder / scans[key].name)
     kb = KnowledgeBase.open(tmp_path / "store")
-    report = ingest_paths(kb, [folder], ocr=True)
+    report = ingest_paths(kb, [folder], IngestOptions(ocr=True))
     by_name = {f.path.rsplit("/", 1)[-1]: f for f in report.files}
     assert by_name["escaneo_es.pdf"].outcome is Outcome.INGESTED, by_name["escaneo_es.pdf"].reason
     assert by_name["escaneo_es.pdf"].ocr_pages == [1] and by_name["escaneo_es.pdf"].language == "es"
@@ -110,19 +110,19 @@ def test_turning_ocr_on_re_reads_only_documents_with_unread_images(scans, tmp_pa
     folder.mkdir()
     shutil.copy(scans["mixed"], folder / "mixto.pdf")
     kb = KnowledgeBase.open(tmp_path / "store")
-    first = ingest_paths(kb, [folder], ocr=False)
+    first = ingest_paths(kb, [folder], IngestOptions(ocr=False))
     assert first.files[0].outcome is Outcome.INGESTED and first.files[0].ocr_pages == []
     assert any("images only (needs OCR): 2" in w for w in first.files[0].warnings)
-    second = ingest_paths(kb, [folder], ocr=True)
+    second = ingest_paths(kb, [folder], IngestOptions(ocr=True))
     assert second.files[0].outcome is Outcome.UPDATED and second.files[0].ocr_pages == [2]
-    assert ingest_paths(kb, [folder], ocr=True).files[0].outcome is Outcome.UNCHANGED
+    assert ingest_paths(kb, [folder], IngestOptions(ocr=True)).files[0].outcome is Outcome.UNCHANGED
     assert "capacitación" in " ".join(h.chunk.text for h in kb.search("capacitación técnica proveedores", 3))
 
 
 @needs_tesseract
 def test_the_shared_image_only_pdf_gets_a_clear_outcome_with_ocr(shared_pdfs, tmp_path):
     kb = KnowledgeBase.open(tmp_path / "store")
-    report = ingest_paths(kb, [shared_pdfs / "malformed" / "imageonly_imagemagick_6pages.pdf"], ocr=True)
+    report = ingest_paths(kb, [shared_pdfs / "malformed" / "imageonly_imagemagick_6pages.pdf"], IngestOptions(ocr=True))
     # Its six pictures hold no words (they are photographs): said plainly, not a silent empty document.
     assert report.files[0].outcome is Outcome.SKIPPED
     assert report.files[0].reason == "no text: OCR found no text on the 6 image-only page(s)"

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ingest import ingest_paths
+from kb import IngestOptions
 from kb.config import PROJECT_ROOT
 from tests.reliability.conftest import (
     NEW_QUERIES,
@@ -46,7 +47,7 @@ def assert_searchable(kb, corpus) -> None:
 def recover_and_check(workspace, store, prune: bool) -> None:
     kb = workspace.open(store)
     assert_searchable(kb, workspace.corpus)  # right after the crash (opening repaired the journal, if idle)
-    report = ingest_paths(kb, [workspace.corpus], prune=prune)
+    report = ingest_paths(kb, [workspace.corpus], IngestOptions(prune=prune))
     assert report.ok, [(f.path, f.reason) for f in report.files]
     assert_consistent(kb, workspace.corpus)
     assert_searchable(kb, workspace.corpus)
