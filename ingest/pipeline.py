@@ -27,12 +27,12 @@ from kb.messages import message
 from kb.passage_kind import CONTENT, TITLE, classify
 from kb.records import Chunk, Document, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
-from kb.text import MAIN_LANGUAGES
+from kb.text import MAIN_LANGUAGES, sentence_spans
 
 # Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language
 # takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
-# language switches, garbage text, #14).
-PIPELINE_VERSION = "9"
+# language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing).
+PIPELINE_VERSION = "10"
 
 
 class IngestLocked(StoreLocked):
@@ -188,6 +188,9 @@ def structure(
                 section=p.section,
                 language=lang,
                 kind=kind,
+                # Split once here, as answers split it (same function, the passage's language), instead of at
+                # every question: that was most of what answering added to a search (README, "Extractive answers").
+                sentences=sentence_spans(p.text, lang) if kind == CONTENT else "",
                 doc=doc,
             )
         )

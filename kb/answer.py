@@ -27,7 +27,7 @@ import numpy as np
 
 from kb import text as _text
 from kb.passage_kind import REFERENCES, is_content, kind_of, shape
-from kb.records import Hit
+from kb.records import Chunk, Hit
 from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
@@ -81,6 +81,14 @@ def split_sentences(text: str, language: str = "en") -> tuple[str, ...]:
     return tuple(_text.split_sentences(text, language))
 
 
+def passage_sentences(chunk: Chunk) -> Sequence[str]:
+    """A passage's sentences: where ingestion recorded them (``Chunk.sentences``, the same split), else split now
+    (passages stored before the spans were; ``kb ingest`` re-chunks them, pipeline version 10)."""
+    if chunk.sentences:
+        return _text.sentences_at(chunk.text, chunk.sentences)
+    return split_sentences(chunk.text, chunk.language)
+
+
 @dataclass
 class _Candidate:
     text: str
@@ -124,7 +132,7 @@ def candidates(hits: Sequence[Hit], max_hits: int) -> list[_Candidate]:
         # A sentence that is (part of) the document's title or its source's title is a title, not an answer: a
         # reference entry quoting a work's title reads as prose ("La experiencia de CORFO y la transformación…").
         titles = [t for t in (fingerprint(hit.chunk.doc.title), fingerprint(hit.chunk.doc.source_title)) if t]
-        for sentence in split_sentences(hit.chunk.text, hit.chunk.language):
+        for sentence in passage_sentences(hit.chunk):
             fp = fingerprint(sentence)
             if fp in seen or not quotable(sentence) or (fp and any(fp in t for t in titles)):
                 continue

@@ -133,6 +133,10 @@ class Chunk:
     section: str = _f()
     language: str = _f(filter=True)
     kind: str = _f("content", filter=True, sql="TEXT NOT NULL DEFAULT 'content'")  # see kb/passage_kind.py
+    # Where the passage's sentences are, as kb.text.sentence_spans records them at ingestion ("0:112 113:240 …"),
+    # so answers do not run the sentence splitter at question time. "" for passages stored before the field (or not
+    # content): they are split when quoted (kb/answer.py).
+    sentences: str = _f(json=False)
     doc: Document = field(default_factory=Document, metadata={"stored": False})
 
     def filter_values(self) -> dict[str, Any]:

@@ -110,3 +110,19 @@ def test_a_heading_that_starts_two_pages_is_kept():
     ]
     cleaned, _ = remove_repeated_edges(pages)
     assert "Resumen" in cleaned[1].text and "Resumen" in cleaned[4].text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["cl_genchi_executive_report_es.pdf", "mx_ley_general_cambio_climatico.pdf"])
+def test_stored_sentence_spans_are_the_split_answers_make(shared_pdfs, name):
+    """Answers quote sentences from the spans ingestion stores (kb.answer.passage_sentences): on real passages,
+    they must be exactly the sentences a fresh split at question time gives, or answers would change."""
+    from kb.answer import passage_sentences, split_sentences
+
+    path = shared_pdfs / "real" / name
+    prepared = prepare(path, path.read_bytes(), "real", ChunkSettings())
+    content = [c for c in prepared.chunks if c.kind == "content"]
+    assert len(content) >= 10 and all(c.sentences for c in content)
+    for c in content:
+        assert list(passage_sentences(c)) == list(split_sentences(c.text, c.language)), c.chunk_id
+    assert not any(c.sentences for c in prepared.chunks if c.kind != "content")  # never quoted: not split

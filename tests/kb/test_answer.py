@@ -205,3 +205,28 @@ def test_quotable_by_shape():
     )
     assert not quotable("Cambridge Industrial Innovation Policy, 15 de octubre de 2024.")
     assert quotable("The plan was presented in 2024 by the state government and UNIDO.")
+
+
+def test_answers_from_stored_sentence_spans_equal_answers_from_a_fresh_split(kb_starter):
+    """Ingestion stores each content passage's sentence spans so answers need not split at question time; the
+    answers must be the ones a fresh split gives (a store ingested before the spans answers that way)."""
+    import json
+    from dataclasses import replace
+
+    from kb.answer import passage_sentences, split_sentences
+    from kb.config import PROJECT_ROOT
+
+    chunks = [c for c in kb_starter.store.manifest.iter_chunks() if c.kind == "content"]
+    assert chunks and all(c.sentences for c in chunks)
+    for c in chunks[::5]:
+        assert list(passage_sentences(c)) == list(split_sentences(c.text, c.language)), c.chunk_id
+    lines = (PROJECT_ROOT / "corpus" / "_eval" / "passages_starter.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line) for line in lines if line.strip()]
+    asked = [q["text"] for q in questions if q["answers"]][::6]
+    assert len(asked) >= 30
+    for question in asked:
+        hits = kb_starter.search(question)
+        unsplit = [replace(h, chunk=replace(h.chunk, sentences="")) for h in hits]
+        stored = extract_answer(question, hits, glossary=kb_starter.glossary)
+        assert stored.sentences, question
+        assert stored.text() == extract_answer(question, unsplit, glossary=kb_starter.glossary).text(), question

@@ -43,6 +43,8 @@ def test_every_field_is_a_manifest_column_and_comes_back(tmp_path):
         page_end=4,
         section="s",
         language="es",
+        kind="references",
+        sentences="0:1",
         doc=doc,
     )
     m = Manifest(tmp_path / "m.sqlite")

@@ -31,3 +31,13 @@ def test_text_without_full_stops_is_cut_at_spaces():
 
 def test_short_text_is_untouched():
     assert pieces(EN_PARKS) == [EN_PARKS]
+
+
+def test_sentence_spans_give_back_the_same_sentences():
+    from kb.text import sentence_spans, sentences_at
+
+    long = " ".join([ES_SUPPLIERS, ES_PORT, "Art. 5. Las PYMES del H. Congreso."] * 12)
+    for text, lang in ((ES_SUPPLIERS, "es"), (EN_PARKS, "en"), (long, "es"), ("  Una frase.  Otra. ", "es")):
+        spans = sentence_spans(text, lang)
+        assert spans and sentences_at(text, spans) == split_sentences(text, lang)
+    assert sentence_spans("", "es") == "" and sentences_at("", "") == []

@@ -227,3 +227,36 @@ def test_a_manifest_from_before_passage_kinds_is_migrated(tmp_path):
     assert m.generation() == 1 and m.chunk_ids(dense_only=True) == {"d:0"}
     m.close()
     assert Manifest(path).generation() == 1  # migrated once
+
+
+def test_a_store_from_before_sentence_spans_answers_the_same_and_gains_them_on_ingest(tmp_path):
+    """An older store has no ``sentences`` column: it gains it on open, its passages are split when quoted (same
+    answer), and ``kb ingest`` re-chunks them (pipeline version) with their spans, re-embedding nothing."""
+    import sqlite3
+
+    from ingest import ingest_paths
+    from ingest.pipeline import PIPELINE_VERSION
+    from kb import KnowledgeBase
+    from tests.fixtures import ES_PORT, ES_SUPPLIERS, write_md
+
+    folder = tmp_path / "docs"
+    write_md(folder / "plan.md", {"title": "Plan", "language": "es"}, f"# Proveedores\n\n{ES_SUPPLIERS}\n\n{ES_PORT}")
+    question = "¿Qué reciben las empresas del programa de desarrollo de proveedores?"
+    kb = KnowledgeBase.open(tmp_path / "store")
+    assert ingest_paths(kb, [folder]).ok
+    new_answer = kb.answer(question).text()
+    assert new_answer and all(c.sentences for c in kb.store.manifest.iter_chunks())
+    db = sqlite3.connect(tmp_path / "store" / "manifest.sqlite")
+    db.execute("ALTER TABLE chunks DROP COLUMN sentences")
+    old_settings = f"pipeline:{PIPELINE_VERSION}", "pipeline:before-spans"
+    db.execute("UPDATE documents SET settings = replace(settings, ?, ?)", old_settings)
+    db.commit()
+    db.close()
+
+    old = KnowledgeBase.open(tmp_path / "store")
+    assert not any(c.sentences for c in old.store.manifest.iter_chunks())
+    assert old.answer(question).text() == new_answer
+    report = ingest_paths(old, [folder])
+    assert report.ok and report.embedded == 0 and [f.outcome.value for f in report.files] == ["updated"]
+    assert all(c.sentences for c in old.store.manifest.iter_chunks())
+    assert old.answer(question).text() == new_answer
