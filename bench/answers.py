@@ -12,12 +12,13 @@ The goal: answering adds at most 300 ms to a search on this machine.
 
     .venv/bin/python -m bench.answers STORE --questions FILE... --latency
 
-Latency only, before and after in one run: every question is searched once, then answered twice from the same
-hits, from caches that start cold: once splitting the passages into sentences at question time (what a store
-ingested before sentence spans does), once from the spans stored at ingestion (``Chunk.sentences``). Each way has
-an encoder cache of its own, and the order alternates per question, so neither warms the other. Reports search
-alone, answer, and search + answer (p50 / p95), the answer's stages, whether both ways quote the same sentences,
-and the load average.
+Latency only, before and after in one run: every question is searched once, then answered from the same hits in
+three ways: splitting the passages into sentences at question time with the encoder package's Python tokenizer
+(main before this change; a store ingested before sentence spans still splits), from the spans stored at
+ingestion (``Chunk.sentences``), and from the spans with sentencepiece's C++ tokenizer (the default now). Each way
+has its own encoder cache, and the order rotates per question, so none warms another's. Then a cold pass: every
+cache emptied before every answer. Reports search alone, answer, and search + answer (p50 / p95), the answer's
+stages, whether all ways quote the same sentences, and the load average.
 """
 
 from __future__ import annotations
@@ -72,7 +73,12 @@ def run(store: Path, question_files: list[Path], splits: list[str], methods: lis
     return {"store": str(store), "encoder_load_s": load_s, "methods": methods, "rows": rows}
 
 
-WAYS = ("split at question time", "stored spans")
+# Before (main this morning) → after: the spans stored at ingestion, then the C++ tokenizer (kb/sentence_encoder.py).
+WAYS = (
+    "before: split at question time, Python tokenizer",
+    "stored spans, Python tokenizer",
+    "after: stored spans, C++ tokenizer",
+)
 STAGES = ("sentences (split, quotable)", "encoder", "word coverage")
 
 
@@ -83,10 +89,12 @@ def latency(store: Path, question_files: list[Path], splits: list[str]) -> dict:
 
     kb = KnowledgeBase.open(store)
     t = time.perf_counter()
-    encoders = {WAYS[1]: sentence_encoder.shared()}
-    encoders[WAYS[1]].encode(["warm up"])
+    encoders = {WAYS[2]: sentence_encoder.shared()}
+    encoders[WAYS[2]].encode(["warm up"])
     load_s = time.perf_counter() - t
-    encoders[WAYS[0]] = encoders[WAYS[1]].sharing_weights()
+    encoders[WAYS[0]] = sentence_encoder.SentenceEncoder(native_tokenizer=False)
+    encoders[WAYS[0]].encode(["warm up"])
+    encoders[WAYS[1]] = encoders[WAYS[0]].sharing_weights()
     for enc in encoders.values():
         enc.clear()
     kb.search("warm up the search")  # the e5 model's load and first query are not a search's cost
@@ -101,18 +109,22 @@ def latency(store: Path, question_files: list[Path], splits: list[str]) -> dict:
         hits = kb.search(q.text)
         row: dict = {"id": q.id, "search_s": time.perf_counter() - t}
         row["stored"] = sum(bool(h.chunk.sentences) for h in hits) / max(1, len(hits))
-        given = {WAYS[0]: [replace(h, chunk=replace(h.chunk, sentences="")) for h in hits], WAYS[1]: hits}
-        for way in WAYS if i % 2 == 0 else WAYS[::-1]:
+        given = {
+            WAYS[0]: [replace(h, chunk=replace(h.chunk, sentences="")) for h in hits],
+            WAYS[1]: hits,
+            WAYS[2]: hits,
+        }
+        for way in _rotated(i):
             seconds, stages, text = timed_answer(answer_module, kb, q.text, given[way], encoders[way])
             row[way], row[way + " stages"], row[way + " text"] = seconds, stages, text
-        row["same"] = row[WAYS[0] + " text"] == row[WAYS[1] + " text"]
+        row["same"] = len({row[w + " text"] for w in WAYS}) == 1
         row["hits"] = given
         rows.append(row)
     load_warm = os.getloadavg()[0]
     # Cold: every cache emptied before every answer, as for a question whose passages this process has never
     # quoted (the first questions after the app starts, or a large collection where passages rarely recur).
     for i, row in enumerate(rows):
-        for way in WAYS if i % 2 == 0 else WAYS[::-1]:
+        for way in _rotated(i):
             encoders[way].clear()
             answer_module.split_sentences.cache_clear()
             answer_module.quotable.cache_clear()
@@ -126,6 +138,12 @@ def latency(store: Path, question_files: list[Path], splits: list[str]) -> dict:
         "load": [load_before, load_warm, os.getloadavg()[0]],
         "rows": rows,
     }
+
+
+def _rotated(i: int) -> tuple[str, ...]:
+    """The ways in a different order for each question, so none is always the one that runs first."""
+    k = i % len(WAYS)
+    return WAYS[k:] + WAYS[:k]
 
 
 def timed_answer(answer_module, kb, query: str, hits: list, enc) -> tuple[float, dict, str]:
@@ -167,7 +185,7 @@ def latency_report(result: dict, info: dict) -> str:
     runs = [w + c for c in ("", ", cold") for w in WAYS]
     for run in runs:
         table.append([f"answer ({run})", *p([r[run] for r in rows]), *p([r["search_s"] + r[run] for r in rows])])
-    stages = [[name] + [pct([r[run + " stages"][name] for r in rows], 50) * ms for run in runs] for name in STAGES]
+    stages = [[run] + [pct([r[run + " stages"][name] for r in rows], 50) * ms for name in STAGES] for run in runs]
     same = sum(r["same"] for r in rows)
     stored = sum(r["stored"] for r in rows) / max(1, len(rows))
     return "\n".join(
@@ -185,9 +203,9 @@ def latency_report(result: dict, info: dict) -> str:
             "",
             "Inside the answer, p50 ms:",
             "",
-            md_table(["stage"] + runs, stages),
+            md_table(["answer", *STAGES], stages),
             "",
-            f"Both ways quote the same sentences for {same} of {len(rows)} questions.",
+            f"All ways quote the same sentences for {same} of {len(rows)} questions.",
         ]
     )
 

@@ -28,7 +28,7 @@ from kb.citations import citation_for, cite_text, md_escape
 from kb.profiles import DOC_TYPE as PROFILE_TYPE
 from kb.profiles import Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
-from kb.text import split_sentences, stems
+from kb.text import sentences_at, split_sentences, stems
 from kb.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
 
 LEXICAL_WEIGHT = 0.03  # dev cells: 0.03-0.04 equally good (0.926), 0.12 worse (0.85)
@@ -103,10 +103,11 @@ def keyword_count(text: str, language: str, keywords: list[tuple[str, tuple[str,
     return sum(1 for kw_lang, kw in keywords if kw_lang == lang and all(s in have for s in kw))
 
 
-def theme_sentences(text: str, language: str, topic: Topic, *, most: int = 2) -> list[str]:
+def theme_sentences(text: str, language: str, topic: Topic, *, most: int = 2, spans: str = "") -> list[str]:
     """The one or two sentences of a passage that use the theme's words most (in passage order); the first
-    sentence when none does."""
-    sentences = split_sentences(text, language or "en")
+    sentence when none does. ``spans``: the passage's sentences as ingestion stored them (``Chunk.sentences``, the
+    same split), which spares pysbd (~20 ms a cell)."""
+    sentences = sentences_at(text, spans) if spans else split_sentences(text, language or "en")
     if not sentences:
         return []
     keywords = _keyword_stems(topic)
@@ -203,7 +204,8 @@ def compare(
                 cell.score = float(scores[ti, pi])
                 cell.also_under = [topics[o].key for o, p in assigned.items() if p == pi and o != ti]
                 cell.reused = ti in reused
-                cell.sentences = theme_sentences(chunks[pi].text, chunks[pi].language, topic)
+                chunk = chunks[pi]
+                cell.sentences = theme_sentences(chunk.text, chunk.language, topic, spans=chunk.sentences)
             cells[(topic.key, jur)] = cell
     return Comparison(list(topics), list(jurisdictions), cells, profiles_for(kb, jurisdictions))
 

@@ -131,3 +131,10 @@ def test_cells_quote_the_sentences_on_the_theme():
         "La universidad aeronáutica forma técnicos en mantenimiento con cursos de capacitación."
     ]
     assert theme_sentences("Nada aquí. Tampoco aquí.", "es", THEMES_BY_KEY["skills"]) == ["Nada aquí."]
+    # From the sentence spans ingestion stores: the same sentences, without splitting again.
+    from kb.text import sentence_spans
+
+    spans = sentence_spans(text, "es")
+    assert theme_sentences(text, "es", THEMES_BY_KEY["skills"], spans=spans) == theme_sentences(
+        text, "es", THEMES_BY_KEY["skills"]
+    )
