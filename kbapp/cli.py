@@ -60,6 +60,29 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     }
 
 
+def result_json(result, **head: Any) -> dict[str, Any]:
+    """A search result as JSON: ``head`` first (the query, a batch line's id, or an answer), then whether the
+    collection has anything relevant (``relevance_json``), then the hits."""
+    return {**head, **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]}
+
+
+def _filters(
+    lang: Optional[str],
+    jurisdiction: Optional[str],
+    level: Optional[str],
+    doc_type: Optional[str],
+    year_min: Optional[int],
+    year_max: Optional[int],
+    kind: Optional[str],
+):
+    """The filter options shared by search and export as one ``Filters`` (a bad value raises ``QueryError``)."""
+    from kb.api import make_filters
+
+    return make_filters(
+        language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type, year=(year_min, year_max), kind=kind
+    )
+
+
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (PDF, Markdown, text)."),
@@ -148,7 +171,6 @@ def search(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """Search in either language; hits are cited passages."""
-    from kb.api import make_filters
     from kb.citations import cite_text
     from kb.search import QueryError
 
@@ -157,14 +179,7 @@ def search(
         raise typer.Exit(2)
     kb = _open(store, chroma_url)
     try:
-        filters = make_filters(
-            language=lang,
-            jurisdiction=jurisdiction,
-            level=level,
-            doc_type=doc_type,
-            year=(year_min, year_max),
-            kind=kind,
-        )
+        filters = _filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind)
         kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
@@ -175,7 +190,7 @@ def search(
     hits = result.hits
     found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
     if as_json:
-        out = {"query": query, **result.relevance_json(), "hits": [hit_json(h) for h in hits]}
+        out = result_json(result, query=query)
         if found is not None:
             out["answer"] = found.to_json()
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
@@ -224,12 +239,7 @@ def _batch_search(kb, queries: Path, k: int, filters) -> int:
             typer.echo(json.dumps({"line": number, "id": qid, "error": reason}, ensure_ascii=False))
             failed += 1
             continue
-        typer.echo(
-            json.dumps(
-                {"id": item.get("id"), **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]},
-                ensure_ascii=False,
-            )
-        )
+        typer.echo(json.dumps(result_json(result, id=item.get("id")), ensure_ascii=False))
     return 1 if failed else 0
 
 
@@ -279,13 +289,7 @@ def ask(
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
     if as_json:
-        typer.echo(
-            json.dumps(
-                {**found.to_json(), **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]},
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        typer.echo(json.dumps(result_json(result, **found.to_json()), ensure_ascii=False, indent=1))
         return
     if result.nothing_relevant and result.hits:
         _print_nothing_relevant(result)
@@ -420,7 +424,6 @@ def export(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
-    from kb.api import make_filters
     from kb.citations import EXPORTERS
 
     if fmt.lower() not in EXPORTERS:
@@ -430,18 +433,7 @@ def export(
     from kb.search import QueryError
 
     try:
-        hits = kb.search(
-            query,
-            k,
-            filters=make_filters(
-                language=lang,
-                jurisdiction=jurisdiction,
-                level=level,
-                doc_type=doc_type,
-                year=(year_min, year_max),
-                kind=kind,
-            ),
-        )
+        hits = kb.search(query, k, filters=_filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind))
     except QueryError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
