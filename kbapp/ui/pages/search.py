@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import streamlit as st
 
 from kb.api import make_filters
@@ -60,57 +62,34 @@ def year_bounds(years: tuple[int, int], chosen=None) -> tuple[int, int]:
     return (hi - YEARS_BACK, hi) if lo == hi else (lo, hi)
 
 
+def choose_many(
+    key: str, label: str, options: list, format_func: Callable[[Any], str], lang: str, empty: str = "any"
+) -> None:
+    """A sidebar multiselect; values it no longer offers (an old link, a deleted document's) are dropped first.
+    ``empty`` names what choosing nothing means."""
+    state.valid(key, options)
+    st.sidebar.multiselect(t(label, lang), options, key=key, placeholder=t(empty, lang), format_func=format_func)
+
+
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
     f = facets(kb.documents())
     defaults = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
     languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
-    for key, options in (
-        ("f_lang", languages),
-        ("f_states", states),
-        ("f_countries", countries),
-        ("f_level", f["levels"]),
-        ("f_type", f["types"]),
-    ):
-        state.valid(key, options)
-    sb = st.sidebar
-    sb.subheader(t("filters", lang))
-    sb.multiselect(
-        t("filter.language", lang),
-        languages,
-        key="f_lang",
-        format_func=lambda l: LANGUAGE_NAMES.get(l, (l, l))[0 if lang == "es" else 1],
-        placeholder=t("any", lang),
-    )
-    sb.multiselect(
-        t("filter.states", lang),
-        states,
-        key="f_states",
-        placeholder=t("any", lang),
-        format_func=lambda c: jurisdictions.name(c, lang),
-    )
-    sb.multiselect(
-        t("filter.countries", lang),
-        countries,
-        key="f_countries",
-        placeholder=t("any", lang),
-        format_func=lambda c: jurisdictions.name(c, lang),
-    )
-    sb.multiselect(
-        t("filter.level", lang),
-        f["levels"],
-        key="f_level",
-        placeholder=t("any", lang),
-        format_func=lambda v: t(f"level.{v}", lang, default=v),
-    )
-    sb.multiselect(
-        t("filter.type", lang),
-        f["types"],
-        key="f_type",
-        placeholder=t("any", lang),
-        format_func=lambda v: t(f"type.{v}", lang, default=v),
-    )
+    st.sidebar.subheader(t("filters", lang))
+
+    def language(code: str) -> str:
+        return LANGUAGE_NAMES.get(code, (code, code))[0 if lang == "es" else 1]
+
+    def place(code: str) -> str:
+        return jurisdictions.name(code, lang)
+
+    choose_many("f_lang", "filter.language", languages, language, lang)
+    choose_many("f_states", "filter.states", states, place, lang)
+    choose_many("f_countries", "filter.countries", countries, place, lang)
+    choose_many("f_level", "filter.level", f["levels"], lambda v: t(f"level.{v}", lang, default=v), lang)
+    choose_many("f_type", "filter.type", f["types"], lambda v: t(f"type.{v}", lang, default=v), lang)
     year_range = None
     if f["years"]:
         lo, hi = year_bounds(f["years"], st.session_state.get("f_years"))
@@ -120,19 +99,13 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
             st.session_state["f_years"] = (lo, hi)
         else:
             st.session_state["f_years"] = tuple(chosen)
-        year_range = sb.slider(t("filter.years", lang), lo, hi, key="f_years")
+        year_range = st.sidebar.slider(t("filter.years", lang), lo, hi, key="f_years")
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
-    state.valid("f_kind", list(ALL_KINDS))
     # Content only unless asked: title blocks, tables of contents, reference lists and indexes are searchable here.
-    sb.multiselect(
-        t("filter.kind", lang),
-        list(ALL_KINDS),
-        key="f_kind",
-        placeholder=t("kind.content", lang),
-        format_func=lambda v: t(f"kind.{v}", lang, default=v),
-    )
-    sb.slider(t("filter.k", lang), *K_RANGE, key="k")
+    kinds = list(ALL_KINDS)
+    choose_many("f_kind", "filter.kind", kinds, lambda v: t(f"kind.{v}", lang, default=v), lang, empty="kind.content")
+    st.sidebar.slider(t("filter.k", lang), *K_RANGE, key="k")
     return make_filters(
         language=st.session_state.get("f_lang"),
         jurisdiction=list(st.session_state.get("f_states") or []) + list(st.session_state.get("f_countries") or []),
