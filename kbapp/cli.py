@@ -207,7 +207,7 @@ def search(
         typer.echo(f"    {h.citation.source}")
 
 
-def _batch_search(kb, queries: Path, k: int, filters) -> int:
+def _batch_search(kb, queries: Path, k: Optional[int], filters) -> int:
     """One JSON line out per query line in. A bad line gets {"line", "id", "error"} (and a message on stderr) and
     the other lines go on; exit code 1 if any line failed, 2 if the file cannot be read."""
     from kb.search import QueryError

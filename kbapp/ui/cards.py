@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Sequence
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -50,7 +51,7 @@ def summarises_html(c: Citation, lang: str) -> str:
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer" class="kb-primary">{text}</a>'
 
 
-def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> str:
+def card_html(hit: Hit, query: str, lang: str, extra_terms: Sequence[str] = ()) -> str:
     """The whole card body as one HTML block (no blank lines, so Markdown never re-enters)."""
     c = hit.citation
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
@@ -71,7 +72,7 @@ def card_html(hit: Hit, query: str, lang: str, extra_terms: list[str] = ()) -> s
     )
 
 
-def render(hit: Hit, query: str, lang: str, *, select_key: str | None = None, extra_terms: list[str] = ()) -> None:
+def render(hit: Hit, query: str, lang: str, *, select_key: str | None = None, extra_terms: Sequence[str] = ()) -> None:
     with st.container(border=True):
         st.markdown(card_html(hit, query, lang, extra_terms), unsafe_allow_html=True)
         left, right = st.columns([5, 1])

@@ -97,7 +97,7 @@ def resolve(config: Config, name: str) -> Resolved:
 async def serve(request):
     """Starlette endpoint for ``ROUTE``."""
     from starlette.concurrency import run_in_threadpool
-    from starlette.responses import FileResponse, PlainTextResponse
+    from starlette.responses import FileResponse, PlainTextResponse, Response
 
     found = await run_in_threadpool(resolve, Config.from_env(), request.path_params.get("name", ""))
     if found.path is None:
@@ -106,7 +106,7 @@ async def serve(request):
         from starlette.responses import HTMLResponse
 
         text = await run_in_threadpool(found.path.read_text, encoding="utf-8", errors="replace")
-        response = HTMLResponse(render_markdown(text, found.path.name))
+        response: Response = HTMLResponse(render_markdown(text, found.path.name))
     else:
         response = FileResponse(
             found.path, media_type=found.media_type, content_disposition_type="inline", filename=found.path.name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import streamlit as st
 
@@ -74,7 +74,7 @@ def choose_many(
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
     f = facets(kb.documents())
-    defaults = {"k": default_k(kb)}
+    defaults: dict[str, Any] = {"k": default_k(kb)}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
     languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
     st.sidebar.subheader(t("filters", lang))
@@ -90,7 +90,7 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     choose_many("f_countries", "filter.countries", countries, place, lang)
     choose_many("f_level", "filter.level", f["levels"], lambda v: t(f"level.{v}", lang, default=v), lang)
     choose_many("f_type", "filter.type", f["types"], lambda v: t(f"type.{v}", lang, default=v), lang)
-    year_range = None
+    year_range: tuple[int, int] | None = None
     if f["years"]:
         lo, hi = year_bounds(f["years"], st.session_state.get("f_years"))
         defaults["f_years"] = (lo, hi)
@@ -99,7 +99,8 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
             st.session_state["f_years"] = (lo, hi)
         else:
             st.session_state["f_years"] = tuple(chosen)
-        year_range = st.sidebar.slider(t("filter.years", lang), lo, hi, key="f_years")
+        # A range: the session state set just above holds two years (Streamlit's types assume one value).
+        year_range = cast(tuple[int, int], st.sidebar.slider(t("filter.years", lang), lo, hi, key="f_years"))
         if year_range == (lo, hi):
             year_range = None  # the full range also keeps documents without a year
     # Content only unless asked: title blocks, tables of contents, reference lists and indexes are searchable here.
