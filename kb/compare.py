@@ -11,6 +11,16 @@ How a cell is filled (measured on the labelled cells of ``corpus/_eval/compare/`
 3. Themes take passages best pair first, one passage per theme; a theme whose candidates all went to other themes
    reuses its best one and the cell says so ("also under …").
 4. A cell whose best score is under ``KB_COMPARE_MIN_SCORE`` says the collection has nothing on it.
+5. Abstention: a preset theme's cell keeps its passage only if the passage really addresses the theme (``addresses``):
+   its best cosine to the theme's descriptions is at least ``KB_COMPARE_MIN_SIMILARITY`` and one of its sentences
+   uses at least as many of the theme's words as of any other theme's, words inside names ("Cambridge Industrial
+   Innovation Policy", "Tecnológico Nacional de México") not counted. Otherwise the cell says the collection has
+   nothing on the theme and keeps the passage as ``weak``, one click away. A one-note state otherwise fills every
+   theme with some passage (one passage per theme), and a researcher reads a filled cell as "this place does X".
+   Measured on the dev cells (README, Compare evaluation): correctly empty 4/11 -> 9/11 with no acceptable cell
+   lost; with the words check too, 10/11 and one of 53 acceptable cells lost (a list sentence that names suppliers
+   among more skills words). Free topics get only the words check: their one-line description is not calibrated
+   (its cosines run ~0.05 lower than a preset theme's).
 """
 
 from __future__ import annotations
@@ -61,6 +71,7 @@ class Cell:
     also_under: list[str] = field(default_factory=list)  # theme keys whose cell shows the same passage
     reused: bool = False  # the passage answers another theme better: nothing else of this jurisdiction fits this one
     sentences: list[str] = field(default_factory=list)  # the one or two sentences of the passage on the theme
+    weak: Hit | None = None  # empty cell: the nearest passage, which does not really address the theme
 
     @property
     def best(self) -> Hit | None:
@@ -103,6 +114,51 @@ def keyword_count(text: str, language: str, keywords: list[tuple[str, tuple[str,
     return sum(1 for kw_lang, kw in keywords if kw_lang == lang and all(s in have for s in kw))
 
 
+# A word in capitals that does not start its sentence is part of a name ("Cambridge Industrial Innovation Policy",
+# "Tecnológico Nacional de México"); acronyms (SMEs, FDI) are kept. Theme words inside names put the Annex B
+# notes' opening passage ("...reviewed by Cambridge Industrial Innovation Policy") under Innovation in 2 dev cells.
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def without_names(sentence: str) -> str:
+    """The sentence's words without those that are part of a name (capitalised, not the sentence's first word)."""
+    kept = []
+    for n, m in enumerate(_WORD.finditer(sentence)):
+        w = m.group(0)
+        if n and w[:1].isupper() and sum(ch.isupper() for ch in w) == 1:
+            continue
+        kept.append(w)
+    return " ".join(kept)
+
+
+def _distinct_keywords(text: str, language: str, keywords: list[tuple[str, tuple[str, ...]]]) -> int:
+    lang = language if language in ("es", "en") else "en"
+    have = set(stems(text, lang))
+    return len({kw for kw_lang, kw in keywords if kw_lang == lang and all(s in have for s in kw)})
+
+
+def speaks_to(text: str, language: str, topic: Topic, *, spans: str = "") -> bool:
+    """False when every sentence of ``text`` uses more words (outside names) of some other preset theme than of the
+    topic: "Skills come from universities, technological institutes and research centres" is about skills, not
+    innovation. ``spans``: the passage's stored sentence spans (``Chunk.sentences``), as for ``theme_sentences``."""
+    own = _keyword_stems(topic)
+    others = [_keyword_stems(t) for t in THEMES if t.key != topic.key]
+    for sentence in sentences_at(text, spans) if spans else split_sentences(text, language or "en"):
+        plain = without_names(sentence)
+        mine = _distinct_keywords(plain, language, own)
+        if all(_distinct_keywords(plain, language, o) <= mine for o in others):
+            return True
+    return False
+
+
+def addresses(chunk: Chunk, topic: Topic, similarity: float, min_similarity: float) -> bool:
+    """Whether a cell may show ``chunk`` for ``topic`` (module docstring, step 5); ``similarity`` is the passage's
+    best cosine to the topic's descriptions. A free topic is held only to the words check."""
+    if topic.key in THEMES_BY_KEY and similarity < min_similarity:
+        return False
+    return speaks_to(chunk.text, chunk.language, topic, spans=chunk.sentences)
+
+
 def theme_sentences(text: str, language: str, topic: Topic, *, most: int = 2, spans: str = "") -> list[str]:
     """The one or two sentences of a passage that use the theme's words most (in passage order); the first
     sentence when none does. ``spans``: the passage's sentences as ingestion stored them (``Chunk.sentences``, the
@@ -137,20 +193,22 @@ def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarra
     return [c for c, _ in keep], np.stack([e for _, e in keep]).astype(np.float32)
 
 
-def _scores(kb, topics: Sequence[Topic], chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
+def _scores(kb, topics: Sequence[Topic], chunks: list[Chunk], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """topics × passages: best cosine to the theme's descriptions, minus the mean cosine to the preset themes,
-    plus the lexical term."""
+    plus the lexical term; and the best cosines alone (the abstention's similarity)."""
 
     def best_cosine(t: Topic) -> np.ndarray:
         return (vectors @ _description_vectors(kb.embedder, t).T).max(axis=1)
 
     background = np.mean([best_cosine(t) for t in THEMES], axis=0)
     out = np.empty((len(topics), len(chunks)), dtype=np.float32)
+    dense = np.empty_like(out)
     for i, t in enumerate(topics):
         keywords = _keyword_stems(t)
         lexical = np.array([keyword_count(c.text, c.language, keywords) for c in chunks], dtype=np.float32)
-        out[i] = best_cosine(t) - BACKGROUND_WEIGHT * background + LEXICAL_WEIGHT * np.log1p(lexical)
-    return out
+        dense[i] = best_cosine(t)
+        out[i] = dense[i] - BACKGROUND_WEIGHT * background + LEXICAL_WEIGHT * np.log1p(lexical)
+    return out, dense
 
 
 def _assign(scores: np.ndarray, min_score: float) -> tuple[dict[int, int], set[int]]:
@@ -180,27 +238,48 @@ def compare(
     *,
     per_cell: int = 3,
     min_score: float | None = None,
+    min_similarity: float | None = None,
+    abstain: bool = True,
     language: Sequence[str] = (),
 ) -> Comparison:
     """Each jurisdiction's passages ranked for each topic (module docstring); a cell holds its passage and up to
-    ``per_cell - 1`` runners-up, or nothing when no passage reaches ``min_score`` (default KB_COMPARE_MIN_SCORE)."""
+    ``per_cell - 1`` runners-up, or nothing when no passage reaches ``min_score`` (default KB_COMPARE_MIN_SCORE)
+    or, with ``abstain``, when its passage does not address the topic (``addresses``; ``min_similarity``, default
+    KB_COMPARE_MIN_SIMILARITY), keeping that passage as the cell's ``weak`` one."""
     if min_score is None:
         min_score = kb.config.compare_min_score
+    if min_similarity is None:
+        min_similarity = kb.config.compare_min_similarity
     probe = np.mean([_description_vectors(kb.embedder, t).mean(axis=0) for t in THEMES], axis=0)
     probe = probe / np.linalg.norm(probe)
     cells: dict[tuple[str, str], Cell] = {}
     for jur in jurisdictions:
         chunks, vectors = _candidates(kb, jur, language, probe)
-        scores = _scores(kb, topics, chunks, vectors) if chunks else np.zeros((len(topics), 0), dtype=np.float32)
-        assigned, reused = _assign(scores, min_score) if chunks else ({}, set())
+        if chunks:
+            scores, dense = _scores(kb, topics, chunks, vectors)
+            assigned, reused = _assign(scores, min_score)
+        else:
+            scores = dense = np.zeros((len(topics), 0), dtype=np.float32)
+            assigned, reused = {}, set()
+        weak: dict[int, int] = {}
+        if abstain:
+            for ti, pi in list(assigned.items()):
+                if not addresses(chunks[pi], topics[ti], float(dense[ti, pi]), min_similarity):
+                    weak[ti] = assigned.pop(ti)
         for ti, topic in enumerate(topics):
             cell = Cell(topic, jur)
+            if ti not in assigned and scores.shape[1]:
+                pi = weak.get(ti, int(scores[ti].argmax()))
+                cell.weak = _hit(chunks[pi], float(scores[ti, pi]), 1)
             if ti in assigned:
                 pi = assigned[ti]
-                others = [int(i) for i in np.argsort(-scores[ti]) if i != pi and scores[ti, i] >= min_score]
-                cell.hits = [
-                    _hit(chunks[i], float(scores[ti, i]), r) for r, i in enumerate([pi, *others][:per_cell], 1)
-                ]
+                others: list[int] = []
+                for i in np.argsort(-scores[ti]):
+                    if len(others) == per_cell - 1 or scores[ti, i] < min_score:
+                        break
+                    if i != pi and (not abstain or addresses(chunks[i], topic, float(dense[ti, i]), min_similarity)):
+                        others.append(int(i))
+                cell.hits = [_hit(chunks[i], float(scores[ti, i]), r) for r, i in enumerate([pi, *others], 1)]
                 cell.score = float(scores[ti, pi])
                 cell.also_under = [topics[o].key for o, p in assigned.items() if p == pi and o != ti]
                 cell.reused = ti in reused

@@ -53,6 +53,11 @@ class Config:
     answer_sentences: int = 3
     answer_passages: int = 5  # the top hits an answer quotes from (and what `kb ask` lists)
     compare_min_score: float = 0.025  # a Compare cell under this theme score says "nothing on this" (kb/compare.py)
+    # A preset theme's cell shows a passage only if its best cosine to the theme's descriptions reaches this (and its
+    # words speak to the theme, kb/compare.py). 64 dev cells: correctly empty 4/11 -> 10/11, acceptable 46/53 ->
+    # 45/53; the floor alone at 0.795 / 0.80 / 0.805: 8/11, 9/11, 9/11 with 2 acceptable cells lost. Spanish
+    # passages run ~0.02 closer to every theme and rarely fall under it (README, Compare evaluation). 0: off.
+    compare_min_similarity: float = 0.80
     ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
     ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
     ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here

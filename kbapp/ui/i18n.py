@@ -107,8 +107,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.matrix": ("Matriz temas × jurisdicciones", "Themes × jurisdictions matrix"),
     "compare.columns": ("Por jurisdicción", "By jurisdiction"),
     "compare.nothing": (
-        "La colección no tiene pasajes sobre este tema para esta jurisdicción.",
-        "The collection has nothing on this for this jurisdiction.",
+        "Nada sobre este tema en la colección para esta jurisdicción.",
+        "Nothing on this theme in the collection for this jurisdiction.",
+    ),
+    "compare.weak": (
+        "Pasaje más cercano (coincidencia débil: no trata de verdad este tema)",
+        "Nearest passage (weak match: it does not really address this theme)",
     ),
     "compare.passage": ("Pasaje completo", "Whole passage"),
     "compare.also_under": ("También se muestra en: {themes}.", "Also shown under: {themes}."),

@@ -29,6 +29,8 @@ CSS = """
 .kb-say {background: #fff8d6; border-radius: .2em;}
 .kb-more summary {cursor: pointer; color: #1f4e96; font-size: .85rem; margin: .2rem 0;}
 .kb-also {color: #8a4b08; font-size: .8rem; margin: .2rem 0;}
+.kb-weak summary {cursor: pointer; color: #777; font-size: .8rem; margin: .2rem 0;}
+.kb-weak .kb-passage {color: #666; font-size: .9rem;}
 .kb-open {font-size: .85rem;}
 .kb-jur-head {font-weight: 700; color: #1f4e96; font-size: 1.05rem;}
 .kb-cell-theme {font-weight: 600; margin-bottom: .2rem;}

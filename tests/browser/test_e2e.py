@@ -180,7 +180,7 @@ def test_search_compare_export_in_a_real_browser(server, page, kb_small):
     wait_idle(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Clusters and eco-industrial parks" in body and "Mexico" in body and "International" in body
-    assert "The collection has nothing on this for this jurisdiction." in body
+    assert "Nothing on this theme in the collection for this jurisdiction." in body
     shot(page, "compare")
 
     page.get_by_role("link", name="Library").click()

@@ -60,6 +60,11 @@ def test_compare_cells_headers_and_phone_width(starter_server, browser):
     assert skills_que.locator(".kb-say mark").count() >= 1  # the theme's words marked in them
     invest_sg = cell(page, "investment", "SG")
     assert "Economic Development Board" in invest_sg.inner_text() or "EDB" in invest_sg.inner_text()
+    # Nuevo León's notes say nothing on gender or regional inclusion: the cell says so, its nearest passage closed.
+    empty = cell(page, "inclusion", "MX-NLE")
+    assert "Nothing on this theme in the collection" in empty.inner_text()
+    weak = empty.locator("details.kb-weak")
+    assert weak.count() == 1 and weak.get_attribute("open") is None and empty.locator(".kb-say").count() == 0
     # The whole passage is one click away.
     skills_que.locator("summary").click()
     assert "UNAQ" in skills_que.locator("details .kb-passage").inner_text()

@@ -105,7 +105,8 @@ def test_reference_lists_are_never_a_cells_passage(tmp_path, kb_small):
 
 def test_a_passage_fills_a_second_theme_only_when_nothing_else_does(kb_small):
     themes = [THEMES_BY_KEY[k] for k in ("investment", "clusters", "suppliers")]
-    comp = compare(kb_small, themes, ["INT"], min_score=-1.0)  # every cell filled, to see the assignment
+    # Every cell filled (no floor, no abstention), to see the assignment.
+    comp = compare(kb_small, themes, ["INT"], min_score=-1.0, abstain=False)
     shown = [comp.cell(t, "INT").best.chunk.chunk_id for t in themes]
     int_passages = {
         c.chunk_id for c in kb_small.store.manifest.iter_chunks() if c.doc.jurisdiction == "INT" and c.kind == "content"
@@ -138,3 +139,64 @@ def test_cells_quote_the_sentences_on_the_theme():
     assert theme_sentences(text, "es", THEMES_BY_KEY["skills"], spans=spans) == theme_sentences(
         text, "es", THEMES_BY_KEY["skills"]
     )
+
+
+# --- abstention: a cell stays empty when its passage does not really address the theme ---------------------------
+
+GUA_SKILLS = (
+    "Skills come from the Universidad de Guanajuato, the state's technological and polytechnic universities, the "
+    "institutes of the Tecnológico Nacional de México and research centres such as CIATEC in León; dual training "
+    "has spread with the support of Japanese and German firms."
+)
+ANNEX_B_OPENER = (
+    "The State of Mexico is one of the six Mexican states reviewed in Annex B of Tabasco's Strategic Plan for "
+    "Industrial Development 2024-2044 (Cambridge Industrial Innovation Policy, 2024)."
+)
+
+
+def test_words_inside_names_are_not_theme_words():
+    from kb.compare import without_names
+
+    assert without_names(ANNEX_B_OPENER).split()[:3] == ["The", "of", "is"]  # "State", "Mexico" are a name
+    assert "Innovation" not in without_names(ANNEX_B_OPENER) and "Tecnológico" not in without_names(GUA_SKILLS)
+    assert "SMEs" in without_names("Banks lend to SMEs and FDI flows in.")  # acronyms stay
+    assert without_names("Desigualdad en el uso.") == "Desigualdad en el uso"  # a sentence's first word stays
+
+
+def test_a_sentence_about_another_theme_does_not_speak_to_this_one():
+    from kb.compare import _keyword_stems, keyword_count, speaks_to, without_names
+
+    # Universities and research centres named as where skills come from: skills, not innovation.
+    assert speaks_to(GUA_SKILLS, "en", THEMES_BY_KEY["skills"])
+    assert not speaks_to(GUA_SKILLS, "en", THEMES_BY_KEY["innovation"])
+    # "Innovation" only in the name of the group that wrote the plan: not a word on innovation.
+    innovation = THEMES_BY_KEY["innovation"]
+    assert keyword_count(ANNEX_B_OPENER, "en", _keyword_stems(innovation)) == 1
+    assert keyword_count(without_names(ANNEX_B_OPENER), "en", _keyword_stems(innovation)) == 0
+    # One sentence on the theme is enough, however short.
+    assert speaks_to("Los cursos son caros. Desigualdad en el uso.", "es", THEMES_BY_KEY["inclusion"])
+
+
+def test_the_similarity_floor_holds_preset_themes_only(kb_small):
+    from kb.compare import addresses
+
+    chunk = next(c for c in kb_small.store.manifest.iter_chunks() if "ecoindustriales" in c.text)
+    clusters = THEMES_BY_KEY["clusters"]
+    assert addresses(chunk, clusters, 0.85, 0.80) and not addresses(chunk, clusters, 0.79, 0.80)
+    # A free topic's one-line description is not calibrated: only its words are checked.
+    own = free_topic("parques ecoindustriales")
+    assert addresses(chunk, own, 0.70, 0.80)
+
+
+def test_a_one_note_state_leaves_a_theme_it_does_not_treat_empty(kb_starter):
+    """Nuevo León's notes say nothing on gender or regional inclusion; before the abstention the cell showed "Business
+    groups born in the region ... became multinationals" (the inclusion word "regional" stems to "region")."""
+    inclusion, clusters = THEMES_BY_KEY["inclusion"], THEMES_BY_KEY["clusters"]
+    comp = compare(kb_starter, [inclusion, clusters], ["MX-NLE"])
+    empty = comp.cell(inclusion, "MX-NLE")
+    assert empty.best is None and empty.weak is not None and "Business groups" in empty.weak.chunk.text
+    assert comp.cell(clusters, "MX-NLE").best is not None  # what the notes do treat stays filled
+    md = to_markdown(comp, lang="en")
+    assert "Business groups" not in md and "Nothing in the collection on this." in md
+    filled = compare(kb_starter, [inclusion, clusters], ["MX-NLE"], abstain=False).cell(inclusion, "MX-NLE")
+    assert filled.best is not None and filled.best.chunk.chunk_id == empty.weak.chunk.chunk_id

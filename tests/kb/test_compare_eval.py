@@ -84,8 +84,10 @@ def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
 
 
 def test_compare_on_the_labelled_cells(kb_starter):
-    """Measured before the theme ranking: acceptable 0.708, correctly empty 0.062 (README, Compare evaluation)."""
+    """README, Compare evaluation. Dev (64 cells): acceptable 46/53, correctly empty 4/11 before the abstention,
+    45/53 and 10/11 after; test (32): 18/21, 5/11 -> 18/21, 6/11."""
     report = evaluate(kb_starter, load_cells(CELLS))
-    (ok, answerable), (empty_ok, empty) = report.scores().values()
-    assert ok / answerable >= 0.85, report.line()
-    assert empty_ok / empty >= 0.3, report.line()
+    for split, acceptable, empty in (("dev", 0.8, 0.8), ("test", 0.8, 0.5)):
+        (ok, answerable), (empty_ok, empties) = report.scores(split).values()
+        assert ok / answerable >= acceptable, report.line(split)
+        assert empty_ok / empties >= empty, report.line(split)

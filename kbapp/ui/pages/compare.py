@@ -1,6 +1,7 @@
 """Compare page: 2–4 jurisdictions on preset themes (the Tabasco plan's pillars) or a free topic; a themes ×
 jurisdictions matrix (each cell the sentences that speak to the theme, the passage one click away, its citation, or
-a plain "nothing on this") and the same by jurisdiction with whole passages. Jurisdiction headers stay in view."""
+a plain "nothing on this theme", with the nearest passage closed and marked weak) and the same by jurisdiction with
+whole passages. Jurisdiction headers stay in view."""
 
 from __future__ import annotations
 
@@ -65,6 +66,24 @@ def _marked_passage(text: str, sentences: list[str], terms: str) -> str:
     return "".join(out)
 
 
+def _meta_html(hit, lang: str) -> str:
+    return (
+        f'<div class="kb-meta"><span class="kb-badge {safe_html(hit.chunk.language)}">{safe_html(hit.chunk.language)}'
+        f"</span>{safe_html(cite_text(hit.citation))}</div>{_open_link(hit, lang)}"
+    )
+
+
+def _weak_html(cell, lang: str) -> str:
+    """An empty cell's nearest passage, closed and marked weak: there to check, never read as the cell's answer."""
+    if cell.weak is None:
+        return "</div>"
+    passage = highlight(cell.weak.chunk.text, " ".join(cell.topic.keywords))
+    return (
+        f'<details class="kb-weak"><summary>{safe_html(t("compare.weak", lang))}</summary>'
+        f'<div class="kb-passage">{passage}</div>{_meta_html(cell.weak, lang)}</details></div>'
+    )
+
+
 def cell_html(cell, lang: str, *, full: bool = False) -> str:
     """One cell as one HTML block: the jurisdiction (shown when columns stack on a narrow screen), the sentences
     that speak to the theme with its words marked, the whole passage one click away, the citation."""
@@ -74,9 +93,10 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
         f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(cell.jurisdiction, lang))}</div>'
     )
     best = cell.best
-    if best is None:
-        return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div></div>'
     terms = " ".join(cell.topic.keywords)
+    if best is None:
+        return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div>' + _weak_html(cell, lang)
+
     sentences = cell.sentences or [best.chunk.text]
     said = "".join(f'<span class="kb-say">{highlight(s, terms)}</span> ' for s in sentences)
     passage = _marked_passage(best.chunk.text, cell.sentences, terms)
@@ -91,11 +111,7 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
         names = ", ".join(THEMES_BY_KEY[k].label(lang) if k in THEMES_BY_KEY else k for k in cell.also_under)
         key = "compare.reused" if cell.reused else "compare.also_under"
         also = f'<div class="kb-also">{safe_html(t(key, lang, themes=names))}</div>'
-    return (
-        jur + body + also + f'<div class="kb-meta"><span class="kb-badge {safe_html(best.chunk.language)}">'
-        f"{safe_html(best.chunk.language)}</span>{safe_html(cite_text(best.citation))}</div>{_open_link(best, lang)}"
-        "</div>"
-    )
+    return jur + body + also + _meta_html(best, lang) + "</div>"
 
 
 def render() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from html import unescape
 
 from tests.kbapp.ui.conftest import all_markdown, download, open_app
 
@@ -20,7 +21,7 @@ def test_matrix_columns_and_exports(kb_small, monkeypatch):
     html = all_markdown(at)
     assert "Clusters and eco-industrial parks" in html and "Gender and regional inclusion" in html
     assert "ecoindustriales" in html  # Mexico's best passage on clusters
-    assert "The collection has nothing on this for this jurisdiction." in html  # nobody covers gender here
+    assert "Nothing on this theme in the collection for this jurisdiction." in html  # nobody covers gender here
     assert [t.label for t in at.tabs] == ["Themes × jurisdictions matrix", "By jurisdiction"]
     rows = list(csv.DictReader(io.StringIO(download(at, "cmp_csv"))))
     assert {(r["topic"], r["jurisdiction"]) for r in rows} == {
@@ -69,3 +70,31 @@ def test_profiles_are_the_first_rows_and_cells_quote_their_sentences(kb_starter,
     assert "UNAQ" in html and "Economic Development Board" in html  # Skills × Querétaro, Investment × Singapore
     assert 'class="kb-say"' in html and "<details" in html  # the sentences, and the whole passage one click away
     assert html.count('class="kb-cell-jur"') >= 3 * 2  # each cell names its jurisdiction (shown on narrow screens)
+
+
+def test_an_empty_cell_says_so_in_both_languages_with_the_weak_passage_closed(kb_starter, monkeypatch):
+    """Nuevo León's notes say nothing on gender or regional inclusion: the cell says so, and the nearest passage
+    (the abstention's) is one click away, marked weak, never the cell's quoted sentences."""
+    for lang, nothing, weak in (
+        ("en", "Nothing on this theme in the collection for this jurisdiction.", "Nearest passage (weak match"),
+        (
+            "es",
+            "Nada sobre este tema en la colección para esta jurisdicción.",
+            "Pasaje más cercano (coincidencia débil",
+        ),
+    ):
+        at = open_app(
+            kb_starter.config.store,
+            monkeypatch,
+            page="compare",
+            lang=lang,
+            params={"cj": ["MX-NLE", "MX-GUA"], "themes": ["inclusion", "clusters"]},
+        )
+        assert not at.exception, at.exception
+        html = all_markdown(at)
+        cell = html[html.index('data-theme="inclusion" data-jur="MX-NLE"') :]
+        cell = cell[: cell.index('<div class="kb-cell"')] if '<div class="kb-cell"' in cell else cell
+        assert nothing in unescape(cell) and weak in unescape(cell), cell[:400]
+        assert 'class="kb-say"' not in cell  # no sentence quoted as if it answered the theme
+        assert cell.index('<details class="kb-weak">') < cell.index("Business groups born in the")
+        assert 'data-theme="clusters" data-jur="MX-NLE"' in html and "kb-say" in html  # clusters stays filled
