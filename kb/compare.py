@@ -101,6 +101,7 @@ def _description_vectors(embedder, topic: Topic) -> np.ndarray:
     return np.asarray(embedder.embed_passages(list(topic.descriptions)), dtype=np.float32)
 
 
+@lru_cache(maxsize=256)
 def _keyword_stems(topic: Topic) -> list[tuple[str, tuple[str, ...]]]:
     out = [("es", tuple(stems(k, "es"))) for k in topic.keywords_es]
     out += [("en", tuple(stems(k, "en"))) for k in topic.keywords_en]
@@ -131,9 +132,7 @@ def without_names(sentence: str) -> str:
     return " ".join(kept)
 
 
-def _distinct_keywords(text: str, language: str, keywords: list[tuple[str, tuple[str, ...]]]) -> int:
-    lang = language if language in ("es", "en") else "en"
-    have = set(stems(text, lang))
+def _distinct_keywords(have: set[str], lang: str, keywords: list[tuple[str, tuple[str, ...]]]) -> int:
     return len({kw for kw_lang, kw in keywords if kw_lang == lang and all(s in have for s in kw)})
 
 
@@ -141,12 +140,13 @@ def speaks_to(text: str, language: str, topic: Topic, *, spans: str = "") -> boo
     """False when every sentence of ``text`` uses more words (outside names) of some other preset theme than of the
     topic: "Skills come from universities, technological institutes and research centres" is about skills, not
     innovation. ``spans``: the passage's stored sentence spans (``Chunk.sentences``), as for ``theme_sentences``."""
+    lang = language if language in ("es", "en") else "en"
     own = _keyword_stems(topic)
     others = [_keyword_stems(t) for t in THEMES if t.key != topic.key]
     for sentence in sentences_at(text, spans) if spans else split_sentences(text, language or "en"):
-        plain = without_names(sentence)
-        mine = _distinct_keywords(plain, language, own)
-        if all(_distinct_keywords(plain, language, o) <= mine for o in others):
+        have = set(stems(without_names(sentence), lang))
+        mine = _distinct_keywords(have, lang, own)
+        if all(_distinct_keywords(have, lang, o) <= mine for o in others):
             return True
     return False
 

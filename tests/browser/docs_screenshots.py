@@ -1,5 +1,5 @@
-"""Remake the README's screenshots (docs/search.png, docs/compare.png, docs/compare-phone.png) from a real store, in
-headless Chromium.
+"""Remake the README's screenshots (docs/search.png, docs/compare.png, docs/compare-empty.png, docs/compare-phone.png)
+from a real store, in headless Chromium.
 
     python -m tests.browser.docs_screenshots --store /path/to/store   # a store with corpus/ ingested
 """
@@ -15,6 +15,8 @@ from tests.browser.test_e2e import CHROMIUM, CHROMIUM_ARGS, ROOT, shot, streamli
 
 SEARCH = "How will Tabasco integrate local suppliers into value chains?"
 COMPARE = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG&themes=skills&themes=suppliers&themes=investment&themes=sustainability"
+# Nuevo León's notes say nothing on gender or regional inclusion: an empty cell, its nearest passage opened.
+EMPTY = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG&themes=inclusion&themes=governance"
 
 
 def main() -> None:
@@ -45,6 +47,16 @@ def main() -> None:
         page.wait_for_timeout(800)
         page.screenshot(path=str(args.out / "compare.png"))
         print(args.out / "compare.png")
+        page.goto(f"{url}/compare?ui=en&{EMPTY}")
+        page.get_by_text("Themes × jurisdictions matrix").wait_for()
+        wait_idle(page)
+        empty = page.locator('.kb-cell[data-theme="inclusion"][data-jur="MX-NLE"]').first
+        empty.locator("details.kb-weak summary").click()
+        page.locator(".kb-theme", has_text="Gender and regional inclusion").first.scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, -110)")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(args.out / "compare-empty.png"))
+        print(args.out / "compare-empty.png")
         phone = browser.new_page(viewport={"width": 400, "height": 860})
         phone.set_default_timeout(300_000)
         phone.goto(f"{url}/compare?ui=es&{COMPARE}")
