@@ -72,6 +72,41 @@ class _Loaded:
         the search then reads the kind from the manifest)."""
         return np.array([f.get("kind") or "" for f in self.fields], dtype="U10")
 
+    @cached_property
+    def _masks(self) -> dict[Filters, np.ndarray | None]:
+        return {}
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Which rows ``filters`` lets through (None: all). Kept per loaded index for the last few filter sets: at
+        300,000 passages testing every row's fields took ~150 ms and the kinds test 6 ms, per query."""
+        cache = self._masks
+        if filters not in cache:
+            if len(cache) >= _MASKS_KEPT:
+                cache.pop(next(iter(cache)))
+            if replace(filters, kinds=()) != replace(Filters(), kinds=()):
+                cache[filters] = np.fromiter(
+                    (filters.matches(f) for f in self.fields), dtype=bool, count=len(self.fields)
+                )
+            elif set(filters.kinds) != set(ALL_KINDS):
+                # The default (content only) is one vectorised test, not a dict lookup per passage.
+                cache[filters] = np.isin(self.kinds, (*filters.kinds, ""))
+            else:
+                cache[filters] = None
+        return cache[filters]
+
+
+_MASKS_KEPT = 8
+
+
+def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
+    """Row numbers of the ``n`` best positive scores, best first, ties in row order: what a stable argsort of all
+    scores gives, without sorting every row (at 300,000 passages the full argsort took ~23 ms per query)."""
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > n:
+        nth = np.partition(scores[rows], len(rows) - n)[len(rows) - n]  # the n-th best score
+        rows = rows[scores[rows] >= nth]  # every tie of it too, so that row order decides among them
+    return rows[np.argsort(-scores[rows], kind="stable")[:n]]
+
 
 def _rows(chunks: Iterable[Chunk]):
     # Title and section are part of what a passage is about (the dense leg embeds them too).
@@ -220,12 +255,9 @@ class LexicalIndex:
             extra = [f"{lang}:{s}" for lang, phrase in self.glossary.expand(query) for s in stems(phrase, lang)]
             if extra:
                 scores = scores + self.expansion_weight * idx.index.scores(extra)
-        if replace(filters, kinds=()) != replace(Filters(), kinds=()):
-            mask = np.fromiter((filters.matches(f) for f in idx.fields), dtype=bool, count=len(idx.fields))
+        mask = idx.mask(filters)
+        if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        elif set(filters.kinds) != set(ALL_KINDS):
-            # The default (content only) is one vectorised test, not a dict lookup per passage.
-            scores = np.where(np.isin(idx.kinds, (*filters.kinds, "")), scores, 0.0)
         return idx, scores
 
     def knows(self, word: str) -> bool:
@@ -266,14 +298,12 @@ class LexicalIndex:
         idx, scores = self.scores(query, filters, expand=expand)
         if n <= 0 or not len(scores):
             return []
-        top = np.argsort(-scores, kind="stable")[:n]
         rows, fields = idx.index.rows_ids, idx.fields
-        return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top if scores[i] > 0]
+        return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top_rows(scores, n)]
 
     def search(self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True) -> list[str]:
         """Chunk ids of the ``n`` best-scoring passages that match ``filters`` (only those with a positive score)."""
         idx, scores = self.scores(query, filters, expand=expand)
         if n <= 0 or not len(scores):
             return []
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [idx.index.rows_ids[i] for i in top if scores[i] > 0]
+        return [idx.index.rows_ids[i] for i in top_rows(scores, n)]

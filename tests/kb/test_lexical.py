@@ -3,10 +3,11 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb.glossary import Glossary, parse
-from kb.lexical import LexicalIndex, chunk_tokens, query_tokens
+from kb.lexical import LexicalIndex, chunk_tokens, query_tokens, top_rows
 from kb.manifest import Manifest
 from kb.records import Chunk, Document, Filters
 
@@ -75,6 +76,27 @@ def test_bm25_ranks_by_words_and_applies_filters(tmp_path, manifest):
     assert lex.search("EDB skills", 5, Filters(jurisdictions=("SG",))) == ["sg:0"]
     assert lex.search("quantum chromodynamics", 5) == []  # no shared word, no hit
     assert lex.search("?! %", 5) == []  # no word at all (bm25s itself raises on an empty query)
+
+
+def test_filters_give_the_same_hits_when_asked_again(tmp_path, manifest):
+    # Filter masks are kept per loaded index: a second search with the same or other filters must not reuse a
+    # wrong one, and a changed manifest (a new loaded index) must not see the old one.
+    lex = LexicalIndex(tmp_path / "lexical", manifest)
+    for _ in range(2):
+        assert lex.search("EDB skills", 5, Filters(languages=("es",))) == []
+        assert lex.search("EDB skills", 5, Filters(jurisdictions=("SG",))) == ["sg:0"]
+        assert lex.search("cacao Tabasco", 5, Filters(jurisdictions=("MX-QUE",)))[0] == "mx:1"
+    _commit(manifest, "sg2", [_chunk("sg2", 0, "Singapore's EDB and SkillsFuture fund skills.", "en")], "SG")
+    assert sorted(lex.search("EDB skills", 5, Filters(jurisdictions=("SG",)))) == ["sg2:0", "sg:0"]
+
+
+def test_top_rows_is_a_stable_sort_of_the_positive_scores():
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 5, 50, 2000):
+        for n in (1, 3, 10, 40):
+            scores = rng.integers(0, 4, size).astype(float)  # many ties and zeros
+            order = np.argsort(-scores, kind="stable")[:n]
+            assert top_rows(scores, n).tolist() == [int(i) for i in order if scores[i] > 0]
 
 
 def test_glossary_expansion_bridges_languages(tmp_path, manifest):
