@@ -183,7 +183,7 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     first_error = ""
     for number, page in enumerate(reader.pages, start=1):
         try:
-            text = page.extract_text() or ""
+            text = page_text(page)
         except Exception as exc:  # pypdf raises many types (and RecursionError) on odd content streams
             text = ""
             failed.append(number)
@@ -232,6 +232,47 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
         warnings=warnings,
         scanned=scanned,
     )
+
+
+# Orientations of text (degrees, as pypdf names them) whose words pypdf separates: it inserts a space when the pen
+# moves forward along the line, which for text turned 180° or 270° (read top-down: a margin label, a landscape page
+# turned clockwise) is a move backwards. Words drawn one by one there came out glued ("Documentodetrabajosobre…",
+# pypdf 7.1): every word but one lost to search.
+_SPACED_ORIENTATIONS = (0, 90)
+
+
+def page_text(page) -> str:
+    """A page's text, with the words of text turned 180° or 270° kept apart: such text is read again from the page
+    turned half a turn, where it lies at 0° or 90°, and follows the page's other text."""
+    found: set[int] = set()
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            found.add(_orientation(tm, cm))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if not found - set(_SPACED_ORIENTATIONS):
+        return text
+    try:
+        from pypdf import PageObject, Transformation
+
+        box = page.mediabox
+        turned = PageObject.create_blank_page(width=box.width, height=box.height)
+        turned.merge_transformed_page(page, Transformation().rotate(180))
+        upside = turned.extract_text(orientations=_SPACED_ORIENTATIONS) or ""
+    except Exception:  # a page pypdf cannot merge: its text as first read is still better than none
+        return text
+    upright = page.extract_text(orientations=_SPACED_ORIENTATIONS) or "" if found & set(_SPACED_ORIENTATIONS) else ""
+    return "\n".join(t.strip("\n") for t in (upright, upside) if t.strip())
+
+
+def _orientation(tm: list[float], cm: list[float]) -> int:
+    """The direction text is written in, from its text and transformation matrices (as pypdf tells it)."""
+    b = tm[0] * cm[1] + tm[1] * cm[3]  # the second and fourth entries of tm × cm
+    d = tm[2] * cm[1] + tm[3] * cm[3]
+    if abs(d) > 1e-6:
+        return 0 if d > 0 else 180
+    return 90 if b > 0 else 270
 
 
 def textless_warning(textless: list[int], scanned: list[int], n_pages: int) -> str:

@@ -31,8 +31,10 @@ from kb.text import MAIN_LANGUAGES, sentence_spans
 
 # Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language
 # takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
-# language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing).
-PIPELINE_VERSION = "10"
+# language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing;
+# 11: a heading never keeps the text after its full stop, article titles wrap until their full stop, labels up to
+# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7).
+PIPELINE_VERSION = "11"
 
 
 class IngestLocked(StoreLocked):

@@ -138,9 +138,11 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
                 while _wraps(label, lines[i + 1 + skip] if i + 1 + skip < len(lines) else ""):
                     label = f"{label} {lines[i + 1 + skip].strip()}"
                     skip += 1
-                # "ARTÍCULO 2°. PARTE INTEGRAL DE ESTA LEY. El documento …": the article's text starts on the
-                # heading's line; it stays text, not part of the label.
-                run_on = _RUN_ON.search(label)
+                # "ARTÍCULO 2°. PARTE INTEGRAL DE ESTA LEY. El documento …", "… INFRAESTRUCTURA - ANI-. La Agencia
+                # … podrá administrar": the article's text starts on the heading's (last) line; it stays text, not
+                # part of the label.
+                after = lines[i + 1 + skip] if i + 1 + skip < len(lines) else ""
+                run_on = _run_on(label, after)
                 if run_on:
                     label, body = label[: run_on.start() + 1], label[run_on.end() :]
                     buf.append(body)
@@ -166,10 +168,13 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
     return blocks
 
 
-MAX_LABEL = 160  # a stacked label longer than this keeps its last headings (the most specific)
+# A stacked label longer than this keeps its last headings (the most specific). The Colombian plan's article titles
+# run to ~190 characters; at 160, a title cut short left its last line to be taken for a heading of its own, and a
+# section title dropped from a stack was in no label and no body (32 words of the plan were nowhere; 5 at 240).
+MAX_LABEL = 240
 # Words a heading cannot end on unless it continues on the next line ("PLAN NACIONAL DE" / "DESARROLLO").
 _CONNECTORS = frozenset(
-    "de del la las los el y e o u para en por con a al sobre entre of the and or for to in on at with by from".split()
+    "de del la las los el y e o u para en por con a al sobre entre que of the and or for to in on at with by from".split()
 )
 # A line that starts a heading of its own, never the second line of a wrapped one.
 _HEADING_START = re.compile(
@@ -187,37 +192,86 @@ gloria adriana lilia cora margarita guadalupe fabián fabian john james robert m
 mary jennifer linda elizabeth susan sarah""".split()
 )
 _NAME_PARTICLES = frozenset("de del la las los y e da van von".split())
+# Articles and pronouns a heading never ends on ("… -ICBF-. Los" / "niños, niñas …").
+_ARTICLES = frozenset("el la los las lo un una unos unas su sus se que cual quien the a an its their this that".split())
 _NUMBER = re.compile(r"^[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
 _FIGURE = re.compile(r"\d[.,]\d|%|\$")
 
 
-# An upper-case heading ending in a full stop, then a sentence in ordinary case on the same line.
-_RUN_ON = re.compile(r"(?<=[A-ZÁÉÍÓÚÑÜ)°º]{2})\.\s+(?=[A-ZÁÉÍÓÚÑ¿\"“][a-záéíóúñü])")
+# A full stop, then a word in sentence case: where an upper-case heading may give way to its text on one line
+# ("… DESARROLLO AGROPECUARIO. Las entidades", "… -ANI-. La Agencia", "… LGBTIQ+. El Ministerio", "… PAZcífico. Se").
+_SENTENCE_AFTER_STOP = re.compile(r"\.\s+(?=[¿¡\"“«(]?[A-ZÁÉÍÓÚÑ][a-záéíóúñü])")
+# "ARTÍCULO 5°", "CAPÍTULO II", "PARÁGRAFO 1": a level and its number, no title.
+_LEVEL_MARK = re.compile(
+    r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|art[íi]culo|par[áa]grafo|parte|libro|anexo|chapter|section|article|part|"
+    r"annex)\s+\S+(?:\s+bis)?$",
+    re.I,
+)
 # "CAPÍTULO II", "TÍTULO PRIMERO": a heading complete in itself; the line after it is another heading, stacked.
 _LEVEL_ONLY = re.compile(
     r"^(?:t[íi]tulo|cap[íi]tulo|secci[óo]n|parte|libro|chapter|section|part)\s+\S+(?:\s+bis)?$", re.I
 )
 
 
+def _run_on(label: str, nxt: str = "") -> re.Match[str] | None:
+    """Where an upper-case heading ends and its text begins on the same line, if it does: a full stop after text in
+    capitals, then ordinary text that reads as prose (``nxt``, the line after the label, helps say so). A heading
+    whose second half is in title case ("CAPÍTULO II. Disposiciones Generales") is not cut."""
+    for stop in _SENTENCE_AFTER_STOP.finditer(label):
+        head, rest = label[: stop.start()], label[stop.end() :]
+        if not _mostly_capitals(head) or _mostly_capitals(rest):
+            continue
+        # After a heading with a title of its own ("ARTÍCULO 34°. CONSEJOS TERRITORIALES DEL AGUA. Créense"),
+        # ordinary text is the article's; after a bare level ("CAPÍTULO II. Disposiciones Generales") it may be
+        # the title, so it is cut only when it reads as prose.
+        if not _LEVEL_MARK.match(head) or _reads_as_prose(rest, nxt):
+            return stop
+    return None
+
+
+def _reads_as_prose(text: str, nxt: str) -> bool:
+    """Whether ``text`` (followed by the line ``nxt``) is the start of a paragraph rather than a heading: it ends a
+    sentence or breaks off mid-phrase (a connector, an article, a comma), the next line goes on in lower case, or
+    it is a run of words that is not in title case ("La Agencia Nacional de Infraestructura – ANI- podrá
+    administrar" / "aquellos corredores …"; "Los" / "niños, niñas …"; "Créese el Sistema …, Atención,")."""
+    words = text.split()
+    if not words:
+        return False
+    if text.endswith(_TERMINAL) or text.endswith(("-", "–")) or words[-1].lower() in _CONNECTORS | _ARTICLES:
+        return True
+    if nxt.strip()[:1].islower():
+        return True
+    return len(words) >= 4 and not _title_case(words)
+
+
 def _wraps(label: str, nxt: str) -> bool:
     """Whether the heading ``label`` goes on in ``nxt``: it ends on a connector ("… DEL PLAN NACIONAL DE"), or an
-    upper-case heading is followed by an upper-case line that does not start a heading of its own."""
+    upper-case heading is followed by an upper-case line that does not start a heading of its own (a heading that
+    ends on that line before its text begins, "DEL TERRITORIO. La Agencia …", included)."""
     text = nxt.strip()
-    if not text or len(label) + len(text) > MAX_LABEL or _HEADING_START.match(text) or _BULLET.match(text):
+    if not text or text[:1].islower() or _BULLET.match(text):
+        return False  # a line in lower case goes on a sentence, never a heading
+    if _LEVEL_ONLY.match(label) or _run_on(label):
         return False
-    if _LEVEL_ONLY.match(label) or _RUN_ON.search(label):
+    run_on = _run_on(text)
+    upper = text[: run_on.start() + 1] if run_on else text  # the part of the line that may belong to the heading
+    if len(label) + len(upper) > MAX_LABEL:
         return False
     last = label.split()[-1].lower() if label.split() else ""
     if last in _CONNECTORS or label.endswith((",", "-", "–")):
-        return True
-    letters = [c for c in text if c.isalpha()]
-    return (
-        label.isupper()
-        and bool(letters)
-        and text.isupper()
-        and len(text.split()) <= 8
-        and not text.endswith((".", ";", ":"))
-    )
+        return True  # even onto "ARTÍCULO 188 DE LA LEY 1955 DE 2019." after "… ESTABLECIDA EN EL"
+    if _HEADING_START.match(text):
+        return False
+    # In capitals, give or take a letter ("ARTÍCULO 3o.", "PAZcífico").
+    if not _mostly_capitals(label) or label.endswith((".", ";", ":")) or not _mostly_capitals(upper):
+        return False
+    if run_on and len(label.split()) < 2:
+        return False  # "TRANSITORIOS" / "PRIMERO. El presente Decreto …": the next line starts an article of its own
+    # An article's heading runs until its full stop ("ARTÍCULO 18°. PROCESO DE ACOMPAÑAMIENTO A MIEMBROS" /
+    # "ACTIVOS Y RETIRADOS DE LA FUERZA PÚBLICA DURANTE LA"), so it may wrap onto longer lines than a plain heading.
+    limit = 14 if _HEADING_START.match(label) else 8
+    words = [w for w in upper.split() if any(c.isalnum() for c in w)]  # "INFRAESTRUCTURA -": the dash is no word
+    return len(words) <= limit and (bool(run_on) or not text.endswith((".", ";", ":")))
 
 
 def _stack(section: str, label: str) -> str:
@@ -244,8 +298,10 @@ def is_heading(line: str, prev: str, nxt: str, typical_len: float) -> bool:
     words = text.split()
     if not (2 <= len(text) <= 100) or len(words) > 14 or not nxt:
         return False
-    if text.endswith(_TERMINAL) or _BULLET.match(text):
+    if _BULLET.match(text):
         return False
+    if text.endswith(_TERMINAL) and not (text.endswith(",") and _mostly_capitals(text) and _mostly_capitals(nxt)):
+        return False  # a sentence; but "ARTÍCULO 341°. SISTEMA NACIONAL DE REGISTRO, ATENCIÓN," goes on in capitals
     if "@" in text or "http" in text.lower() or "www." in text.lower() or ".-" in text:
         return False  # an e-mail, a web address, a signature ("Cora Cecilia Pinedo Alonso, Secretaria.- Rúbricas")
     rest = words[1:] if _NUMBERED_HEADING.match(text) else words

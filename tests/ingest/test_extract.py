@@ -165,3 +165,48 @@ def test_the_author_field_is_the_publisher_only_when_it_names_an_organisation(tm
 def test_a_title_from_pdf_metadata_is_repaired_or_dropped(tmp_path, title, kept):
     pdf = make_pdf(tmp_path / "a.pdf", [["Texto de la página."]], title=title)
     assert extract(pdf, pdf.read_bytes()).meta.title == kept
+
+
+# --- vertical text (issue 14, item 7) -------------------------------------------------------------------------------
+_MARGIN = "Documento de trabajo del plan regional 2024"
+_BODY = [b"El plan regional apoya a los proveedores locales y a las cadenas de valor.", b"Segunda linea del texto."]
+# Text matrix of each orientation, and where each word starts as the pen moves along the line (12-point Helvetica,
+# 7.5 points a letter leaves room for every glyph and a space).
+_TURNED = {
+    90: lambda pos: b"0 1 -1 0 40 %d Tm" % (200 + pos),
+    180: lambda pos: b"-1 0 0 -1 %d 60 Tm" % (560 - pos),
+    270: lambda pos: b"0 -1 1 0 40 %d Tm" % (700 - pos),
+}
+
+
+def _page_with_margin_label(angle: int, *, body: bool = True) -> bytes:
+    """A page of upright text with a margin label turned ``angle`` degrees, each word drawn on its own (as word
+    processors and PDF converters do), or that label alone (a landscape page turned)."""
+    ops = [b"BT /F1 12 Tf 72 %d Td (%s) Tj ET" % (720 - 20 * i, line) for i, line in enumerate(_BODY)] if body else []
+    pos = 0
+    for word in _MARGIN.split():
+        ops.append(b"BT /F1 12 Tf " + _TURNED[angle](pos) + b" (" + word.encode() + b") Tj ET")
+        pos += int(7.5 * (len(word) + 1))
+    return _raw_pdf(
+        _PAGE + b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(b"<< >>", b"\n".join(ops)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    )
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270])
+@pytest.mark.parametrize("body", [True, False], ids=["margin label", "turned page"])
+def test_words_of_vertical_text_stay_apart(tmp_path, angle, body):
+    """pypdf glued the words of text turned 180° or 270° ("Documentodetrabajodelplan…"), so every word of it but one
+    was lost to search."""
+    from ingest.chunk import ChunkSettings
+    from ingest.pipeline import structure
+
+    path = tmp_path / "vertical.pdf"
+    ex = extract(path, _page_with_margin_label(angle, body=body))
+    assert _MARGIN in ex.pages[0].text, ex.pages[0].text
+    if body:
+        assert _BODY[0].decode() in ex.pages[0].text
+    prepared = structure(path, ex, "v", ChunkSettings())
+    words = " ".join(f"{c.section} {c.text}" for c in prepared.chunks).split()
+    assert all(w in words for w in _MARGIN.split()), words

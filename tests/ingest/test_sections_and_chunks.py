@@ -1,3 +1,5 @@
+import pytest
+
 from ingest.chunk import ChunkSettings, chunk_blocks, split_sentences
 from ingest.sections import markdown_blocks, page_blocks
 from kb.records import Block, Page
@@ -240,3 +242,135 @@ def test_a_page_that_starts_with_prose_has_no_title_block():
         "Se prevé modernizar los muelles, mejorar los accesos carreteros y coordinar a las aduanas del estado.\n"
     )
     assert [b.kind for b in page_blocks([Page(1, text)])] == [""]
+
+
+# --- a heading never swallows the text after it (issue 14, item 7) -------------------------------------------------
+# Article headings in capitals that wrap over lines and end, on their last line, where the article's first sentence
+# begins: the sentence is body text, whatever comes before the heading's full stop (an acronym between dashes, a
+# "+", a word in mixed case, a closing quote).
+_RUN_ON_CASES = [
+    (
+        [
+            "ARTÍCULO 12°. GESTIÓN DE LOS PUERTOS FLUVIALES",
+            "A CARGO DEL INSTITUTO NACIONAL DE VÍAS FLUVIALES -",
+            "INVIF-. El Instituto Nacional de Vías Fluviales – INVIF- podrá concesionar",
+            "los muelles de carga que priorice el Ministerio de Transporte.",
+        ],
+        "ARTÍCULO 12°. GESTIÓN DE LOS PUERTOS FLUVIALES A CARGO DEL INSTITUTO NACIONAL DE VÍAS FLUVIALES - INVIF-.",
+        "El Instituto Nacional de Vías Fluviales – INVIF- podrá concesionar los muelles de carga",
+    ),
+    (
+        [
+            "ARTÍCULO 40°. ATENCIÓN A LA POBLACIÓN MIGRANTE",
+            "EN ZONAS DE FRONTERA -PAMF-. Los",
+            "municipios de frontera recibirán recursos para la atención en salud.",
+        ],
+        "ARTÍCULO 40°. ATENCIÓN A LA POBLACIÓN MIGRANTE EN ZONAS DE FRONTERA -PAMF-.",
+        "Los municipios de frontera recibirán recursos",
+    ),
+    (
+        [
+            "ARTÍCULO 77°. FORTALECIMIENTO DEL FONDO PARA EL",
+            "DESARROLLO DEL PLAN TODOS SOMOS PAZcífico. Se fortalecerán las",
+            "fuentes de financiación del fondo con recursos de regalías.",
+        ],
+        "ARTÍCULO 77°. FORTALECIMIENTO DEL FONDO PARA EL DESARROLLO DEL PLAN TODOS SOMOS PAZcífico.",
+        "Se fortalecerán las fuentes de financiación",
+    ),
+    (
+        [
+            "ARTÍCULO 90°. FONDO “TIERRA FÉRTIL DE LA",
+            "VIDA”. Créese el Fondo “Tierra Fértil de la Vida” como un",
+            "patrimonio autónomo sin estructura administrativa propia.",
+        ],
+        "ARTÍCULO 90°. FONDO “TIERRA FÉRTIL DE LA VIDA”.",
+        "Créese el Fondo “Tierra Fértil de la Vida” como un patrimonio autónomo",
+    ),
+    (
+        [
+            "ARTÍCULO 41°. SISTEMA NACIONAL DE REGISTRO, ATENCIÓN,",
+            "SEGUIMIENTO Y MONITOREO DE LAS VIOLENCIAS BASADAS EN",
+            "GÉNERO -VBG-. Créese el Sistema Nacional de Registro, Atención,",
+            "Seguimiento y Monitoreo de las Violencias Basadas en Género -VBG-, bajo el liderazgo de la Consejería.",
+        ],
+        "ARTÍCULO 41°. SISTEMA NACIONAL DE REGISTRO, ATENCIÓN, SEGUIMIENTO Y MONITOREO DE LAS VIOLENCIAS BASADAS EN "
+        "GÉNERO -VBG-.",
+        "Créese el Sistema Nacional de Registro, Atención, Seguimiento",
+    ),
+    (
+        [
+            "SECTION 4. RAIL CORRIDORS MANAGED BY THE",
+            "NATIONAL INFRASTRUCTURE AGENCY (NIA). The Agency may manage",
+            "the railway corridors that the Ministry of Transport gives priority to.",
+        ],
+        "SECTION 4. RAIL CORRIDORS MANAGED BY THE NATIONAL INFRASTRUCTURE AGENCY (NIA).",
+        "The Agency may manage the railway corridors",
+    ),
+]
+
+
+@pytest.mark.parametrize("lines, label, body", _RUN_ON_CASES)
+def test_a_body_sentence_after_an_article_heading_stays_in_the_body(lines, label, body):
+    page = Page(11, "\n".join(["El artículo anterior termina aquí.", *lines]))
+    blocks = _not_first(page)
+    assert [b.section for b in blocks] == ["", label]
+    assert blocks[1].text.startswith(body)
+
+
+def test_a_heading_in_title_case_after_a_bare_level_is_not_cut():
+    page = Page(
+        12,
+        "Texto anterior.\nCAPÍTULO II. Disposiciones Generales\nArtículo 5. Las autoridades federales y estatales "
+        "aplicarán esta ley\nen el ámbito de sus competencias respectivas.",
+    )
+    assert [b.section for b in _not_first(page)] == ["", "CAPÍTULO II. Disposiciones Generales"]
+
+
+def test_an_article_heading_wraps_until_its_full_stop():
+    """A title cut short left its tail ("DEL TERRITORIO.") in the body and, when the tail was a line of its own,
+    stacked it as a second heading that pushed the first out of the label."""
+    page = Page(
+        13,
+        "Texto anterior.\nARTÍCULO 14°. ADSCRIPCIÓN DE LA AGENCIA DE DESARROLLO\nDEL LITORAL. La Agencia de "
+        "Desarrollo del Litoral estará\nadscrita al Departamento de Planeación.\nARTÍCULO 15°. COMISIÓN DE "
+        "SEGUIMIENTO ESTABLECIDA EN EL\nARTÍCULO 188 DE LA LEY 1955 DE 2019. La Comisión se reunirá cada año.",
+    )
+    blocks = _not_first(page)
+    assert [b.section for b in blocks] == [
+        "",
+        "ARTÍCULO 14°. ADSCRIPCIÓN DE LA AGENCIA DE DESARROLLO DEL LITORAL.",
+        "ARTÍCULO 15°. COMISIÓN DE SEGUIMIENTO ESTABLECIDA EN EL ARTÍCULO 188 DE LA LEY 1955 DE 2019.",
+    ]
+    assert blocks[1].text.startswith("La Agencia de Desarrollo del Litoral estará adscrita")
+    assert blocks[2].text == "La Comisión se reunirá cada año."
+
+
+def test_a_pdf_article_keeps_its_first_sentence_in_a_passage(tmp_path):
+    """The same through extraction, cleaning and chunking of a PDF made here: the article's first sentence is in a
+    passage's text, and no passage's label holds a word of it."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from ingest.pipeline import prepare
+
+    lines = [
+        "PLAN REGIONAL DE DESARROLLO",
+        "Texto conciliado para el primer debate",
+        "ARTÍCULO 1°. OBJETO. La presente ley adopta el plan regional de desarrollo del litoral.",
+        "El plan se aplica a los municipios costeros y a sus zonas rurales.",
+        *_RUN_ON_CASES[0][0],
+        "La concesión no excederá de veinte años y podrá prorrogarse una vez.",
+    ]
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    for n, line in enumerate(lines):
+        pdf.drawString(60, 780 - 18 * n, line)
+    pdf.save()
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(buf.getvalue())
+    prepared = prepare(path, path.read_bytes(), "plan", ChunkSettings())
+    sentence = "El Instituto Nacional de Vías Fluviales – INVIF- podrá concesionar los muelles de carga"
+    assert any(sentence in c.text for c in prepared.chunks), [c.text for c in prepared.chunks]
+    assert not any("podrá" in c.section or "Instituto Nacional de Vías" in c.section for c in prepared.chunks)

@@ -171,10 +171,9 @@ def test_starter_labels_point_at_ingested_text():
 
 # Labels whose span the current ingestion loses, by a defect still open (not a wrong label: the span is in the PDF).
 # Listed so the test still fails on any other label, and fails here too once the defect is fixed (remove it then).
-KNOWN_INGESTION_DEFECTS = {
-    # The stacked/wrapped-heading rule (issue 14, item 7) takes the article's first line into the section label of
-    # the Colombian plan's art. on the ANI, so the body no longer holds it.
-    "pr-148": "span not in any passage of real/co_plan_nacional_desarrollo_2022_2026.pdf",
+KNOWN_INGESTION_DEFECTS: dict[str, str] = {
+    # None open. pr-148 was here until the heading rule stopped taking the first line of the Colombian plan's ANI
+    # article into its section label (issue 14, item 7).
 }
 
 
