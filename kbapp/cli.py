@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
 
@@ -37,6 +37,12 @@ KindOpt = typer.Option(
 )
 
 
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Say what is wrong on stderr and stop with ``code`` (2: bad input or store, 3: the store is locked)."""
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
 def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
     from kb.vectors import EmbedderMismatch
     from kbapp.wiring import open_kb
@@ -44,8 +50,7 @@ def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
     try:
         return open_kb(store, chroma_url=chroma_url, **overrides)
     except EmbedderMismatch as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -106,15 +111,13 @@ def ingest(
         try:
             wipe(Config.from_env(store=store, chroma_url=chroma_url))
         except KbError as exc:
-            typer.secho(f"error: --reindex: {exc}", err=True)
-            raise typer.Exit(2) from None
+            _fail(f"--reindex: {exc}")
     kb = _open(store, chroma_url)
     try:
         options = IngestOptions(prune=prune, password=password, ocr=ocr, progress=not quiet)
         report = kb.ingest(paths, options, origin="cli")
     except StoreLocked as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(3) from None
+        _fail(str(exc), 3)
     for f in report.files:
         colour = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow"}.get(f.outcome, None)
         detail = f.reason or (
@@ -175,8 +178,7 @@ def search(
     from kb.search import QueryError
 
     if not query and not queries:
-        typer.secho("error: give a query or --queries FILE", err=True)
-        raise typer.Exit(2)
+        _fail("give a query or --queries FILE")
     kb = _open(store, chroma_url)
     try:
         filters = _filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind)
@@ -185,8 +187,7 @@ def search(
             raise typer.Exit(_batch_search(kb, queries, k, filters))
         result = kb.search_result(query, k, filters=filters)
     except QueryError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     hits = result.hits
     found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
     if as_json:
@@ -286,8 +287,7 @@ def ask(
             question, k, method=method, sentences=sentences, hits=[] if result.nothing_relevant else result.hits
         )
     except ValueError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     if as_json:
         typer.echo(json.dumps(result_json(result, **found.to_json()), ensure_ascii=False, indent=1))
         return
@@ -357,22 +357,16 @@ def evaluate(
         )
     files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("queries_*.jsonl"))
     if not files:
-        typer.secho("error: no query files: give --queries FILE (JSON lines with id, text, lang, relevant)", err=True)
-        raise typer.Exit(2)
+        _fail("no query files: give --queries FILE (JSON lines with id, text, lang, relevant)")
     if mode not in (*MODES, "all"):
-        typer.secho(f"error: --mode must be one of {', '.join(MODES)} or all, not {mode!r}", err=True)
-        raise typer.Exit(2)
+        _fail(f"--mode must be one of {', '.join(MODES)} or all, not {mode!r}")
     try:
         items = [q for f in files for q in load_queries(f, corpus)]
     except (OSError, QueryFileError) as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     kb = _open(store, chroma_url, glossary=False if no_glossary else None)
     if not kb.documents():
-        typer.secho(
-            f"error: the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)", err=True
-        )
-        raise typer.Exit(2)
+        _fail(f"the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)")
     report = run(kb, items, MODES if mode == "all" else (mode,))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -427,16 +421,14 @@ def export(
     from kb.citations import EXPORTERS
 
     if fmt.lower() not in EXPORTERS:
-        typer.secho(f"error: unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}", fg="red", err=True)
-        raise typer.Exit(2)
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     kb = _open(store, chroma_url)
     from kb.search import QueryError
 
     try:
         hits = kb.search(query, k, filters=_filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind))
     except QueryError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     text = kb.export(hits, fmt.lower())
     if output:
         output.write_text(text, encoding="utf-8")
