@@ -147,7 +147,7 @@ class KnowledgeBase:
         **filter_args: Any,
     ) -> SearchResult:
         """Like ``search``, with the verdict: ``.hits``, ``.nothing_relevant`` (the collection has nothing that
-        answers ``query``: the hits are only the nearest passages) and its evidence ``.best_similarity``."""
+        answers ``query``: the hits are only the nearest passages) and its evidence ``.relevance`` (kb/relevance.py)."""
         return self.searcher.search_result(query, k, filters or make_filters(**filter_args), trace=trace)
 
     def answer(

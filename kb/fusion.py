@@ -66,3 +66,25 @@ def lexical_bonus(
             same = not query_language or lang == query_language
             out[cid] = weight * score / top * (1.0 if same else cross_weight)
     return out
+
+
+def within_groups(
+    scores: Mapping[str, float], bonus: Mapping[str, float], group: Mapping[str, str]
+) -> dict[str, float]:
+    """The lexical bonus as a reordering inside each language group (``group``: chunk id → "es", "en", "other"):
+    the passages of one group are re-sorted by score + bonus, then take that group's own scores in the new order.
+
+    The interleaving of languages stays the dense one, so BM25 cannot move a passage past one in another language
+    (issue 10: an additive bonus, tuned on the dev halves, still cost cross-language test cells a question or two:
+    the query's own words lift passages in its language over the other-language one that answers, and glossary and
+    look-alike matches reorder the other language's passages at random). A passage moves only past passages of its
+    own language whose score is within the bonus of its own."""
+    members: dict[str, list[str]] = {}
+    for cid in scores:
+        members.setdefault(group.get(cid, ""), []).append(cid)
+    out: dict[str, float] = {}
+    for ids in members.values():
+        slots = sorted((scores[c] for c in ids), reverse=True)
+        order = sorted(ids, key=lambda c: (-(scores[c] + bonus.get(c, 0.0)), -scores[c], c))
+        out.update(zip(order, slots))
+    return out

@@ -267,9 +267,9 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """One search: the hits, and whether the collection has nothing that answers the query (the best dense
-    similarity, calibrated for the same-language bonus, is below ``floor`` = ``KB_RELEVANCE_FLOOR``). The hits
-    are then the nearest passages, not answers."""
+    """One search: the hits, and whether the collection has nothing that answers the query (``relevance``, the best
+    dense similarity calibrated for the same-language bonus plus a multiple of its lead over the 10th best, is below
+    ``floor`` = ``KB_RELEVANCE_FLOOR``; kb/relevance.py). The hits are then the nearest passages, not answers."""
 
     hits: list[Hit]
     nothing_relevant: bool
@@ -277,6 +277,7 @@ class SearchResult:
     floor: float
     query_language: str = ""
     unknown_names: list[str] = field(default_factory=list)  # names in the query that no passage mentions
+    relevance: float | None = None  # what is compared with ``floor``: None when no dense leg ran
 
     def relevance_json(self) -> dict[str, Any]:
         """The verdict and its evidence, for ``--json`` outputs."""
@@ -284,6 +285,7 @@ class SearchResult:
         return {
             "nothing_relevant": self.nothing_relevant,
             "best_similarity": best,
+            "relevance": None if self.relevance is None else round(self.relevance, 4),
             "floor": self.floor,
             "unknown_names": list(self.unknown_names),
         }

@@ -2,9 +2,14 @@
 nothing on it ("nothing relevant").
 
 Two pieces of evidence, calibrated on the out-of-scope questions of the evaluation's dev half (README, Search):
-- the best calibrated dense similarity (``KB_RELEVANCE_FLOOR``): e5 gives every query a nearest passage, and an
-  out-of-scope question on industrial policy ("What tax incentives does Vietnam offer …?") lands about as close to
-  our passages as a hard in-scope one, so this floor alone catches only the far-off questions;
+- how well the best passage matches, and how far it stands out (``relevance``): the best calibrated dense
+  similarity plus ``KB_RELEVANCE_GAP_WEIGHT`` × its lead over the 10th best, against ``KB_RELEVANCE_FLOOR``. e5
+  gives every query a nearest passage, and an out-of-scope question on industrial policy ("What tax incentives
+  does Vietnam offer …?") lands about as close to our passages as a hard in-scope one: the best similarity alone
+  caught 6 of the 17 out-of-scope dev questions, none of the seven on the real PDFs (an English question on Spanish
+  laws scores 0.80-0.84 whether the laws answer it or not). What differs is the lead: a question the collection
+  answers has a passage that stands out of the crowd; one it cannot answer has ten near-equal neighbours (lead over
+  the 10th 0.006-0.017 for five of the real set's seven out-of-scope dev questions, a median of 0.035 for in-scope ones);
 - names the collection never mentions: a capitalised word (not a sentence's first) that no passage contains, in
   any language's stemming ("Vietnam", "Penang", "Yozma"). With one, a higher floor applies
   (``KB_RELEVANCE_FLOOR_NAMES``); when no content word of the query occurs anywhere ("xqzv blorft"), nothing is
@@ -16,9 +21,27 @@ Two pieces of evidence, calibrated on the out-of-scope questions of the evaluati
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Sequence
 
 NAMES_MIN_SHARE = 0.2  # share of passages in the query's language below which unknown names are not evidence
+LEAD_RANK = 10  # the best similarity's lead is measured over the 10th best
+# The lead counts up to 0.03: in a small collection every query's 10th best is far off (a 12-document store: 0.06
+# for "How does Finland's innovation agency Sitra finance its projects?", best similarity 0.75), so the lead would
+# lift a far-off best over the floor. On the dev halves no verdict changes with the cap (in-scope leads above
+# 0.03 are clear answers anyway: relevance >= best + 0.09).
+LEAD_CAP = 0.03
+
+
+def relevance(similarities: Sequence[float], gap_weight: float) -> float | None:
+    """best + ``gap_weight`` × (best − the ``LEAD_RANK``-th best, at most ``LEAD_CAP``) of the calibrated dense
+    similarities (the last one when there are fewer); None when there is none."""
+    ranked = sorted(similarities, reverse=True)
+    if not ranked:
+        return None
+    best = ranked[0]
+    return best + gap_weight * min(LEAD_CAP, best - ranked[min(LEAD_RANK, len(ranked)) - 1])
+
+
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*")
 _SENTENCE_END = re.compile(r"[.!?¡¿:;]\s*$")
 
@@ -41,21 +64,22 @@ def proper_names(query: str) -> list[str]:
 
 
 def judge(
-    best_similarity: float | None,
+    score: float | None,
     *,
     floor: float,
     names_floor: float,
     unknown_names: list[str],
     all_words_unknown: bool,
 ) -> bool:
-    """True when the collection has nothing that answers the query (see the module's docstring)."""
+    """True when the collection has nothing that answers the query (see the module's docstring); ``score`` is
+    ``relevance(...)``."""
     if all_words_unknown:
         return True
-    if best_similarity is None:
+    if score is None:
         return False
-    if floor and best_similarity < floor:
+    if floor and score < floor:
         return True
-    return bool(unknown_names) and bool(names_floor) and best_similarity < names_floor
+    return bool(unknown_names) and bool(names_floor) and score < names_floor
 
 
 def unknown(words: list[str], known: Callable[[str], bool]) -> list[str]:

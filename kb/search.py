@@ -12,9 +12,9 @@ import numpy as np
 
 from kb.citations import citation_for
 from kb.errors import KbError
-from kb.fusion import calibrate, calibrated_dense, lexical_bonus
+from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, within_groups
 from kb.records import Chunk, Filters, Hit, SearchResult
-from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, unknown
+from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store import Store
 from kb.text import MAIN_LANGUAGES, fingerprint, guess_language
 from kb.vectors import group_of
@@ -173,6 +173,7 @@ class Searcher:
         embeddings: dict[str, np.ndarray] = {}
         similarity: dict[str, float] = {}
         best: float | None = None
+        rel: float | None = None
         qvec = None
         if dense:
             qvec = self.store.embedder.embed_query(query)
@@ -188,6 +189,7 @@ class Searcher:
                 scores[cid] = score
                 found_by[cid] = [leg_name]
             best = max(scores.values(), default=None)
+            rel = relevance(list(scores.values()), self.config.relevance_gap_weight)
         if extra:
             for leg in self.extra_legs:
                 found = leg.scored(query, n, filters)
@@ -214,7 +216,7 @@ class Searcher:
             chunks.update(self._wanted(self.store.manifest.chunks_by_id(ids[head:]), filters))
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         t = trace.add("citations", t)
-        nothing, names = self._nothing_relevant(query, best if dense else None, qlang)
+        nothing, names = self._nothing_relevant(query, rel if dense else None, qlang)
         trace.add("relevance", t)
         return SearchResult(
             hits=hits,
@@ -223,9 +225,10 @@ class Searcher:
             floor=self.config.relevance_floor,
             query_language=qlang,
             unknown_names=names,
+            relevance=rel,
         )
 
-    def _nothing_relevant(self, query: str, best: float | None, qlang: str) -> tuple[bool, list[str]]:
+    def _nothing_relevant(self, query: str, score: float | None, qlang: str) -> tuple[bool, list[str]]:
         """The verdict of kb/relevance.py, with the names the collection never mentions (its evidence)."""
         # The BM25 leg also knows the collection's vocabulary (LexicalIndex.knows): the only leg that can say so.
         lexicon: Any = next((leg for leg in self.extra_legs if hasattr(leg, "knows")), None)
@@ -237,7 +240,7 @@ class Searcher:
             content = lexicon.content_words(query)
             all_unknown = bool(content) and not any(lexicon.knows(w) for w in content)
         verdict = judge(
-            best,
+            score,
             floor=self.config.relevance_floor,
             names_floor=self.config.relevance_floor_names,
             unknown_names=names,
@@ -257,9 +260,10 @@ class Searcher:
         similarity: dict[str, float],
     ) -> None:
         """BM25 as a bonus on the calibrated similarity: at most ``KB_LEXICAL_BONUS``, for the best BM25 score among
-        passages of the same language (so a language's best lexical match weighs the same in either language, and
-        the leg cannot push query-language passages over better cross-language ones). A passage only BM25 found is
-        scored by its own stored vector, like every other candidate."""
+        passages of the same language, × ``KB_LEXICAL_CROSS_WEIGHT`` (0) for passages not in the query's language.
+        With ``KB_LEXICAL_WITHIN_LANGUAGE`` the bonus only reorders the passages of one language among themselves
+        (``within_groups``): which language each rank holds stays dense search's choice. A passage only BM25 found
+        is scored by its own stored vector, like every other candidate."""
         bias = self.config.language_bias
         new = [cid for cid, _, _ in found if cid not in scores]
         vectors = self.store.vectors.vectors(new) if new else {}
@@ -277,12 +281,25 @@ class Searcher:
             scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
             embeddings[cid] = vec
             found_by[cid] = []
-        for cid, bonus in lexical_bonus(
-            found, self.config.lexical_bonus, qlang, self.config.lexical_cross_weight
-        ).items():
-            if cid in scores:
+        bonuses = {
+            cid: bonus
+            for cid, bonus in lexical_bonus(
+                found, self.config.lexical_bonus, qlang, self.config.lexical_cross_weight
+            ).items()
+            if cid in scores
+        }
+        if self.config.lexical_within_language:
+            language = {cid: group_of(lang) for cid, _, lang in found}
+            group = {
+                cid: leg_language(legs[0]) if legs and legs[0].startswith("dense") else language.get(cid, "")
+                for cid, legs in found_by.items()
+            }
+            scores.update(within_groups(scores, bonuses, group))
+        else:
+            for cid, bonus in bonuses.items():
                 scores[cid] += bonus
-                found_by[cid].append(name)
+        for cid in bonuses:
+            found_by[cid].append(name)
 
     @staticmethod
     def _wanted(chunks: dict[str, Chunk], filters: Filters) -> dict[str, Chunk]:

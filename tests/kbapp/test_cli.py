@@ -23,7 +23,7 @@ def test_search_json_fields(kb_small):
 def test_search_and_ask_json_say_when_nothing_is_relevant(kb_small):
     store = str(kb_small.config.store)
     found = json.loads(runner.invoke(app, ["search", "supplier development", "--json", "--store", store]).output)
-    assert found["nothing_relevant"] is False and found["best_similarity"] >= found["floor"]
+    assert found["nothing_relevant"] is False and found["relevance"] >= found["floor"]
     nothing = json.loads(runner.invoke(app, ["search", "xqzv blorft", "--json", "--store", store]).output)
     assert nothing["nothing_relevant"] is True and nothing["hits"]  # the nearest passages, marked as such
     asked = json.loads(runner.invoke(app, ["ask", "xqzv blorft", "--json", "--store", store]).output)
