@@ -49,6 +49,8 @@ class Config:
     lexical_bonus: float = 0.03  # most the BM25 leg adds to a passage's calibrated similarity
     lexical_cross_weight: float = 0.0  # share of that bonus for a passage not in the query's language
     lexical_within_language: bool = True  # false: the bonus is added to the similarity across languages
+    lexical_keyword_words: int = 4  # a query of at most this many words, none a stop word, is a keyword lookup:
+    lexical_keyword_cross_weight: float = 0.5  # its bonus is added across languages, this share for other languages
     language_bias: float = 0.04  # e5's same-language bonus, taken off passages in the query's language (README)
     # "Nothing relevant" (kb/relevance.py) when best + KB_RELEVANCE_GAP_WEIGHT x (best - 10th best calibrated
     # similarity) is below the floor. Chosen on the 17 out-of-scope dev questions: the most recall with precision

@@ -16,7 +16,7 @@ from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, 
 from kb.records import Chunk, Filters, Hit, SearchResult
 from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store import Store
-from kb.text import MAIN_LANGUAGES, fingerprint, guess_language
+from kb.text import MAIN_LANGUAGES, fingerprint, guess_language, is_stopword, words
 from kb.vectors import group_of
 
 MAX_ASKED = 10_000  # a leg never asks the vector index for more candidates than this, orphans or not
@@ -198,7 +198,7 @@ class Searcher:
                         scores[cid] = scores.get(cid, 0.0) + score
                         found_by.setdefault(cid, []).append(leg.name)
                 else:
-                    self._add_lexical(leg.name, found, qvec, qlang, scores, found_by, embeddings, similarity)
+                    self._add_lexical(leg.name, query, found, qvec, qlang, scores, found_by, embeddings, similarity)
                 t = trace.add(leg.name, t)
         # Ties (the same passage text in two documents): the closer vector wins.
         fused = sorted(
@@ -251,6 +251,7 @@ class Searcher:
     def _add_lexical(
         self,
         name: str,
+        query: str,
         found: list[tuple[str, float, str]],
         qvec: np.ndarray,
         qlang: str,
@@ -281,14 +282,18 @@ class Searcher:
             scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
             embeddings[cid] = vec
             found_by[cid] = []
+        # A keyword lookup (a name or term of a few words, no stop word: "IMMEX", "Economic Development Board") is
+        # what BM25 is for: its bonus is added across languages, as in the first round. A question (every passage
+        # question of the evaluation has a stop word) is left to the within-language reordering.
+        words_ = [w for w in words(query) if len(w) > 1]
+        keywords = 0 < len(words_) <= self.config.lexical_keyword_words and not any(is_stopword(w) for w in words_)
+        cross = self.config.lexical_keyword_cross_weight if keywords else self.config.lexical_cross_weight
         bonuses = {
             cid: bonus
-            for cid, bonus in lexical_bonus(
-                found, self.config.lexical_bonus, qlang, self.config.lexical_cross_weight
-            ).items()
+            for cid, bonus in lexical_bonus(found, self.config.lexical_bonus, qlang, cross).items()
             if cid in scores
         }
-        if self.config.lexical_within_language:
+        if self.config.lexical_within_language and not keywords:
             language = {cid: group_of(lang) for cid, _, lang in found}
             group = {
                 cid: leg_language(legs[0]) if legs and legs[0].startswith("dense") else language.get(cid, "")
