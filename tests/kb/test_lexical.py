@@ -151,3 +151,34 @@ def test_kb_search_has_a_lexical_leg_kept_in_step(kb_small):
     assert "lexical" in hits[0].legs and "consejo consultivo" in hits[0].chunk.text
     assert kb_small.lexical.current().generation == kb_small.store.manifest.generation()
     assert len(kb_small.lexical.current().ids) == kb_small.store.manifest.chunk_count()
+
+
+class _CountingIndex(LexicalIndex):
+    """Counts how often the index is read from disk."""
+
+    reads = 0
+
+    def _load_disk(self):
+        type(self).reads += 1
+        return super()._load_disk()
+
+
+def test_a_writer_reuses_its_index_unless_another_process_wrote(tmp_path, manifest):
+    writer = _CountingIndex(tmp_path / "lexical", manifest)
+    writer.rebuild()
+    _commit(manifest, "cl", [_chunk("cl", 0, "CORFO financia fomento productivo en Chile.", "es")], "CL")
+    _CountingIndex.reads = 0
+    assert writer.rebuild() == 1
+    assert _CountingIndex.reads == 0  # its own last state: not read again (1.6 s at 300,000 passages)
+    assert writer.search("CORFO Chile", 5) == ["cl:0"]
+    # Another process writes a new state: the writer must start from that one, not from its own older copy.
+    other = LexicalIndex(tmp_path / "lexical", manifest)
+    _commit(manifest, "co", [_chunk("co", 0, "iNNpulsa apoya clústeres en Colombia.", "es")], "CO")
+    assert other.rebuild() == 1
+    _commit(manifest, "nl", [_chunk("nl", 0, "Brainport Eindhoven cluster in the Netherlands.", "en")], "NL")
+    assert writer.rebuild() == 1
+    assert _CountingIndex.reads == 1
+    fresh = LexicalIndex(tmp_path / "lexical", manifest)
+    for q, cid in (("CORFO Chile", "cl:0"), ("iNNpulsa Colombia", "co:0"), ("Brainport Eindhoven", "nl:0")):
+        assert fresh.search(q, 5)[0] == cid
+    assert fresh.rebuild() == 0  # what the writer left on disk is current
