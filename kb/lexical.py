@@ -229,9 +229,8 @@ class LexicalIndex:
 
     def _disk_generation(self) -> int | None:
         """The generation of the state the pointer names (its file is ``g<generation>-<id>.json``), if present."""
-        try:
-            name = (self.path / _POINTER).read_text(encoding="utf-8").strip()
-        except OSError:
+        name = self._pointer()
+        if name is None:
             return None
         if not name.startswith("g") or not (self.path / name).is_file():
             return None
@@ -242,8 +241,11 @@ class LexicalIndex:
 
     # --- reading ------------------------------------------------------------------------------------
     def _load_disk(self) -> _Loaded | None:
+        name = self._pointer()
+        if name is None:
+            log.debug("lexical index on disk not usable: no %s pointer", _POINTER)
+            return None
         try:
-            name = (self.path / _POINTER).read_text(encoding="utf-8").strip()
             state = json.loads((self.path / name).read_text(encoding="utf-8"))
             segments = [Segment.load(self.path / _SEGMENTS / s) for s in state["segments"]]
             deleted = {k: set(v) for k, v in state["deleted"].items()}
