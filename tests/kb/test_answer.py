@@ -259,3 +259,46 @@ def test_a_run_of_list_items_stays_out():
     run_on = " ".join(f"fracción {i} del inciso {i} relativo al rubro número {i} y" for i in range(1, 16)) + "."
     assert len(run_on.split()) > 120
     assert not quotable(run_on)
+
+
+COUNCIL_HITS = [
+    _kind_hit(
+        1,
+        "Artículo 52. El consejo tendrá un presidente y un secretario, electos por la mayoría de sus miembros; "
+        "durarán en su cargo tres años. Artículo 51. El consejo es el órgano permanente de consulta de la comisión "
+        "y se integrará por mínimo quince miembros provenientes de los sectores social, privado y académico.",
+        "es",
+    ),
+    _kind_hit(
+        2,
+        "Climate councils in many countries advise governments on mitigation targets and carbon budgets.",
+        "en",
+    ),
+    _kind_hit(
+        3,
+        "The council members discussed climate change adaptation for coastal cities during the meeting.",
+        "en",
+    ),
+]
+COUNCIL_QUESTION = "How many members does the climate change council have and where do they come from?"
+
+
+def test_the_top_passage_keeps_two_places_in_the_answer(monkeypatch):
+    import kb.answer as answer
+
+    def quoted(ans):
+        return any("quince miembros" in s.text for s in ans.sentences)
+
+    answer_now = extract_answer(COUNCIL_QUESTION, COUNCIL_HITS)
+    assert quoted(answer_now), answer_now.text()
+    assert sum(s.ref == 1 for s in answer_now.sentences) == 2
+    # Without the places kept for it, sentence similarity alone leaves the answering sentence out (across languages
+    # it scores under the English sentences that share the question's words): the case the reservation is for.
+    monkeypatch.setattr(answer, "TOP_PASSAGE_SENTENCES", 0)
+    assert not quoted(extract_answer(COUNCIL_QUESTION, COUNCIL_HITS))
+
+
+def test_a_one_sentence_answer_is_still_the_best_sentence():
+    one = extract_answer(COUNCIL_QUESTION, COUNCIL_HITS, max_sentences=1)
+    three = extract_answer(COUNCIL_QUESTION, COUNCIL_HITS)
+    assert len(one.sentences) == 1 and one.sentences[0].text == three.sentences[0].text
