@@ -119,6 +119,15 @@ _DATED_END = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\)?\.?\s*$")
 CITATION_SENTENCE = 15.0  # citation marks per 100 words (kb/passage_kind.py) that make one sentence a reference entry
 
 
+def is_question(sentence: str) -> bool:
+    """A sentence that asks: opens with "¿", or ends with "?" with no "¿" or ":" before it. A question embedded in a
+    statement ("Permite responder a la pregunta ¿qué conceptos…?", "It answers the question: what…?") is prose."""
+    s = sentence.strip().strip("\"'“”«»")
+    if s.startswith("¿"):
+        return True
+    return s.endswith("?") and "¿" not in s and ":" not in s
+
+
 @lru_cache(maxsize=65536)
 def quotable(sentence: str) -> bool:
     """Whether a sentence can stand in an answer: prose of a readable length, not a heading, title line, list stub
@@ -133,6 +142,8 @@ def quotable(sentence: str) -> bool:
         return False  # a heading or a capitalised list stub
     if n <= 12 and s.capital_share >= 0.6:
         return False  # Title Case: a heading or a work's title cut out of a reference entry
+    if is_question(sentence):
+        return False  # a question does not answer one: the notes' "questions for research" matched questions best
     if _QUOTED_TITLE.match(sentence) or _CITED_AUTHOR.match(sentence) or (n <= 12 and _DATED_END.search(sentence)):
         return False  # a quoted title, "Surname, I. …", "Publisher, 15 de octubre de 2024.": pieces of references
     if s.citation_density >= CITATION_SENTENCE and (s.function_share <= 0.35 or s.citation_density >= 30):

@@ -302,3 +302,30 @@ def test_a_one_sentence_answer_is_still_the_best_sentence():
     one = extract_answer(COUNCIL_QUESTION, COUNCIL_HITS, max_sentences=1)
     three = extract_answer(COUNCIL_QUESTION, COUNCIL_HITS)
     assert len(one.sentences) == 1 and one.sentences[0].text == three.sentences[0].text
+
+
+def test_a_question_is_never_quoted_as_an_answer():
+    from kb.answer import is_question, quotable
+
+    asked = [
+        "¿Qué continuidad tuvo el plan tras el cambio de administración estatal de octubre de 2024?",
+        "How does the Diagnosis treat flood risk and the Olmeca refinery at Dos Bocas?",
+        "“¿Con qué indicadores se medirán las brechas regionales y de género del tercer pilar?”",
+    ]
+    embedded = [
+        "Permite responder a la pregunta ¿qué conceptos de una palabra resaltan en un discurso respecto de otros?",
+        "It allows one to answer the question: what concepts of one word stand out in a speech?",
+    ]
+    assert all(is_question(s) and not quotable(s) for s in asked)
+    assert not any(is_question(s) for s in embedded) and all(quotable(s) for s in embedded)
+    hits = [
+        _kind_hit(
+            1,
+            "¿Qué pilares tiene el plan industrial de Tabasco y cómo se relacionan entre sí? El plan se organiza en "
+            "cuatro pilares: industria diversificada, innovación, desarrollo incluyente y gobernanza eficiente.",
+            "es",
+        )
+    ]
+    answer = extract_answer("¿Qué pilares tiene el plan industrial de Tabasco?", hits)
+    assert answer.sentences and all(not is_question(s.text) for s in answer.sentences)
+    assert "cuatro pilares" in answer.sentences[0].text

@@ -1,5 +1,6 @@
 """The issue's done-when test for answers: over the evaluation questions, on the starter corpus, no answer sentence
-(CLI and API share ``KnowledgeBase.answer``) is a title, a heading or a reference entry."""
+(CLI and API share ``KnowledgeBase.answer``) is a title, a heading or a reference entry; nor a question (the notes'
+"questions for research" are the sentences closest to a question)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import re
 import unicodedata
 
+from kb.answer import is_question
 from kb.config import PROJECT_ROOT
 from kb.passage_kind import REFERENCES, classify
 
@@ -50,5 +52,6 @@ def test_no_answer_sentence_is_a_title_heading_or_reference_entry(kb_starter):
                 len(t.split()) for t in titles if t in n
             ), where
             assert classify(s.text) != REFERENCES and "http" not in s.text, where
+            assert not is_question(s.text), where
             assert not any(n in text for text in non_content), where
     assert quoted >= len(questions)  # answers were given, not withheld
