@@ -17,8 +17,9 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bench.common import RESULTS, dir_size_mb, machine, machine_line, md_table, pct, peak_rss_mb, save, wait_for_quiet
 from bench.synthetic import DATA_VERSION, build_store, queries
@@ -78,8 +79,12 @@ def store_sizes(path: Path) -> dict[str, float]:
     }
 
 
-def measure(store: Path, n_queries: int, k: int | None = None) -> dict[str, Any]:
-    """Run in a fresh process: open the store, one cold search, then ``n_queries`` timed searches."""
+def measure(store: Path, n_queries: int, k: int | None = None, *, compare_before: bool = False) -> dict[str, Any]:
+    """Run in a fresh process: open the store, one cold search, then ``n_queries`` timed searches.
+
+    ``compare_before``: each query is also searched the way it was before the lexical legs had a worker thread
+    (``as_before``), alternating which way goes first, and the two results compared (same hits, order, scores,
+    legs); the reference embedding is timed both ways too. Both sides then see the same load."""
     from kb import KnowledgeBase
     from kb.search import SearchTrace
 
@@ -94,19 +99,40 @@ def measure(store: Path, n_queries: int, k: int | None = None) -> dict[str, Any]
     e2e: list[float] = []
     ref: list[float] = []
     stages: list[dict[str, float]] = []
+    beside: list[dict[str, float]] = []
     hits: list[int] = []
-    for q in qs[1:]:
-        trace = SearchTrace()
-        t = time.perf_counter()
-        found = kb.search(q, k, trace=trace)
-        e2e.append(time.perf_counter() - t)
-        hits.append(len(found))
-        stages.append(dict(trace.stages))
+    before: list[float] = []
+    ref_before: list[float] = []
+    differ: list[str] = []
+    for i, q in enumerate(qs[1:]):
+        for now in (True, False) if i % 2 == 0 else (False, True):
+            if now:
+                trace = SearchTrace()
+                t = time.perf_counter()
+                found = kb.search(q, k, trace=trace)
+                e2e.append(time.perf_counter() - t)
+                hits.append(len(found))
+                stages.append(dict(trace.stages))
+                beside.append(dict(getattr(trace, "beside", {})))
+            elif compare_before:
+                with as_before(kb):
+                    t = time.perf_counter()
+                    old = kb.search(q, k)
+                    before.append(time.perf_counter() - t)
+        if compare_before and _key(old) != _key(found):
+            differ.append(q)
         # The reference: one query embedding of the same text, after the search (a cache could only make it
         # faster, which makes the goal harder, never easier).
-        t = time.perf_counter()
-        kb.store.embedder.embed_query(q)
-        ref.append(time.perf_counter() - t)
+        for now in (True, False) if i % 2 == 0 else (False, True):
+            if now:
+                t = time.perf_counter()
+                kb.store.embedder.embed_query(q)
+                ref.append(time.perf_counter() - t)
+            elif compare_before:
+                with as_before(kb):
+                    t = time.perf_counter()
+                    kb.store.embedder.embed_query(q)
+                    ref_before.append(time.perf_counter() - t)
     answer: list[float] = []
     answer_stages: dict[str, list[float]] = {}
     if hasattr(kb, "answer"):  # the extractive answer, when the knowledge base has one (the app calls it)
@@ -114,20 +140,49 @@ def measure(store: Path, n_queries: int, k: int | None = None) -> dict[str, Any]
     names = list(dict.fromkeys(name for s in stages for name in s))
     per_stage = {name: [s.get(name, 0.0) for s in stages] for name in names}
     per_stage["other"] = [max(0.0, total - sum(s.values())) for total, s in zip(e2e, stages)]
+    # In the search's worker thread, at the same time as the stages (so not in their sum).
+    per_beside = {name: [b.get(name, 0.0) for b in beside] for name in dict.fromkeys(n for b in beside for n in b)}
     return {
         "open_s": open_s,
         "cold_search_s": cold_s,
         "e2e": e2e,
         "ref": ref,
         "stages": per_stage,
+        "beside": per_beside,
         "answer": answer,
         "answer_stages": answer_stages,
         "hits": hits,
+        "before": before,
+        "ref_before": ref_before,
+        "before_differ": differ,
         "lexical": lexical,
         "peak_rss_mb": peak_rss_mb(),
         "chunks": kb.store.manifest.chunk_count(),
         "queries": len(e2e),
     }
+
+
+@contextmanager
+def as_before(kb) -> Iterator[None]:
+    """Search as before the lexical worker thread: the lexical legs after the dense ones, in the calling thread, and
+    the query embedded by the engine's default OpenMP team (two threads here). What stays as now: the vectors of
+    BM25-only hits read from their own collection, and those of dense candidates read after fusion (measured apart,
+    against main's code in alternating processes: README, Benchmarks)."""
+    searcher, embedder = kb.searcher, kb.store.embedder
+    saved = getattr(searcher, "parallel", False), getattr(embedder, "one_thread_chars", 0)
+    searcher.parallel = False
+    if hasattr(embedder, "one_thread_chars"):
+        embedder.one_thread_chars = 0
+    try:
+        yield
+    finally:
+        searcher.parallel = saved[0]
+        if hasattr(embedder, "one_thread_chars"):
+            embedder.one_thread_chars = saved[1]
+
+
+def _key(hits) -> list[tuple[str, float, list[str]]]:
+    return [(h.chunk.chunk_id, h.score, h.legs) for h in hits]
 
 
 def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[str, list[float]]]:
@@ -159,9 +214,10 @@ def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[s
     return totals, stages
 
 
-def measure_in_subprocess(store: Path, n_queries: int) -> dict[str, Any]:
+def measure_in_subprocess(store: Path, n_queries: int, compare_before: bool = False) -> dict[str, Any]:
+    compare = ["--compare-before"] if compare_before else []
     out = subprocess.run(
-        [sys.executable, "-m", "bench.search_latency", "--measure", str(store), "--queries", str(n_queries)],
+        [sys.executable, "-m", "bench.search_latency", "--measure", str(store), "--queries", str(n_queries), *compare],
         capture_output=True,
         text=True,
         check=False,
@@ -208,6 +264,41 @@ def report(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
             rows,
         )
     )
+    compared = [r for r in results if r["m"].get("before")]
+    if compared:
+        lines += [
+            "",
+            "The same queries searched as before (`as_before`: lexical legs after the dense ones in one thread, the "
+            "query on the engine's default OpenMP team), alternating with the above in the same run:",
+            "",
+        ]
+        lines.append(
+            md_table(
+                [
+                    "passages",
+                    "p50 ms now / before",
+                    "p95 ms now / before",
+                    "1 query embedding ms now / before",
+                    "p50 / its embedding now / before",
+                    "p50 now / before's embedding",
+                    "results differ",
+                ],
+                [
+                    [
+                        f"{r['n']:,}",
+                        f"{pct(m['e2e'], 50) * ms:.1f} / {pct(m['before'], 50) * ms:.1f}",
+                        f"{pct(m['e2e'], 95) * ms:.1f} / {pct(m['before'], 95) * ms:.1f}",
+                        f"{pct(m['ref'], 50) * ms:.1f} / {pct(m['ref_before'], 50) * ms:.1f}",
+                        f"{pct(m['e2e'], 50) / pct(m['ref'], 50):.2f} / "
+                        f"{pct(m['before'], 50) / pct(m['ref_before'], 50):.2f}",
+                        f"{pct(m['e2e'], 50) / pct(m['ref_before'], 50):.2f}",
+                        f"{len(m['before_differ'])} of {len(m['before'])} queries",
+                    ]
+                    for r in compared
+                    for m in [r["m"]]
+                ],
+            )
+        )
     lines += ["", "By stage (ms, p50 / p95; `other` = end to end minus the traced stages):", ""]
     names = list(dict.fromkeys(name for r in results for name in r["m"]["stages"]))
     rows = [
@@ -215,6 +306,17 @@ def report(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         + [
             f"{pct(r['m']['stages'][name], 50) * ms:.1f} / {pct(r['m']['stages'][name], 95) * ms:.1f}"
             if name in r["m"]["stages"]
+            else "–"
+            for r in results
+        ]
+        for name in names
+    ]
+    names = list(dict.fromkeys(name for r in results for name in r["m"].get("beside", {})))
+    rows += [
+        [f"{name} scoring (worker thread, beside the embedding)"]
+        + [
+            f"{pct(r['m']['beside'][name], 50) * ms:.1f} / {pct(r['m']['beside'][name], 95) * ms:.1f}"
+            if name in r["m"].get("beside", {})
             else "–"
             for r in results
         ]
@@ -275,6 +377,7 @@ def run(
     root: Path = RESULTS / "stores",
     max_load: float = 1.5,
     max_wait_s: float = 0.0,
+    compare_before: bool = False,
     say=print,
 ) -> tuple[str, dict[str, Any]]:
     results = []
@@ -284,7 +387,7 @@ def run(
         wait_for_quiet(max_load, max_wait_s, say)
         info = machine()
         say(f"measuring {n:,} passages (load {info['load'][0]:.2f}) …")
-        m = measure_in_subprocess(path, n_queries)
+        m = measure_in_subprocess(path, n_queries, compare_before)
         results.append(
             {
                 "n": n,
@@ -306,12 +409,31 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--max-load", type=float, default=1.5, help="wait for a 1-minute load average below this")
     ap.add_argument("--max-wait", type=float, default=0.0, help="seconds to wait for it (0: measure anyway)")
+    ap.add_argument(
+        "--stores",
+        type=Path,
+        default=RESULTS / "stores",
+        help="folder of the bench stores (n<passages>-v<version>/; built there if absent); "
+        "opening a store may migrate it, so point this at a copy of stores you must not change",
+    )
+    ap.add_argument(
+        "--compare-before",
+        action="store_true",
+        help="also search every query as before the lexical worker thread (same run, alternating), and compare",
+    )
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the fresh measuring process
     args = ap.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.queries)))
+        print(json.dumps(measure(args.measure, args.queries, compare_before=args.compare_before)))
         return
-    text, data = run(args.sizes, args.queries, max_load=args.max_load, max_wait_s=args.max_wait)
+    text, data = run(
+        args.sizes,
+        args.queries,
+        root=args.stores,
+        max_load=args.max_load,
+        max_wait_s=args.max_wait,
+        compare_before=args.compare_before,
+    )
     print(text)
     save("search_latency", data, text)
 

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -271,6 +271,9 @@ class LexicalIndex:
     def scores(self, query: str, filters: Filters = Filters(), *, expand: bool = True) -> tuple[_Loaded, np.ndarray]:
         """BM25 score of every indexed passage (0 where filtered out); expansions count ``expansion_weight``."""
         idx = self.current()
+        return idx, self._scores(idx, query, filters, expand)
+
+    def _scores(self, idx: _Loaded, query: str, filters: Filters, expand: bool) -> np.ndarray:
         scores = idx.index.scores(query_tokens(query))
         if expand and self.glossary is not None:
             extra = [f"{lang}:{s}" for lang, phrase in self.glossary.expand(query) for s in stems(phrase, lang)]
@@ -279,7 +282,7 @@ class LexicalIndex:
         mask = idx.mask(filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        return idx, scores
+        return scores
 
     def knows(self, word: str) -> bool:
         """Whether any passage contains ``word`` (stemmed as Spanish or English, or as it is), or a part of it;
@@ -316,11 +319,24 @@ class LexicalIndex:
         self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True
     ) -> list[tuple[str, float, str]]:
         """(chunk id, BM25 score, passage language) of the ``n`` best-scoring passages that match ``filters``."""
-        idx, scores = self.scores(query, filters, expand=expand)
-        if n <= 0 or not len(scores):
-            return []
-        rows, fields = idx.index.rows_ids, idx.fields
-        return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top_rows(scores, n)]
+        return self.scorer(query, n, filters, expand=expand)()
+
+    def scorer(
+        self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True
+    ) -> Callable[[], list[tuple[str, float, str]]]:
+        """``scored`` in two steps, so that the search can run the BM25 work in another thread while the query is
+        embedded: this call reads the manifest (SQLite: it stays in the calling thread) to fix the index of the
+        current generation; the function it returns only computes on that index, in any thread."""
+        idx = self.current()
+
+        def run() -> list[tuple[str, float, str]]:
+            scores = self._scores(idx, query, filters, expand)
+            if n <= 0 or not len(scores):
+                return []
+            rows, fields = idx.index.rows_ids, idx.fields
+            return [(rows[i], float(scores[i]), fields[i].get("language") or "") for i in top_rows(scores, n)]
+
+        return run
 
     def search(self, query: str, n: int, filters: Filters = Filters(), *, expand: bool = True) -> list[str]:
         """Chunk ids of the ``n`` best-scoring passages that match ``filters`` (only those with a positive score)."""

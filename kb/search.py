@@ -3,10 +3,13 @@ anything relevant was found."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -53,12 +56,19 @@ class Leg(Protocol):
         """(chunk id, score, passage language), best first."""
         ...
 
+    def scorer(self, query: str, n: int, filters: Filters) -> Callable[[], list[tuple[str, float, str]]]:
+        """``scored`` as a function to call later, in any thread: whatever needs the store's databases is read in
+        the calling thread (SQLite connections are not shared across threads); the function only computes."""
+        ...
+
 
 @dataclass
 class SearchTrace:
     """Where the time of one search went (seconds), for benchmarks and ``--explain``."""
 
     stages: dict[str, float] = field(default_factory=dict)
+    # Work done in the worker thread while the stages above ran (not part of their sum): the lexical legs' scoring.
+    beside: dict[str, float] = field(default_factory=dict)
 
     def add(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -75,6 +85,9 @@ class Searcher:
         self.extra_legs = list(extra_legs or [])
         self._languages: tuple[int, list[str]] = (-1, [])
         self._lock = threading.Lock()
+        # Score the lexical legs in a worker thread while the query is embedded (on one CPU there is nothing to
+        # overlap: no setting needed). The benchmark turns it off to time both ways in one run.
+        self.parallel = _cpus() > 1
 
     def languages(self) -> list[str]:
         """Languages present in the store, re-read only when the manifest changes."""
@@ -124,7 +137,7 @@ class Searcher:
         return nothing although 11 English passages were committed)."""
         asked = n
         while True:
-            found = self.store.vectors.query(qvec, asked, where, group=group)
+            found = self.store.vectors.query(qvec, asked, where, with_embeddings=False, group=group)
             committed = self.store.manifest.committed([h.chunk_id for h in found])
             kept = [h for h in found if h.chunk_id in committed]
             if len(kept) >= n or len(found) < asked or asked >= MAX_ASKED:
@@ -175,6 +188,19 @@ class Searcher:
         best: float | None = None
         rel: float | None = None
         qvec = None
+        dense_group: dict[str, str] = {}  # the collection each dense hit came from, to read its vector if needed
+        # The lexical legs need no query vector. The e5 engine embeds in C through ctypes, which releases the GIL,
+        # so BM25 scoring (~5 ms beside a ~31 ms embedding at 100,000 passages) runs in a worker thread meanwhile, on
+        # the core the one-thread query embedding leaves free (kb/embedding.py); the dense legs never wait for it
+        # (it is joined after them). Each leg reads what it needs from the manifest here, in this thread; the worker
+        # only computes. Results are the sequential ones (tests/kb/test_search.py). At 100,000 passages, one process,
+        # the four ways alternating per query (80 queries, load 2.4): p50 53.1 ms sequential with a two-thread
+        # embedding, 49.5 with the one-thread embedding alone, 53.0 with the worker alone (the two-thread team has
+        # no core to spare), 46.2 with both.
+        jobs = [(leg, leg.scorer(query, n, filters)) for leg in self.extra_legs] if extra else []
+        if jobs:
+            t = trace.add("lexical", t)
+        running = [_worker().submit(_timed, job) for _, job in jobs] if dense and self.parallel else []
         if dense:
             qvec = self.store.embedder.embed_query(query)
             t = trace.add("embed_query", t)
@@ -182,7 +208,7 @@ class Searcher:
             for name, group, where in self.dense_legs(filters):
                 found = self.committed_neighbours(qvec, n, where, group)
                 lists[name] = [(h.chunk_id, 1.0 - h.distance) for h in found]
-                embeddings.update({h.chunk_id: h.embedding for h in found if h.embedding is not None})
+                dense_group.update((h.chunk_id, group) for h in found)
                 similarity.update(lists[name])
                 t = trace.add(name, t)
             for cid, score, leg_name in calibrated_dense(lists, qlang, bias):
@@ -191,8 +217,12 @@ class Searcher:
             best = max(scores.values(), default=None)
             rel = relevance(list(scores.values()), self.config.relevance_gap_weight)
         if extra:
-            for leg in self.extra_legs:
-                found = leg.scored(query, n, filters)
+            for i, (leg, job) in enumerate(jobs):
+                if running:
+                    found, took = running[i].result()
+                    trace.beside[leg.name] = trace.beside.get(leg.name, 0.0) + took
+                else:
+                    found = job()
                 if qvec is None:  # lexical only (evaluation): BM25 order
                     for cid, score, _ in found:
                         scores[cid] = scores.get(cid, 0.0) + score
@@ -211,9 +241,11 @@ class Searcher:
         ids = [cid for cid, _, _ in fused]
         head = max(3 * k, 20)
         chunks = self._wanted(self.store.manifest.chunks_by_id(ids[:head]), filters)
+        self._read_vectors(ids[:head], chunks, dense_group, embeddings)
         hits = select(fused[:head], chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         if len(hits) < k and len(ids) > head:
             chunks.update(self._wanted(self.store.manifest.chunks_by_id(ids[head:]), filters))
+            self._read_vectors(ids[head:], chunks, dense_group, embeddings)
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         t = trace.add("citations", t)
         nothing, names = self._nothing_relevant(query, rel if dense else None, qlang)
@@ -267,7 +299,8 @@ class Searcher:
         is scored by its own stored vector, like every other candidate."""
         bias = self.config.language_bias
         new = [cid for cid, _, _ in found if cid not in scores]
-        vectors = self.store.vectors.vectors(new) if new else {}
+        # Each from its own language's collection only (one read instead of three).
+        vectors = self.store.vectors.vectors(new, {cid: lang for cid, _, lang in found}) if new else {}
         # Non-content passages (reference lists, title blocks…, searched only when asked for) have no vector: they
         # start from the lowest score of the passages that have one and are ordered by their BM25 bonus.
         floor = min(scores.values(), default=0.0)
@@ -306,10 +339,40 @@ class Searcher:
         for cid in bonuses:
             found_by[cid].append(name)
 
+    def _read_vectors(
+        self, ids: list[str], chunks: dict[str, Chunk], groups: dict[str, str], embeddings: dict[str, np.ndarray]
+    ) -> None:
+        """Add the vectors of the dense hits among ``ids`` that can become hits (committed, of a kind asked for):
+        de-duplication compares them. Only these are read, from their own collection: asking chromadb's query for
+        the vectors of all 40 candidates of a leg cost ~4 ms per leg at 100,000 passages (7.1 ms instead of 3.0)."""
+        wanted = [cid for cid in ids if cid in groups and cid in chunks and cid not in embeddings]
+        if wanted:
+            embeddings.update(self.store.vectors.vectors(wanted, groups))
+
     @staticmethod
     def _wanted(chunks: dict[str, Chunk], filters: Filters) -> dict[str, Chunk]:
         """Drop passages of kinds not asked for. Only a store written before passage kinds has vectors for them."""
         return {cid: c for cid, c in chunks.items() if (c.kind or "content") in filters.kinds}
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may run on (a container may get fewer)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@lru_cache(maxsize=1)
+def _worker() -> ThreadPoolExecutor:
+    """One worker thread per process for the lexical legs. A second search at the same time queues behind the first
+    for a few milliseconds; its embedding waits for the embedder's lock anyway."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-lexical")
+
+
+def _timed(job: Callable[[], list[tuple[str, float, str]]]) -> tuple[list[tuple[str, float, str]], float]:
+    started = time.perf_counter()
+    found = job()
+    return found, time.perf_counter() - started
 
 
 def shingles(fingerprint: str, size: int = 3) -> frozenset[tuple[str, ...]]:

@@ -5,6 +5,7 @@ chunker and de-duplication, so a word means the same thing to each of them."""
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -67,11 +68,19 @@ def is_stopword(word: str) -> bool:
     return any(folded in stopwords(lang) for lang in MAIN_LANGUAGES)
 
 
-@lru_cache(maxsize=4)
-def _stemmer(language: str) -> Any:
-    import Stemmer
+_per_thread = threading.local()
 
-    return Stemmer.Stemmer({"es": "spanish", "en": "english"}[language])
+
+def _stemmer(language: str) -> Any:
+    """One PyStemmer object per language and thread: they keep state between calls and are not thread-safe, and a
+    search stems its query in a worker thread (kb/search.py) while another thread (the app serves each session in
+    its own) may stem too."""
+    stemmers = _per_thread.__dict__.setdefault("stemmers", {})
+    if language not in stemmers:
+        import Stemmer
+
+        stemmers[language] = Stemmer.Stemmer({"es": "spanish", "en": "english"}[language])
+    return stemmers[language]
 
 
 def stems(text: str, language: str, *, keep_stopwords: bool = False) -> list[str]:

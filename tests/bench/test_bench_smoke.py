@@ -44,8 +44,10 @@ def tiny_store(tmp_path_factory):
 def test_search_latency_tables(tiny_store):
     path, build = tiny_store
     assert build["chunks"] == 60 and build["documents"] == 3
-    m = search_latency.measure(path, n_queries=4)
+    m = search_latency.measure(path, n_queries=4, compare_before=True)
     assert m["queries"] == 4 and m["chunks"] == 60 and all(h > 0 for h in m["hits"])
+    assert len(m["before"]) == len(m["ref_before"]) == 4 and m["before_differ"] == []
+    assert len(m["beside"]["lexical"]) == 4 and all(b > 0 for b in m["beside"]["lexical"])  # in the worker
     assert "embed_query" in m["stages"] and any(s.startswith("dense:") for s in m["stages"])
     for i, total in enumerate(m["e2e"]):
         traced = sum(v[i] for k, v in m["stages"].items() if k != "other")
@@ -55,6 +57,7 @@ def test_search_latency_tables(tiny_store):
     assert sizes["total_mb"] >= sizes["manifest_mb"] + sizes["chroma_mb"] > 0
     text = search_latency.report([{"n": 60, "m": m, "build": build, "sizes": sizes}], {**_info()})
     assert "| 60 |" in text and "embed_query" in text and "p50 / embedding" in text
+    assert "p50 ms now / before" in text and "0 of 4 queries" in text
 
 
 def test_ingestion_tables(tmp_path):

@@ -47,3 +47,26 @@ def test_store_built_with_sentence_transformers_searches(tmp_path, minilm, small
 def test_config_reads_environment(tmp_path):
     cfg = Config.from_env({"KB_STORE": str(tmp_path), "KB_K": "7", "KB_LEXICAL": "false"})
     assert cfg.store == tmp_path and cfg.k == 7 and cfg.lexical is False
+
+
+def test_a_short_query_on_one_openmp_thread_is_the_same_vector_and_the_team_is_restored():
+    """Queries of up to ONE_THREAD_QUERY_CHARS run on one OpenMP thread (the other core is the BM25 leg's); the
+    vector is the two-thread one, bit for bit, and passages embedded afterwards in this thread get the full team."""
+    import sys
+
+    from kb.embedding import ONE_THREAD_QUERY_CHARS
+
+    e5 = load_embedder("e5-small")
+    if sys.platform != "linux":
+        pytest.skip("the engine's OpenMP runtime is found through /proc/self/maps")
+    assert e5._openmp is not None  # found, so short queries really run on one thread
+    team = e5._openmp.omp_get_max_threads()
+    queries = ["apoyo a proveedores locales", "How do governments attract foreign direct investment?"]
+    one = [e5.embed_query(q) for q in queries]
+    assert e5._openmp.omp_get_max_threads() == team
+    e5.one_thread_chars = 0
+    try:
+        default = [e5.embed_query(q) for q in queries]
+    finally:
+        e5.one_thread_chars = ONE_THREAD_QUERY_CHARS
+    assert all((a == b).all() for a, b in zip(one, default))

@@ -138,3 +138,75 @@ def test_an_unknown_passage_kind_is_a_clear_error(kb_small):
 
     with pytest.raises(ValueError, match="unknown passage kind bibliography"):
         kb_small.search("parks", kind="bibliography")
+
+
+# --- the lexical leg in a worker thread, beside the query embedding ----------------------------------------------
+import threading  # noqa: E402
+
+from kb.records import ALL_KINDS  # noqa: E402
+from kb.search import SearchTrace  # noqa: E402
+
+PARALLEL_CASES = [
+    ("¿Qué apoyos da el gobierno a las pequeñas empresas proveedoras?", Filters()),
+    ("How do governments attract foreign direct investment?", Filters()),
+    ("IMMEX", Filters()),  # a keyword lookup: the bonus crosses languages
+    ("parques industriales sostenibles", Filters(languages=("en",))),
+    ("innovation policy evaluation", Filters(kinds=ALL_KINDS)),  # passages without a vector, found only by BM25
+]
+
+
+@pytest.mark.parametrize("query, filters", PARALLEL_CASES)
+def test_lexical_leg_in_a_worker_thread_gives_the_sequential_result(kb_starter, query, filters):
+    searcher = kb_starter.searcher
+    parallel = searcher.parallel
+    try:
+        searcher.parallel = False
+        sequential = searcher.search_result(query, 10, filters)
+        searcher.parallel = True
+        trace = SearchTrace()
+        threaded = searcher.search_result(query, 10, filters, trace=trace)
+    finally:
+        searcher.parallel = parallel
+    assert trace.beside["lexical"] > 0  # it did run in the worker
+    assert sequential.hits and "lexical" in {leg for h in sequential.hits for leg in h.legs}
+    # Same hits in the same order with the same scores, legs and citations, and the same relevance verdict.
+    assert threaded == sequential
+
+
+def test_the_lexical_worker_never_runs_sqlite(kb_starter):
+    """SQLite connections belong to their thread: every manifest statement of a search runs in the caller's, even
+    when the lexical index must be read again (here: dropped from memory, as after another process's ingestion)."""
+    searcher, db = kb_starter.searcher, kb_starter.store.manifest._db
+    parallel = searcher.parallel
+    threads: set[int] = set()
+    db.set_trace_callback(lambda _statement: threads.add(threading.get_ident()))
+    try:
+        searcher.parallel = True
+        kb_starter.lexical._loaded = None
+        trace = SearchTrace()
+        searcher.search_result("programas de desarrollo de proveedores", 10, trace=trace)
+    finally:
+        db.set_trace_callback(None)
+        searcher.parallel = parallel
+    assert trace.beside["lexical"] > 0 and threads == {threading.get_ident()}
+
+
+def test_deduplication_sees_the_vector_of_every_dense_candidate(kb_starter, monkeypatch):
+    """Dense legs no longer ask chromadb for their candidates' vectors; those that can become hits are read after
+    fusion, and are the stored ones."""
+    import kb.search as search_module
+
+    seen: list[tuple[list, dict, dict]] = []
+    real_select = search_module.select
+
+    def spy(fused, chunks, embeddings, **kwargs):
+        seen.append((fused, chunks, dict(embeddings)))
+        return real_select(fused, chunks, embeddings, **kwargs)
+
+    monkeypatch.setattr(search_module, "select", spy)
+    kb_starter.searcher.search_result("apoyo a proveedores locales de la industria", 10)
+    fused, chunks, embeddings = seen[-1]
+    dense = [cid for cid, _, legs in fused if cid in chunks and any(leg.startswith("dense:") for leg in legs)]
+    assert len(dense) >= 10 and set(dense) <= set(embeddings)
+    stored = kb_starter.store.vectors.vectors(dense)
+    assert all((embeddings[cid] == stored[cid]).all() for cid in dense)

@@ -43,3 +43,17 @@ def test_sentences_follow_the_language_rules():
 def test_guess_language():
     assert guess_language("¿Qué programas tiene Querétaro?") == "es"
     assert guess_language("How does Singapore train workers for investors?") == "en"
+
+
+def test_each_thread_stems_with_its_own_stemmer():
+    """PyStemmer objects are not thread-safe, and the search stems its query in a worker thread."""
+    import threading
+
+    from kb.text import _stemmer
+
+    other: list = []
+    thread = threading.Thread(target=lambda: other.extend([_stemmer("es"), stems("las políticas industriales", "es")]))
+    thread.start()
+    thread.join()
+    assert other[0] is not _stemmer("es") and _stemmer("es") is _stemmer("es")
+    assert other[1] == stems("las políticas industriales", "es") == ["polit", "industrial"]

@@ -119,3 +119,15 @@ def test_other_leg_filters_languages_only_when_asked(kb_small):
         assert dict((n, w) for n, _, w in searcher.dense_legs(Filters()))["dense:other"] is None
     finally:
         searcher._languages = (-1, [])
+
+
+def test_vectors_read_from_the_language_collection_equal_those_read_from_all(kb_starter):
+    """The lexical leg fetches a BM25 hit's vector from its language's collection only."""
+    found = kb_starter.lexical.scored("desarrollo industrial investment policy", 60, Filters())
+    languages = {cid: lang for cid, _, lang in found}
+    assert {"es", "en"} <= set(languages.values())
+    ids = list(languages)
+    everywhere = kb_starter.store.vectors.vectors(ids)
+    by_language = kb_starter.store.vectors.vectors(ids, languages)
+    assert everywhere and by_language.keys() == everywhere.keys()
+    assert all((by_language[i] == everywhere[i]).all() for i in ids if i in everywhere)
