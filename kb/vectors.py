@@ -179,8 +179,20 @@ class VectorIndex:
         for i in ids:
             for g in [group_of(languages[i])] if languages is not None else GROUPS:
                 wanted.setdefault(g, []).append(i)
+        out = self._read(wanted)
+        if languages is not None:
+            # A passage whose language label and collection disagree (a label changed without the vector moving)
+            # is still found: the other collections are read for what is missing, which costs nothing otherwise.
+            missing = [i for i in ids if i not in out]
+            if missing:
+                out.update(self._read({g: missing for g in GROUPS}))
+        return out
+
+    def _read(self, wanted: Mapping[str, list[str]]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         for g, part in wanted.items():
+            if not part:
+                continue
             got = self._cols[g].get(ids=part, include=["embeddings"])
             embs = got.get("embeddings")
             if embs is None or not len(got["ids"]):

@@ -131,3 +131,6 @@ def test_vectors_read_from_the_language_collection_equal_those_read_from_all(kb_
     by_language = kb_starter.store.vectors.vectors(ids, languages)
     assert everywhere and by_language.keys() == everywhere.keys()
     assert all((by_language[i] == everywhere[i]).all() for i in ids if i in everywhere)
+    # A wrong language label (a label changed without its vector moving) still finds the vector elsewhere.
+    mislabelled = {cid: ("en" if lang == "es" else "es") for cid, lang in languages.items()}
+    assert kb_starter.store.vectors.vectors(ids, mislabelled).keys() == everywhere.keys()
