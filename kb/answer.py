@@ -120,11 +120,12 @@ CITATION_SENTENCE = 15.0  # citation marks per 100 words (kb/passage_kind.py) th
 
 
 def is_question(sentence: str) -> bool:
-    """A sentence that asks: opens with "¿", or ends with "?" with no "¿" or ":" before it. A question embedded in a
-    statement ("Permite responder a la pregunta ¿qué conceptos…?", "It answers the question: what…?") is prose."""
+    """A sentence that asks: opens with "¿" (or does after its last colon), or ends with "?" with no "¿" or ":" before
+    it. A question embedded in a statement ("Permite responder a la pregunta ¿qué conceptos…?", "It answers the
+    question: what…?") is prose."""
     s = sentence.strip().strip("\"'“”«»")
-    if s.startswith("¿"):
-        return True
+    if s.startswith("¿") or (s.endswith("?") and s.rsplit(":", 1)[-1].lstrip().startswith("¿")):
+        return True  # "Son preguntas nuestras, no conclusiones del plan: ¿Cómo…?" introduces questions
     return s.endswith("?") and "¿" not in s and ":" not in s
 
 

@@ -311,6 +311,7 @@ def test_a_question_is_never_quoted_as_an_answer():
         "¿Qué continuidad tuvo el plan tras el cambio de administración estatal de octubre de 2024?",
         "How does the Diagnosis treat flood risk and the Olmeca refinery at Dos Bocas?",
         "“¿Con qué indicadores se medirán las brechas regionales y de género del tercer pilar?”",
+        "Son preguntas nuestras, no conclusiones del plan: ¿Cómo se articulan las hojas de ruta de los sectores?",
     ]
     embedded = [
         "Permite responder a la pregunta ¿qué conceptos de una palabra resaltan en un discurso respecto de otros?",
