@@ -67,7 +67,7 @@ def run(store: Path, question_files: list[Path], splits: list[str], methods: lis
             a = extract_answer(q.text, hits, glossary=kb.glossary, embedder=kb.embedder, method=m)
             row[f"{m}_s"] = time.perf_counter() - t
             row[m] = float(ev.quotes_answer(q, a.text()))
-            row[f"{m}_first"] = float(bool(a.sentences) and ev.quotes_answer(q, a.sentences[0].text))
+            row[f"{m}_first"] = float(bool(a.sentences) and ev.quotes_answer(q, a.sentences[0].quote))
             row[f"{m}_text"] = a.text()[:300]
         rows.append(row)
     return {"store": str(store), "encoder_load_s": load_s, "methods": methods, "rows": rows}

@@ -337,7 +337,7 @@ def run(
             seconds = time.perf_counter() - t
             r.answer = {
                 "contains": float(quotes_answer(q, found.text())),
-                "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].text)),
+                "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].quote)),
                 "top_passage": float(bool(found.hits) and quotes_answer(q, found.hits[0].chunk.text)),
                 "seconds": seconds,
                 "text": found.text()[:400],

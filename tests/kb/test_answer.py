@@ -330,3 +330,36 @@ def test_a_question_is_never_quoted_as_an_answer():
     answer = extract_answer("¿Qué pilares tiene el plan industrial de Tabasco?", hits)
     assert answer.sentences and all(not is_question(s.text) for s in answer.sentences)
     assert "cuatro pilares" in answer.sentences[0].text
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_one_before_it():
+    from kb.answer import context_of
+
+    polos = (
+        "The Polos de Desarrollo Económico para el Bienestar are the main territorial tool of Plan México. They are "
+        "selected sites where the state promotes productive investment and provides infrastructure and public services."
+    )
+    answer = extract_answer(
+        "What are the Polos de Desarrollo Económico para el Bienestar sites?", [_hit(1, polos, "en")]
+    )
+    # Both sentences answer; the one that points back is never read before the one it points to, which is quoted once.
+    text = answer.text()
+    assert text.count("main territorial tool") == 1 and text.index("main territorial") < text.index("They are selected")
+    they = next(s for s in answer.sentences if s.text.startswith("They are selected sites"))
+    if they.context:
+        assert they.context.startswith("The Polos de Desarrollo")
+        assert answer.to_json()["sentences"][answer.sentences.index(they)]["context"] == they.context
+    from kb.answer import AnswerSentence, quote_context_once
+
+    a, b = AnswerSentence("B points back.", 1, 0.9, context="A is said."), AnswerSentence("A is said.", 1, 0.8)
+    assert [(s.text, s.context) for s in quote_context_once([a, b])] == [("B points back.", "A is said.")]
+    a, b = AnswerSentence("A is said.", 1, 0.9), AnswerSentence("B points back.", 1, 0.8, context="A is said.")
+    assert [(s.text, s.context) for s in quote_context_once([a, b])] == [("A is said.", ""), ("B points back.", "")]
+    # Only a sentence that points back gets its context, and never a heading or a title as context.
+    sentences = ["El programa se creó en 2019 con apoyo federal.", "Su objetivo es formar proveedores locales."]
+    assert context_of(sentences, 1) == sentences[0] and context_of(sentences, 0) == ""
+    assert context_of(["Desarrollo de Proveedores", sentences[1]], 1) == ""
+    from kb.text import fingerprint
+
+    assert context_of(sentences, 1, titles=[fingerprint("Informe: " + sentences[0])]) == ""
+    assert context_of(["La agencia fue creada en 1990 por decreto del gobierno.", "La agencia promueve."], 1) == ""

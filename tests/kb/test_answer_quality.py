@@ -44,14 +44,15 @@ def test_no_answer_sentence_is_a_title_heading_or_reference_entry(kb_starter):
         answer = kb_starter.answer(q)
         for s in answer.sentences:
             quoted += 1
-            n = _norm(s.text)
-            where = f"{q!r} → {s.text!r}"
-            assert answer.hits[s.ref - 1].chunk.kind == "content", where
-            assert n not in headings and not BYLINE.search(s.text), where
-            assert not any(t in n for t in titles) or len(n.split()) > 2 * max(
-                len(t.split()) for t in titles if t in n
-            ), where
-            assert classify(s.text) != REFERENCES and "http" not in s.text, where
-            assert not is_question(s.text), where
-            assert not any(n in text for text in non_content), where
+            assert answer.hits[s.ref - 1].chunk.kind == "content", f"{q!r} → {s.text!r}"
+            for text in [s.text] + ([s.context] if s.context else []):  # a sentence and the one it points back to
+                n = _norm(text)
+                where = f"{q!r} → {text!r}"
+                assert n not in headings and not BYLINE.search(text), where
+                assert not any(t in n for t in titles) or len(n.split()) > 2 * max(
+                    len(t.split()) for t in titles if t in n
+                ), where
+                assert classify(text) != REFERENCES and "http" not in text, where
+                assert not is_question(text), where
+                assert not any(n in passage for passage in non_content), where
     assert quoted >= len(questions)  # answers were given, not withheld

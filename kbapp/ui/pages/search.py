@@ -134,7 +134,7 @@ def run_search(kb, query: str, k: int, filters: Filters):
 def answer_html(answer, lang: str) -> str:
     """The answer's sentences, each followed by its [n] linking to the card it came from."""
     parts = [
-        f'{safe_html(s.text)} <sup><a class="kb-ref" href="#hit-{int(s.ref)}">[{int(s.ref)}]</a></sup>'
+        f'{safe_html(s.quote)} <sup><a class="kb-ref" href="#hit-{int(s.ref)}">[{int(s.ref)}]</a></sup>'
         for s in answer.sentences
     ]
     return f'<div class="kb-answer"><strong>{safe_html(t("answer", lang))}</strong><br>{" ".join(parts)}</div>'
