@@ -300,39 +300,26 @@ def report(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
             )
         )
     lines += ["", "By stage (ms, p50 / p95; `other` = end to end minus the traced stages):", ""]
-    names = list(dict.fromkeys(name for r in results for name in r["m"]["stages"]))
-    rows = [
-        [name]
-        + [
-            f"{pct(r['m']['stages'][name], 50) * ms:.1f} / {pct(r['m']['stages'][name], 95) * ms:.1f}"
-            if name in r["m"]["stages"]
-            else "–"
-            for r in results
+
+    def stage_rows(key: str, label: str) -> list[list[str]]:
+        """One row per stage recorded under ``key`` in any run: p50 / p95 ms per run, "–" where it has none."""
+        names = list(dict.fromkeys(name for r in results for name in r["m"].get(key, {})))
+        return [
+            [label.format(name)]
+            + [
+                f"{pct(r['m'][key][name], 50) * ms:.1f} / {pct(r['m'][key][name], 95) * ms:.1f}"
+                if name in r["m"].get(key, {})
+                else "–"
+                for r in results
+            ]
+            for name in names
         ]
-        for name in names
-    ]
-    names = list(dict.fromkeys(name for r in results for name in r["m"].get("beside", {})))
-    rows += [
-        [f"{name} scoring (worker thread, beside the embedding)"]
-        + [
-            f"{pct(r['m']['beside'][name], 50) * ms:.1f} / {pct(r['m']['beside'][name], 95) * ms:.1f}"
-            if name in r["m"].get("beside", {})
-            else "–"
-            for r in results
-        ]
-        for name in names
-    ]
-    names = list(dict.fromkeys(name for r in results for name in r["m"].get("answer_stages", {})))
-    rows += [
-        [f"{name} (in `kb.answer`)"]
-        + [
-            f"{pct(r['m']['answer_stages'][name], 50) * ms:.1f} / {pct(r['m']['answer_stages'][name], 95) * ms:.1f}"
-            if name in r["m"].get("answer_stages", {})
-            else "–"
-            for r in results
-        ]
-        for name in names
-    ]
+
+    rows = (
+        stage_rows("stages", "{}")
+        + stage_rows("beside", "{} scoring (worker thread, beside the embedding)")
+        + stage_rows("answer_stages", "{} (in `kb.answer`)")
+    )
     lines.append(md_table(["stage"] + [f"{r['n']:,}" for r in results], rows))
     lines += ["", "Memory, size on disk and build time:", ""]
     rows = [
