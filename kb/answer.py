@@ -182,11 +182,16 @@ def candidates(hits: Sequence[Hit], max_hits: int) -> list[_Candidate]:
         sentences = list(passage_sentences(hit.chunk))
         for j, sentence in enumerate(sentences):
             fp = fingerprint(sentence)
-            if fp in seen or not quotable(sentence) or (fp and any(fp in t for t in titles)):
+            if fp in seen or not quotable(sentence) or _in_titles(fp, titles):
                 continue
             seen.add(fp)
             out.append(_Candidate(sentence, hit.rank, hit.chunk.language, context_of(sentences, j, titles)))
     return out
+
+
+def _in_titles(fp: str, titles: Sequence[str]) -> bool:
+    """Whether a sentence (its fingerprint) is (part of) one of the document's titles."""
+    return bool(fp) and any(fp in t for t in titles)
 
 
 def context_of(sentences: Sequence[str], j: int, titles: Sequence[str] = ()) -> str:
@@ -195,8 +200,7 @@ def context_of(sentences: Sequence[str], j: int, titles: Sequence[str] = ()) -> 
     if j == 0 or not _POINTS_BACK.match(sentences[j].lstrip()):
         return ""
     before = sentences[j - 1]
-    fp = fingerprint(before)
-    if not quotable(before) or (fp and any(fp in t for t in titles)):
+    if not quotable(before) or _in_titles(fingerprint(before), titles):
         return ""
     return before if len(before.split()) + len(sentences[j].split()) <= CONTEXT_MAX_WORDS else ""
 
