@@ -200,6 +200,12 @@ class Manifest:
     def documents(self) -> list[Document]:
         return [_document(r) for r in self._db.execute("SELECT * FROM documents ORDER BY source")]
 
+    def values(self, column: str) -> list[str]:
+        """The distinct non-empty values of a document field (``jurisdiction``, ``level``, ``doc_type``), sorted."""
+        if column not in DOC_COLUMNS:
+            raise ValueError(f"not a document column: {column!r}")
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT {column} FROM documents ORDER BY 1") if r[0]]
+
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT doc_id FROM documents")}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -30,9 +31,10 @@ class QueryError(KbError, ValueError):
 
 
 def check_query(query: str, max_chars: int) -> str:
-    """The query stripped of surrounding space, or QueryError."""
+    """The query stripped of surrounding space, or QueryError (also for a query with no visible character: only
+    control or format characters such as NUL, or only spaces)."""
     text = (query or "").strip()
-    if not text:
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in text):
         raise QueryError("empty query: type a question or some keywords")
     if max_chars and len(text) > max_chars:
         raise QueryError(
@@ -84,6 +86,7 @@ class Searcher:
         self.config = store.config
         self.extra_legs = list(extra_legs or [])
         self._languages: tuple[int, list[str]] = (-1, [])
+        self._values: dict[str, tuple[int, list[str]]] = {}
         self._lock = threading.Lock()
         # Score the lexical legs in a worker thread while the query is embedded (on one CPU there is nothing to
         # overlap: no setting needed). The benchmark turns it off to time both ways in one run.
@@ -110,6 +113,46 @@ class Searcher:
                 f"no passages in language {', '.join(repr(a) for a in absent)}; languages in this "
                 f"store: {have} (ISO 639-1 codes, e.g. es, en)"
             )
+
+    # Filters.<attribute>, the manifest's column, and the name a person uses for it (the CLI option).
+    VALUE_FILTERS = (
+        ("jurisdictions", "jurisdiction", "jurisdiction"),
+        ("levels", "level", "level"),
+        ("doc_types", "doc_type", "type"),
+    )
+
+    def values(self, column: str) -> list[str]:
+        """The values of a document field present in the store, re-read only when the manifest changes."""
+        gen = self.store.manifest.generation()
+        with self._lock:
+            if self._values.get(column, (-1, []))[0] != gen:
+                self._values[column] = (gen, self.store.manifest.values(column))
+            return self._values[column][1]
+
+    def check_filters(self, filters: Filters) -> Filters:
+        """``filters`` with each jurisdiction, level and type spelled as the store spells it (case aside), or
+        QueryError naming the values no document has, with the ones there are (as for languages): a filter on a
+        value nothing has would return no hits as if nothing matched. An empty year range is refused too."""
+        self.check_languages(filters)
+        if filters.year_min is not None and filters.year_max is not None and filters.year_min > filters.year_max:
+            raise QueryError(
+                f"empty year range: the earliest year ({filters.year_min}) is after the latest ({filters.year_max})"
+            )
+        spelled: dict[str, Any] = {}
+        for attribute, column, label in self.VALUE_FILTERS:
+            asked = getattr(filters, attribute)
+            if not asked:
+                continue
+            have = {v.casefold(): v for v in self.values(column)}
+            absent = [a for a in asked if a.casefold() not in have]
+            if absent:
+                there = ", ".join(have.values()) or "none (the store is empty)"
+                raise QueryError(
+                    f"no document has {label} {', '.join(repr(a) for a in absent)}; {label} values in this store: "
+                    f"{there}"
+                )
+            spelled[attribute] = tuple(have[a.casefold()] for a in asked)
+        return replace(filters, **spelled) if spelled else filters
 
     def dense_legs(self, filters: Filters) -> list[tuple[str, str, dict | None]]:
         """(leg name, language group, where clause) per language: Spanish, English, and one leg for all other
@@ -174,7 +217,7 @@ class Searcher:
         check_k(k)
         query = check_query(query, self.config.max_query_chars)
         k = k or self.config.k
-        self.check_languages(filters)
+        filters = self.check_filters(filters)
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
