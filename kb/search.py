@@ -17,6 +17,7 @@ import numpy as np
 from kb.citations import citation_for
 from kb.errors import KbError
 from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, within_groups
+from kb.names import place_names
 from kb.records import Chunk, Filters, Hit, SearchResult
 from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store import Store
@@ -311,7 +312,10 @@ class Searcher:
         all_unknown = False
         if lexicon is not None:
             if lexicon.language_share(qlang) >= NAMES_MIN_SHARE:
-                names = unknown(proper_names(query), lexicon.knows)
+                capitalised = proper_names(query)
+                if capitalised:  # Etiopía is mentioned where a passage says Ethiopia (kb/names.py)
+                    places = place_names(self.config.glossary_path or None).mentioned(query, lexicon.knows)
+                    names = unknown(capitalised, lexicon.knows, places)
             content = lexicon.content_words(query)
             all_unknown = bool(content) and not any(lexicon.knows(w) for w in content)
         verdict = judge(
