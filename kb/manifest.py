@@ -271,6 +271,13 @@ class Manifest:
     def chunk_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
+    def language_sizes(self) -> dict[str, int]:
+        """Content passages (the ones with a vector) per language."""
+        rows = self._db.execute(
+            "SELECT language, COUNT(*) FROM chunks WHERE COALESCE(kind, 'content') = 'content' GROUP BY language"
+        )
+        return {r[0]: int(r[1]) for r in rows if r[0]}
+
     def languages(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT language FROM chunks ORDER BY language") if r[0]]
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from kb.citations import citation_for
 from kb.errors import KbError
-from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, within_groups
+from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, pool_bias, within_groups
 from kb.names import place_names
 from kb.records import Chunk, Filters, Hit, SearchResult
 from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
@@ -88,6 +88,7 @@ class Searcher:
         self.extra_legs = list(extra_legs or [])
         self._languages: tuple[int, list[str]] = (-1, [])
         self._values: dict[str, tuple[int, list[str]]] = {}
+        self._sizes: tuple[int, dict[str, int]] = (-1, {})
         self._lock = threading.Lock()
         # Score the lexical legs in a worker thread while the query is embedded (on one CPU there is nothing to
         # overlap: no setting needed). The benchmark turns it off to time both ways in one run.
@@ -100,6 +101,24 @@ class Searcher:
             if self._languages[0] != gen:
                 self._languages = (gen, self.store.manifest.languages())
             return self._languages[1]
+
+    def language_sizes(self) -> dict[str, int]:
+        """Content passages per language, re-read only when the manifest changes."""
+        gen = self.store.manifest.generation()
+        with self._lock:
+            if self._sizes[0] != gen:
+                self._sizes = (gen, self.store.manifest.language_sizes())
+            return self._sizes[1]
+
+    def language_bias(self, query_language: str) -> float:
+        """What passages in the query's language lose before the language legs are merged: ``KB_LANGUAGE_BIAS``,
+        less where that language has far fewer passages than the other (kb/fusion.py ``pool_bias``)."""
+        weight = self.config.language_bias_pool_weight
+        if not weight or query_language not in MAIN_LANGUAGES:
+            return self.config.language_bias
+        sizes = self.language_sizes()
+        other = next(l for l in MAIN_LANGUAGES if l != query_language)
+        return pool_bias(self.config.language_bias, weight, sizes.get(query_language, 0), sizes.get(other, 0))
 
     def check_languages(self, filters: Filters) -> None:
         """A language filter naming a language the store has no passage in finds nothing: say so, and which
@@ -222,8 +241,8 @@ class Searcher:
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
-        bias = self.config.language_bias
         qlang = guess_language(query)
+        bias = self.language_bias(qlang)
         t = time.perf_counter()
         scores: dict[str, float] = {}
         found_by: dict[str, list[str]] = {}
@@ -255,7 +274,7 @@ class Searcher:
                 dense_group.update((h.chunk_id, group) for h in found)
                 similarity.update(lists[name])
                 t = trace.add(name, t)
-            for cid, score, leg_name in calibrated_dense(lists, qlang, bias):
+            for cid, score, leg_name in calibrated_dense(lists, qlang, bias, self.config.language_bias):
                 scores[cid] = score
                 found_by[cid] = [leg_name]
             best = max(scores.values(), default=None)
@@ -344,7 +363,7 @@ class Searcher:
         With ``KB_LEXICAL_WITHIN_LANGUAGE`` the bonus only reorders the passages of one language among themselves
         (``within_groups``): which language each rank holds stays dense search's choice. A passage only BM25 found
         is scored by its own stored vector, like every other candidate."""
-        bias = self.config.language_bias
+        bias = self.language_bias(qlang)
         new = [cid for cid, _, _ in found if cid not in scores]
         # Each from its own language's collection only (one read instead of three).
         vectors = self.store.vectors.vectors(new, {cid: lang for cid, _, lang in found}) if new else {}
@@ -359,7 +378,7 @@ class Searcher:
                 continue
             vec = vectors[cid]
             similarity[cid] = float(np.dot(qvec, vec))
-            scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
+            scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias, self.config.language_bias)
             embeddings[cid] = vec
             found_by[cid] = []
         # A keyword lookup (a name or term of a few words, no stop word: "IMMEX", "Economic Development Board") is
