@@ -57,7 +57,7 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         from kb.api import make_filters
-        from kb.search import QueryError
+        from kb.search.search import QueryError
 
         values = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
         try:
@@ -86,8 +86,8 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 def _open(store: Optional[Path], chroma_url: Optional[str], *, create: bool = False, **overrides):
     """The knowledge base at ``store``. Only ``kb ingest`` creates one (``create``): searching a path with no store
     is an error that names it, not an empty store that finds nothing."""
-    from kb.store import StoreNotFound
-    from kb.vectors import EmbedderMismatch
+    from kb.store.store import StoreNotFound
+    from kb.store.vectors import EmbedderMismatch
     from kbapp.wiring import open_kb
 
     try:
@@ -131,7 +131,7 @@ def ingest(
     from kb.errors import KbError
     from kb.ingestor import IngestOptions
     from kb.records import Outcome
-    from kb.store import StoreLocked, wipe
+    from kb.store.store import StoreLocked, wipe
 
     if reindex:
         try:
@@ -195,8 +195,8 @@ def search(
     filters: Any = None,
 ) -> None:
     """Search in either language; hits are cited passages."""
-    from kb.citations import cite_text
-    from kb.search import QueryError
+    from kb.search.citations import cite_text
+    from kb.search.search import QueryError
 
     if not query and not queries:
         _fail("give a query or --queries FILE")
@@ -231,7 +231,7 @@ def search(
 def _batch_search(kb, queries: Path, k: Optional[int], filters) -> int:
     """One JSON line out per query line in. A bad line gets {"line", "id", "error"} (and a message on stderr) and
     the other lines go on; exit code 1 if any line failed, 2 if the file cannot be read."""
-    from kb.search import QueryError
+    from kb.search.search import QueryError
 
     try:
         lines = queries.read_text(encoding="utf-8").splitlines()
@@ -296,7 +296,7 @@ def ask(
     filters: Any = None,
 ) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
-    from kb.citations import cite_text
+    from kb.search.citations import cite_text
 
     kb = _open(store, chroma_url)
     try:
@@ -363,11 +363,11 @@ def evaluate(
     passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition. The filter options
     restrict every search (e.g. --lang en: how often a language filter puts the answer first); the Compare cells
     are not filtered."""
-    from kb.eval import MODES, QueryFileError, format_report, load_queries, run
-    from kb.search import QueryError
+    from evals.documents import MODES, QueryFileError, format_report, load_queries, run
+    from kb.search.search import QueryError
 
     if passages:
-        from kb.eval_passages import evaluate_cli
+        from evals.passages import evaluate_cli
 
         kb = _open(store, chroma_url, glossary=False if no_glossary else None)
         try:
@@ -409,7 +409,7 @@ def evaluate(
     typer.echo(format_report(report, worst))
     cells_file = compare_cells or PROJECT_ROOT / "corpus" / "_eval" / "compare" / "cells.jsonl"
     if cells_file.is_file():
-        from kb import compare_eval
+        from evals import compare as compare_eval
 
         typer.echo("")
         typer.echo(
@@ -448,12 +448,12 @@ def export(
     filters: Any = None,
 ) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
-    from kb.citations import EXPORTERS
+    from kb.search.citations import EXPORTERS
 
     if fmt.lower() not in EXPORTERS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     kb = _open(store, chroma_url)
-    from kb.search import QueryError
+    from kb.search.search import QueryError
 
     try:
         hits = kb.search(query, k, filters=filters)
