@@ -23,6 +23,12 @@ def test_a_small_pool_gets_less_of_the_bias_never_below_zero_nor_above_it():
     assert pool_bias(0.04, 0.06, 0, 100) == 0.04 and pool_bias(0.04, 0.06, 100, 0) == 0.04  # nothing to weigh
 
 
+def test_the_issue_s_library_no_longer_buries_its_english_quote():
+    """Issue 21: 191 English and 719 Spanish passages; the English passage quoted word for word scored 0.833, the
+    unrelated Spanish passages up to 0.801. Less 0.04 it was 8th; less the pool's bias it is above them."""
+    assert 0.833 - 0.04 < 0.801 < 0.833 - pool_bias(0.04, 0.06, 191, 719)
+
+
 QUOTE = "Firms wait for infrastructure before investing, while infrastructure developers wait for firms' commitments."
 
 
