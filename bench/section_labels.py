@@ -90,8 +90,8 @@ def measure(path: Path, extracted=None) -> LabelReport:
     from ingest.chunk import ChunkSettings
     from ingest.clean import clean_pages
     from ingest.extract import extract
-    from ingest.pipeline import structure
     from ingest.sections import page_blocks
+    from ingest.structure import structure
     from kb.config import Config
 
     extracted = extracted or extract(path, path.read_bytes())
