@@ -61,7 +61,7 @@ def ensure_store(
     info = build_store(kb, n, bases_per_language=bases_per_language, cache=root.parent / "cache", say=say)
     if ensure_lexical(kb) == "bench":  # the knowledge base does not keep a lexical index yet: build it as it would
         t = time.perf_counter()
-        kb.searcher.extra_legs[-1].rebuild()
+        kb.lexical.rebuild()
         info["lexical_rebuild_s"] = time.perf_counter() - t
         info["total_s"] += info["lexical_rebuild_s"]
     info.update(n=n, chunks=kb.store.manifest.chunk_count(), documents=len(kb.store.manifest.doc_ids()))
