@@ -112,7 +112,7 @@ def structure(
                 language=lang,
                 kind=kind,
                 # Split once here, as answers split it (same function, the passage's language), instead of at
-                # every question: that was most of what answering added to a search (README, "Extractive answers").
+                # every question: that was most of what answering added to a search (docs/evaluation.md, "Extractive answers").
                 sentences=sentence_spans(p.text, lang) if kind == CONTENT else "",
                 doc=doc,
             )

@@ -43,7 +43,7 @@ class Config:
     lexical: bool = True  # the BM25 leg beside dense search (false: dense only)
     # The BM25 leg reorders passages of one language among themselves, by a bonus on the calibrated similarity
     # (kb/search/fusion.py within_groups); chosen on the dev halves of both passage question sets with bench/rank_lab.py
-    # (README, Search): with the language interleaving left to dense search, hybrid equals dense in every
+    # (docs/evaluation.md, Search): with the language interleaving left to dense search, hybrid equals dense in every
     # cross-language cell by construction; the bonus, 0.015-0.03 on a plateau of the starter dev half, 0.03 for the
     # real PDFs' es->es gain (4 more first passages than dense, 2 at 0.02).
     lexical_bonus: float = 0.03  # most the BM25 leg adds to a passage's calibrated similarity
@@ -51,10 +51,10 @@ class Config:
     lexical_within_language: bool = True  # false: the bonus is added to the similarity across languages
     lexical_keyword_words: int = 4  # a query of at most this many words, none a stop word, is a keyword lookup:
     lexical_keyword_cross_weight: float = 0.5  # its bonus is added across languages, this share for other languages
-    language_bias: float = 0.04  # e5's same-language bonus, taken off passages in the query's language (README)
+    language_bias: float = 0.04  # e5's same-language bonus, off passages in the query's language (docs/evaluation.md)
     # "Nothing relevant" (kb/relevance.py) when best + KB_RELEVANCE_GAP_WEIGHT x (best - 10th best calibrated
     # similarity) is below the floor. Chosen on the 17 out-of-scope dev questions: the most recall with precision
-    # >= 0.85 and no in-scope question flagged whose first passage answers, mid-plateau (README, Search).
+    # >= 0.85 and no in-scope question flagged whose first passage answers, mid-plateau (docs/evaluation.md, Search).
     relevance_floor: float = 0.842  # (0: off)
     relevance_floor_names: float = 0.9  # the floor when the query names something no passage mentions (0: off)
     relevance_gap_weight: float = 3.0  # weight of how far the best passage stands out of the ten best (0: best only)
@@ -68,7 +68,7 @@ class Config:
     # A preset theme's cell shows a passage only if its best cosine to the theme's descriptions reaches this (and its
     # words speak to the theme, kb/compare.py). 64 dev cells: correctly empty 4/11 -> 10/11, acceptable 46/53 ->
     # 45/53; the floor alone at 0.795 / 0.80 / 0.805: 8/11, 9/11, 9/11 with 2 acceptable cells lost. Spanish
-    # passages run ~0.02 closer to every theme and rarely fall under it (README, Compare evaluation). 0: off.
+    # passages run ~0.02 closer to every theme and rarely fall under it (docs/evaluation.md, Compare evaluation). 0: off.
     compare_min_similarity: float = 0.80
     ocr: bool = False  # read image-only PDF pages with Tesseract (kb ingest --ocr); needs tesseract-ocr installed
     ocr_languages: str = "spa+eng"  # Tesseract models, joined by "+"
