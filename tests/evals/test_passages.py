@@ -267,3 +267,22 @@ def test_cli_passages(kb_small, small_corpus, tmp_path):
     res = CliRunner().invoke(app, args + ["--split", "train"])
     assert res.exit_code == 2 and "--split" in res.output
     assert evaluate_cli(kb_small, [tmp_path / "missing.jsonl"]) == 2
+
+
+def test_cli_passages_under_a_language_filter(kb_small, small_corpus, tmp_path):
+    """``kb eval --lang``: every search of the evaluation under the filter (what a language filter would do); a value
+    the store lacks is refused by name."""
+    from typer.testing import CliRunner
+
+    from kbapp.cli import app
+
+    f = _questions_file(tmp_path, small_corpus)
+    args = ["eval", "--passages", str(f), "--store", str(kb_small.config.store), "--no-answers", "--json"]
+    res = CliRunner().invoke(app, args + ["--split", "dev", "--mode", "hybrid", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    questions = {q["id"]: q for q in json.loads(res.output)["p.jsonl"]["dev"]["questions"]}
+    # t1's only answer is Spanish: under --lang en it cannot be found; t2 has an English answer too.
+    assert questions["t1"]["scores"]["hybrid"]["R@10"] == 0.0 and questions["t2"]["scores"]["hybrid"]["R@10"] == 1.0
+    assert all(" p." in q["top"]["hybrid"] and "_es" not in q["top"]["hybrid"] for q in questions.values() if q["top"])
+    res = CliRunner().invoke(app, args + ["--lang", "xx"])
+    assert res.exit_code == 2 and "no passages in language 'xx'" in res.stderr
