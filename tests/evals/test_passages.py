@@ -169,6 +169,26 @@ def test_starter_labels_point_at_ingested_text():
     assert _check_labels(load_questions(STARTER), EVAL.parent) == []
 
 
+@pytest.mark.parametrize(
+    "name, language", [("passages_one_language_en.jsonl", "en"), ("passages_one_language_es.jsonl", "es")]
+)
+def test_one_language_labels_point_at_ingested_text_in_one_language(name, language):
+    """Issue 21's sets: every answer in one language only, both halves in each cell, the word-for-word quotes are
+    quotes of their labelled passage."""
+    questions = load_questions(EVAL / name)
+    assert _check_labels(questions, EVAL.parent) == []
+    assert {a.lang for q in questions for a in q.answers} == {language} and not any(q.out_of_scope for q in questions)
+    assert len({q.id for q in questions}) == len(questions)
+    cells = Counter((cell(q.lang, answer_langs(q)), q.split) for q in questions)
+    assert all(cells[(c, "dev")] and cells[(c, "test")] for c, _ in cells), cells
+    quotes = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines()]
+    quotes = [q for q in quotes if q.get("kind") == "quote"]
+    assert len(quotes) >= 8
+    for q in quotes:
+        doc = EVAL.parent / q["answers"][0]["doc"]
+        assert any(contains_span(text, q["text"].rstrip(".")) for text, _ in _passages(doc)), q["id"]
+
+
 # Labels whose span the current ingestion loses, by a defect still open (not a wrong label: the span is in the PDF).
 # Listed so the test still fails on any other label, and fails here too once the defect is fixed (remove it then).
 KNOWN_INGESTION_DEFECTS: dict[str, str] = {
