@@ -26,8 +26,13 @@ def served_locally() -> bool:
     return curators.is_loopback(st.get_option("server.address"))
 
 
+def _logged_in() -> bool:
+    # st.user is a mapping; "is_logged_in" is absent where no OIDC session was ever started (AppTest, old cookies).
+    return bool(st.user.get("is_logged_in", False))
+
+
 def _oidc_curator(config: Config) -> bool:
-    if not oidc_configured() or not st.user.is_logged_in:
+    if not oidc_configured() or not _logged_in():
         return False
     email = str(st.user.get("email") or "").lower()
     return email in curators.curator_emails(config)
@@ -87,7 +92,7 @@ def render_access(config: Config, lang: str) -> bool:
                 st.rerun()
             st.error(t("curator.wrong", lang, n=curators.THROTTLE.failures(_client())))
     if oidc_configured():
-        if st.user.is_logged_in:
+        if _logged_in():
             st.warning(t("curator.not_listed", lang))
             if st.button(t("curator.sign_out", lang), key="oidc_out"):
                 st.logout()

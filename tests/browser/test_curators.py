@@ -9,7 +9,7 @@ import pytest
 
 from kb import Config
 from kbapp import curators
-from tests.browser.test_e2e import ARTIFACTS, browser, page, pytestmark, shot, streamlit_server, wait_idle  # noqa: F401 (fixtures: one Chromium, a fresh page per test)  # noqa: F401
+from tests.browser.test_e2e import ARTIFACTS, browser, page, pytestmark, shot, streamlit_server, wait_idle  # noqa: F401 (fixtures; browser, slow, needs chromium)
 
 PASSWORD = "correct horse battery"
 

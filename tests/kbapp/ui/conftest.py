@@ -39,6 +39,7 @@ def open_app(
     params: dict | None = None,
     lang: str = "en",
     address: str = "127.0.0.1",
+    secrets: dict | None = None,
 ) -> AppTest:
     """The real app on ``store``, first run done, optionally switched to ``page`` (search, compare, library, about),
     as if served on ``address`` (``kb app`` serves 127.0.0.1; the app is open there when no curator is set up)."""
@@ -49,6 +50,8 @@ def open_app(
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", _RecordingStorage)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["ui"] = lang
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -82,3 +82,22 @@ def test_password_kept_only_as_a_hash(curator):
     assert curators.check_password(curator, PASSWORD) and not curators.check_password(curator, PASSWORD + "!")
     with pytest.raises(curators.CuratorError, match="at least"):
         curators.set_password(curator, "short")
+
+
+OIDC = {  # the shape of .streamlit/secrets.toml's [auth] section (docs/team.md); no provider is reached
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "a long random string",
+    "client_id": "policy-kb",
+    "client_secret": "not used offline",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
+
+
+def test_oidc_configured_readers_get_a_sign_in_button(kb_small, monkeypatch, tmp_path):
+    monkeypatch.setenv("KB_CURATOR_HASH_FILE", str(tmp_path / "none.hash"))  # no password: OIDC alone
+    monkeypatch.setenv("KB_CURATOR_EMAILS", "curator@example.org")
+    at = open_app(kb_small.config.store, monkeypatch, page="library", secrets={"auth": OIDC})
+    assert not can_change(at)  # even on loopback: an identity provider is configured
+    assert "oidc_in" in {b.key for b in at.button}
+    assert "curator_password" not in {w.key for w in at.text_input}
+    assert OIDC["client_secret"] not in texts(at) and OIDC["cookie_secret"] not in texts(at)
