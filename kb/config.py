@@ -79,6 +79,13 @@ class Config:
     max_file_mb: float = 200.0  # larger files are skipped with a reason
     file_timeout_s: float = 300.0  # reading and cutting one file into passages (ingest/sandbox.py); then it is skipped
     lock_timeout_s: float = 600.0  # how long a writer waits for another one (an ingestion, a deletion) to finish
+    # Curators and readers (kbapp/curators.py). With a curator password's hash in this file (default
+    # <store>/curator.hash, written by `kb curator-password`) or Streamlit's OIDC login configured in
+    # .streamlit/secrets.toml, the app is read-only until a curator signs in; with neither, it is read-only unless
+    # served on a loopback address (127.0.0.1: one person on a laptop, as before).
+    curator_hash_file: str = ""
+    curator_emails: str = ""  # comma-separated: the OIDC accounts (st.user.email) that are curators
+    login_delay_s: float = 1.0  # a failed sign-in waits this long, doubled per failure since the last success (<= 30 s)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
@@ -109,6 +116,10 @@ class Config:
     @property
     def files_path(self) -> Path:
         return self.store / "files"
+
+    @property
+    def curator_hash_path(self) -> Path:
+        return Path(self.curator_hash_file).expanduser() if self.curator_hash_file else self.store / "curator.hash"
 
 
 def _coerce(type_name: Any, raw: str) -> Any:
