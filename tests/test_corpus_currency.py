@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pytest
 
-from kb.profiles import load_profile
+from kb.compare.profiles import load_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -133,3 +134,18 @@ def _spanish_notes_quoting_english():
 @pytest.mark.xfail(strict=True, reason="CIIP's Spanish wording of the vision could not be read (see module doc)")
 def test_spanish_notes_do_not_quote_the_english_article():
     assert not list(_spanish_notes_quoting_english())
+
+
+# --- the states profiled in this round have a note in each language ------------------------------------------
+ROUND_23_STATES = ("MX-AGU", "MX-BCN", "MX-BCS", "MX-COL", "MX-CMX", "MX-DUR", "MX-GRO", "MX-HID")
+
+
+@pytest.mark.parametrize("jurisdiction", ROUND_23_STATES)
+def test_each_new_state_has_a_profile_and_a_note_in_each_language(jurisdiction):
+    assert (PROFILES / f"{jurisdiction.lower()}.md").is_file()
+    with (CORPUS / "catalog.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["jurisdiction"] == jurisdiction]
+    assert {r["language"] for r in rows} == {"es", "en"}, rows
+    for row in rows:  # the note names the plan it summarises, or says why there is no public copy
+        assert row["source_title"] and row["source_publisher"]
+        assert row["source_url"] or "no" in row["source_note"].lower()
