@@ -13,7 +13,7 @@ import numpy as np
 
 from ingest import garbage, shipped_vectors
 from ingest.chunk import ChunkSettings, chunk_blocks
-from ingest.clean import clean_pages, describe_removed, join_hyphenated, normalise
+from ingest.clean import clean_pages, describe_removed, describe_withheld, join_hyphenated, normalise
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
 from ingest.language import detect_language, passage_language
@@ -138,7 +138,8 @@ def structure(
         text = join_hyphenated(normalise(extracted.pages[0].text))
         blocks = markdown_blocks(text)
     else:
-        pages, removed = clean_pages(extracted.pages)
+        withheld: list[str] = []
+        pages, removed = clean_pages(extracted.pages, withheld=withheld)
         blocks = page_blocks(pages)
         if removed and not any(b.text.strip() for b in blocks):
             # Every line repeats on every page (a one-line leaflet, a rotated label): that is the content,
@@ -147,6 +148,8 @@ def structure(
             blocks = page_blocks(pages)
         if removed:
             warnings.append(describe_removed(removed, sum(1 for p in extracted.pages if p.text.strip())))
+        if withheld:
+            warnings.append(describe_withheld(withheld, sum(len(p.text.split()) for p in extracted.pages)))
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError(message("doc.empty_after_cleaning"))

@@ -85,6 +85,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "se quitaron {n} línea(s) de encabezado o pie de página repetidas en sus {pages} página(s) "
         "({kinds} tipo(s)), p. ej. {examples}",
     ),
+    "warn.headers_kept": (
+        "kept {n} line(s) repeated at the top or bottom of pages: they are {share} % of its words, more than "
+        "running headers and footers take ({limit} %), e.g. {examples}",
+        "se conservaron {n} línea(s) repetidas arriba o abajo de las páginas: son el {share} % de sus palabras, más "
+        "de lo que ocupan los encabezados y pies de página ({limit} %), p. ej. {examples}",
+    ),
     "warn.textless_scanned": (
         "{n} of {total} page(s) have no text: {pages}; {k} of them are images only (needs OCR): {scanned}",
         "{n} de {total} página(s) no tienen texto: {pages}; {k} de ellas son solo imagen (requieren OCR): {scanned}",
