@@ -254,7 +254,7 @@ def check_garbage(extracted: Extracted, *, ocr: bool) -> Extracted:
         pages=pages,
         warnings=warnings,
         scanned=scanned,
-        empty_pages=extracted.empty_pages + len(found.gibberish_pages),
+        empty_pages=extracted.empty_pages + len(set(found.gibberish_pages) - set(found.partial_pages)),
     )
 
 

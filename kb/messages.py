@@ -154,6 +154,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "sin texto: el OCR no encontró texto en la(s) {n} página(s) de solo imagen",
     ),
     "ocr.pages_unread": ("image-only pages not read: {why}", "páginas de solo imagen sin leer: {why}"),
+    "ocr.turned": (
+        "OCR turned page(s) {pages} by {degrees}° before reading them (Tesseract's orientation detection)",
+        "el OCR giró la(s) página(s) {pages} {degrees}° antes de leerlas (detección de orientación de Tesseract)",
+    ),
+    "ocr.orientation_unchecked": (
+        "OCR read the pages as they are: their orientation could not be checked (no Tesseract osd model; install "
+        "it with: {hint})",
+        "el OCR leyó las páginas tal cual: no se pudo comprobar su orientación (falta el modelo osd de Tesseract; "
+        "instálelo con: {hint})",
+    ),
     "ocr.pages_failed": ("OCR could not read page(s) {pages}", "el OCR no pudo leer la(s) página(s) {pages}"),
     "garbage.repaired": (
         "repaired double-encoded text (mojibake){where}, e.g. {before} → {after}",
@@ -170,6 +180,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{example}); their text was not stored (kb ingest --ocr reads them)",
         "texto dañado: la(s) página(s) {pages} usan una fuente sin mapa Unicode (el texto resulta ilegible, p. ej. "
         "{example}); su texto no se guardó (kb ingest --ocr las lee)",
+    ),
+    "garbage.no_unicode_map_lines": (
+        "garbage text: some lines of page(s) {pages} use a font without a Unicode map (they read as gibberish, "
+        "e.g. {example}); those lines were not stored (kb ingest --ocr reads the pages)",
+        "texto dañado: algunas líneas de la(s) página(s) {pages} usan una fuente sin mapa Unicode (resultan "
+        "ilegibles, p. ej. {example}); esas líneas no se guardaron (kb ingest --ocr lee las páginas)",
     ),
     "garbage.all_pages": (
         "no usable text: every page with text uses a font without a Unicode map (it reads as gibberish, e.g. "
