@@ -36,6 +36,7 @@ MIN_LETTERS = 40  # fewer Latin letters than this (a table of figures, a caption
 # A line is judged alone when it has LINE_MIN_LETTERS Latin letters, by stricter marks than a page, since one line
 # of names or acronyms ("CNDH, SHCP, SCT, SRE") varies more: on the 515 real pages no line is flagged.
 LINE_MIN_LETTERS = 20
+LINE_MIN_WORDS = 3
 LINE_MAX_VOWEL_SHARE = 0.20
 LINE_MAX_WORD_SHARE = 0.30
 # Shifted glyph codes make long runs of consonants ("HVWDWDO" for "estatal"): a line whose letters are 30 % or more
@@ -123,6 +124,7 @@ def repair_mojibake(text: str) -> tuple[str, tuple[str, str] | None, str]:
 def _measures(text: str) -> tuple[int, float, float]:
     """(Latin letters, share of them that are vowels, share of the letters of Latin words that are in well-formed
     words). Words of other scripts (an Arabic or Russian line on a multilingual page) are not judged by Latin rules."""
+    text = unicodedata.normalize("NFKC", text)  # ligatures ("ﬁ", "ﬅ") are letters, not odd glyphs
     latin = [c for c in text if c.isalpha() and "LATIN" in unicodedata.name(c, "")]
     if not latin:
         return 0, 1.0, 1.0
@@ -154,7 +156,13 @@ def is_gibberish_line(line: str) -> bool:
     letters, vowels, words = _measures(line)
     if letters < LINE_MIN_LETTERS:
         return False
-    if vowels < LINE_MAX_VOWEL_SHARE or words < LINE_MAX_WORD_SHARE:
+    if words < LINE_MAX_WORD_SHARE:
+        return True
+    # Vowels and consonant runs judge words, not one string: an alphabet ("abcdefﬀﬁﬂﬃﬄﬅﬆghijklmno" in
+    # text_ligatures.pdf) or a code is no sentence.
+    if len([t for t in _SEPARATORS.split(line) if t]) < LINE_MIN_WORDS:
+        return False
+    if vowels < LINE_MAX_VOWEL_SHARE:
         return True
     runs = sum(len(m.group()) for m in _CONSONANT_RUN.finditer(line)) / letters
     return runs >= LINE_MIN_CONSONANT_RUNS and vowels < LINE_RUN_MAX_VOWEL_SHARE

@@ -17,14 +17,14 @@ from ingest.clean import clean_pages, describe_removed, describe_withheld, join_
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
 from ingest.language import detect_language, passage_language
-from ingest.metadata import CATALOG_NAME, resolve_metadata
+from ingest.metadata import CATALOG_NAME, from_filename, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
-from ingest.sections import markdown_blocks, page_blocks
+from ingest.sections import first_page_title, markdown_blocks, page_blocks
 from kb import steps
 from kb.ingestor import IngestOptions
 from kb.messages import message
-from kb.passage_kind import CONTENT, TITLE, classify
+from kb.passage_kind import CONTENT, TABLE, TITLE, classify
 from kb.records import Chunk, Document, DocumentMeta, FileReport, IngestReport, Outcome
 from kb.store import StoreLocked
 from kb.text import MAIN_LANGUAGES, sentence_spans
@@ -33,8 +33,10 @@ from kb.text import MAIN_LANGUAGES, sentence_spans
 # takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
 # language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing;
 # 11: a heading never keeps the text after its full stop, article titles wrap until their full stop, labels up to
-# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7).
-PIPELINE_VERSION = "11"
+# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7; 12: header/footer lines only at page edges,
+# lines in fonts without a Unicode map dropped, pdfium fallback, charts and tables as "table" passages, no table row
+# or signature as a section label, titles from the first page's title block, Portuguese paragraphs split off, #21).
+PIPELINE_VERSION = "12"
 
 
 class IngestLocked(StoreLocked):
@@ -133,6 +135,9 @@ def structure(
 ) -> Prepared:
     """An extracted document → cleaned text, sections, language, passages and the text each is embedded with."""
     meta, _ = resolve_metadata(path, extracted.meta)
+    # No title in the catalog, a sidecar or the PDF's metadata: the first page's title block names the document
+    # better than its file name ("03 Programa Kast", issue 21); the file name comes last.
+    from_file_name = meta.title == from_filename(path).title
     warnings = list(extracted.warnings)
     if extracted.kind == "markdown":
         text = join_hyphenated(normalise(extracted.pages[0].text))
@@ -146,6 +151,8 @@ def structure(
             # not a running header. Keep it rather than lose the document.
             pages, removed = clean_pages(extracted.pages, strip_edges=False)
             blocks = page_blocks(pages)
+        if from_file_name:
+            meta.title = first_page_title(pages) or meta.title
         if removed:
             warnings.append(describe_removed(removed, sum(1 for p in extracted.pages if p.text.strip())))
         if withheld:
@@ -156,7 +163,7 @@ def structure(
     # The document's language comes from its content: a title block or a reference list in another language
     # (a Spanish note citing English sources) must not decide it. A first guess chunks the text; the guess is then
     # checked on the content passages, and the text re-chunked in the rare case it changes.
-    body = " ".join(b.text for b in blocks if b.kind != TITLE) or full_text
+    body = " ".join(b.text for b in blocks if b.kind not in (TITLE, TABLE)) or full_text
     doc_language = meta.language or document_language(body)
     passages = chunk_blocks(blocks, chunking, language=doc_language)
     kinds = passage_kinds(passages)
@@ -181,7 +188,11 @@ def structure(
     for ordinal, (p, kind) in enumerate(zip(passages, kinds)):
         # A reference list or a title block takes the document's language: its own (the cited works', a title's
         # few words) says nothing about the document and mis-tagged such passages in results.
-        lang = passage_language(p.text, doc_language, min_words=min_lang_words) if kind == CONTENT else doc_language
+        lang = (
+            passage_language(p.text, doc_language, min_words=min_lang_words, told=p.language)
+            if kind == CONTENT
+            else doc_language
+        )
         chunks.append(
             Chunk(
                 chunk_id=f"{doc_id}:{version}{ordinal:05d}",
@@ -344,7 +355,7 @@ def ingest_paths(kb, paths: Iterable[str | Path], options: IngestOptions | None 
             report.seeded = shipped_vectors.seed(
                 kb.store.manifest, identity, shipped_vectors.find_files(roots, identity)
             )
-        with Extractor(cfg.file_timeout_s) as extractor:
+        with Extractor(cfg.file_timeout_s, cfg.worker_memory_mb) as extractor:
             bar = _progress(len(files), opts.progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(

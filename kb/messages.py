@@ -40,6 +40,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "pdf.encrypted": ("encrypted: password required", "cifrado: se necesita contraseña"),
     "pdf.corrupt": ("truncated or corrupt PDF ({why})", "PDF truncado o dañado ({why})"),
+    "pdf.corrupt_both": (
+        "truncated or corrupt PDF ({why}; pdfium cannot read it either: {pdfium})",
+        "PDF truncado o dañado ({why}; pdfium tampoco puede leerlo: {pdfium})",
+    ),
+    "pdf.bomb": (
+        "decompression bomb: a compressed stream in it expands past the safe limit, so it was not read ({why})",
+        "bomba de descompresión: un flujo comprimido se expande más allá del límite seguro, así que no se leyó ({why})",
+    ),
+    "pdf.out_of_memory": (
+        "too large to read: reading it needed more than {mb} MB of memory (KB_WORKER_MEMORY_MB); a decompression "
+        "bomb or a pathological file",
+        "demasiado grande para leerlo: necesitó más de {mb} MB de memoria (KB_WORKER_MEMORY_MB); una bomba de "
+        "descompresión o un archivo patológico",
+    ),
+    "pdf.read_by_pdfium": (
+        "read with pdfium: pypdf could not read it ({why})",
+        "leído con pdfium: pypdf no pudo leerlo ({why})",
+    ),
+    "pdf.pages_by_pdfium": (
+        "text of page(s) {pages} read with pdfium: pypdf could not read it ({why})",
+        "texto de la(s) página(s) {pages} leído con pdfium: pypdf no pudo leerlo ({why})",
+    ),
+    "pdf.blank_pdfium": (
+        "no text: every page is blank ({pages} page(s), read with pdfium: pypdf could not read it: {why})",
+        "sin texto: todas las páginas están en blanco ({pages} página(s), leído con pdfium: pypdf no pudo leerlo: "
+        "{why})",
+    ),
     "pdf.blank": (
         "no text: every page is blank ({pages} page(s))",
         "sin texto: todas las páginas están en blanco ({pages} página(s))",
@@ -73,6 +100,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "warn.pages_unreadable": (
         "text of {n} page(s) could not be read: {pages}",
         "no se pudo leer el texto de {n} página(s): {pages}",
+    ),
+    "warn.pages_bomb": (
+        "page(s) {pages} not read: a compressed stream on them expands past the safe limit (a decompression bomb)",
+        "página(s) {pages} sin leer: un flujo comprimido en ellas se expande más allá del límite seguro (una bomba "
+        "de descompresión)",
     ),
     "warn.front_matter": (
         "front matter is not valid YAML ({error}); ignored",

@@ -32,7 +32,7 @@ ToOpt = typer.Option(None, "--to", help="Latest year.")
 KindOpt = typer.Option(
     None,
     "--kind",
-    help="Passage kinds: content (default), title, toc, references, index, or all "
+    help="Passage kinds: content (default), title, toc, references, index, table (charts and tables), or all "
     "(e.g. --kind references to search reference lists).",
 )
 
