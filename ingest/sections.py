@@ -129,6 +129,7 @@ def _mostly_capitals(text: str) -> bool:
 
 # Charts and tables as a text layer gives them: runs of lines that are numbers ("31", "0 10 20 30", "0.000 0.005"),
 # rows ending in figures ("TOTAL NACIONAL 43") and short labels between them ("prison population", "frequency").
+_FIGURES = re.compile(r"\d[\d.,]*\d|\d")
 _NUMBERS_LINE = re.compile(r"^[\s\d.,%$€()+\-−–]+$")
 _DATA_ROW = re.compile(r"^[^.!?;:]{1,60}?\s[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
 DATA_MIN_NUMBER_LINES = 3  # a run needs this many lines of figures …
@@ -139,7 +140,8 @@ DATA_LONG_RUN = 12
 
 def _is_number_line(line: str) -> bool:
     text = line.strip()
-    return bool(text) and any(c.isdigit() for c in text) and bool(_NUMBERS_LINE.match(text) or _DATA_ROW.match(text))
+    figures = _FIGURES.sub("0", text)  # "1.154,8" is one figure, not the end of a sentence
+    return any(c.isdigit() for c in text) and bool(_NUMBERS_LINE.match(figures) or _DATA_ROW.match(figures))
 
 
 def _is_label_line(line: str) -> bool:
@@ -151,8 +153,7 @@ def data_runs(lines: list[str]) -> list[tuple[int, int]]:
     """(start, end) of each run of chart or table lines: lines of figures and short labels, with at least
     ``DATA_MIN_NUMBER_LINES`` of figures and ``DATA_MIN_LINES`` in all (or one line of figures, an axis, among
     ``DATA_LONG_RUN`` lines: a chart of many labels). After the last figures the run keeps its labels in lower case
-    ("frequency", "prison population") and one capitalised one (a caption, "Speech 2021"); a second one is the next
-    heading ("TF-IDF Analysis")."""
+    ("frequency", "prison population"); a capitalised line is the next heading ("TF-IDF Analysis")."""
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -164,11 +165,8 @@ def data_runs(lines: list[str]) -> list[tuple[int, int]]:
             if _is_number_line(lines[j]):
                 numbers, last_number = numbers + 1, j
             j += 1
-        end, capitals = last_number + 1, 0
-        while numbers and end < j:
-            capitals += not lines[end].strip()[:1].islower()
-            if capitals > 1:
-                break
+        end = last_number + 1
+        while numbers and end < j and lines[end].strip()[:1].islower():
             end += 1
         if (numbers >= DATA_MIN_NUMBER_LINES and end - i >= DATA_MIN_LINES) or (numbers and end - i >= DATA_LONG_RUN):
             runs.append((i, end))
@@ -400,8 +398,9 @@ def _title_case(words: list[str]) -> bool:
 
 
 def _ends_in_number(line: str) -> bool:
+    """A row of figures: a short line that ends in a number (not a sentence that ends in one, "… en 2030.")."""
     words = line.split()
-    return bool(words) and bool(_NUMBER.match(words[-1]))
+    return 0 < len(words) <= 8 and bool(_NUMBER.match(words[-1])) and not line.rstrip().endswith((".", ";", ":"))
 
 
 def _table_row(words: list[str], prev: str, nxt: str) -> bool:
