@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from kb.messages import message
+from ingest.messages import message
 from kb.records import Page
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")

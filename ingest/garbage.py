@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from kb.messages import message
+from ingest.messages import message
 from kb.records import Page
 
 # The marks UTF-8 leaves when read as Latin-1/cp1252: "Ã³" for "ó", "Ã­" for "í", "â€œ" for "“", "Â¿" for "¿".

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, _ranges, textless_warning
-from kb.messages import message
+from ingest.messages import message
 from kb.records import Page
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-osd tesseract-ocr-spa tesseract-ocr-eng"

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
-from kb.messages import message
+from ingest.messages import message
 
 STARTUP_TIMEOUT_S = 120.0
 log = logging.getLogger(__name__)
