@@ -410,7 +410,9 @@ def _table_row(words: list[str], prev: str, nxt: str) -> bool:
         return False
     if _TOTAL_ROW.match(words[0]) or _ends_in_number(prev) or _ends_in_number(nxt):
         return True
-    return not (words[-2].lower().strip(".:") in _LEVEL_WORDS or _YEAR.match(words[-1]))
+    # "Capítulo V BIS 1": the level word may come first.
+    levels = {words[0].lower().strip(".:"), words[-2].lower().strip(".:")}
+    return not (levels & _LEVEL_WORDS or _YEAR.match(words[-1]))
 
 
 def _looks_like_a_name(words: list[str]) -> bool:

@@ -443,7 +443,7 @@ def test_table_rows_and_signatures_are_no_section_labels(line):
     assert {b.section for b in page_blocks([page])} == {"Introducción"}
 
 
-@pytest.mark.parametrize("line", ["Capítulo 3", "Eje 4", "Informe anual 2023", "Pilar 2"])
+@pytest.mark.parametrize("line", ["Capítulo 3", "Eje 4", "Informe anual 2023", "Pilar 2", "Capítulo V BIS 1"])
 def test_headings_that_end_in_a_number_stay_headings(line):
     page = Page(3, "\n".join(["Introducción", "El programa tiene tres ejes.", line, "Las metas se cumplirán en 2030."]))
     assert line in {b.section for b in page_blocks([page])}
