@@ -78,6 +78,9 @@ class Config:
     ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here
     max_file_mb: float = 200.0  # larger files are skipped with a reason
     file_timeout_s: float = 300.0  # reading and cutting one file into passages (ingest/sandbox.py); then it is skipped
+    # The reading process's address space, in MB (0: no cap). Reading the 262-page Colombian plan peaks at ~490 MB
+    # of address space (imports included); a decompression bomb or a pathological file ends at the cap with a reason.
+    worker_memory_mb: float = 2048.0
     lock_timeout_s: float = 600.0  # how long a writer waits for another one (an ingestion, a deletion) to finish
     # Curators and readers (kbapp/curators.py). With a curator password's hash in this file (default
     # <store>/curator.hash, written by `kb curator-password`) or Streamlit's OIDC login configured in

@@ -35,7 +35,7 @@ FILTER_OPTIONS: dict[str, Any] = {
     "kind": typer.Option(
         None,
         "--kind",
-        help="Passage kinds: content (default), title, toc, references, index, or all "
+        help="Passage kinds: content (default), title, toc, references, index, table (charts and tables), or all "
         "(e.g. --kind references to search reference lists).",
     ),
 }
