@@ -36,7 +36,7 @@ import numpy as np
 
 from kb.citations import citation_for, cite_text, md_escape
 from kb.profiles import DOC_TYPE as PROFILE_TYPE
-from kb.profiles import Profile, ProfileError, load_profile
+from kb.profiles import FIELDS, Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
 from kb.text import sentences_at, split_sentences, stems
 from kb.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
@@ -349,7 +349,9 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
 
 
 def to_csv(comp: Comparison, *, lang: str = "en") -> str:
-    """One row per cell (topic, jurisdiction), with the best passage and its citation, or empty when none."""
+    """One row per cell (topic, jurisdiction), with the best passage and its citation, or empty when none; the
+    strategy profiles' fields first (topic "Strategy profile: <field>", the value in ``text``, the sources in
+    ``citation``, the first source's address in ``url``)."""
     from kb.citations import _csv_safe
 
     buf = io.StringIO()
@@ -369,8 +371,37 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
             "sentences",
             "text",
             "url",
+            "as_of",
         ]
     )
+    profile_head = "Perfil estratégico" if lang == "es" else "Strategy profile"
+    for row in PROFILE_ROWS if comp.profiles else ():
+        for jur in comp.jurisdictions:
+            prof = comp.profiles.get(jur)
+            f = prof.fields.get(row) if prof else None
+            filled = f is not None and f.filled
+            first = f.sources[0] if filled and f and f.sources else None
+            w.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        f"{profile_head}: {FIELDS[row][0 if lang == 'es' else 1]}",
+                        jur,
+                        "yes" if filled else "no",
+                        first.title if first else "",
+                        first.publisher if first else "",
+                        (first.year or "") if first else "",
+                        "",
+                        "",
+                        lang,
+                        "; ".join(s.cite() for s in f.sources) if filled and f else "",
+                        "",
+                        f.text(lang) if filled and f else (f.note.get(lang, "") if f else ""),
+                        first.url if first else "",
+                        f.as_of if filled and f else "",
+                    )
+                ]
+            )
     for topic in comp.topics:
         for jur in comp.jurisdictions:
             cell = comp.cell(topic, jur)
@@ -393,6 +424,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                         " ".join(cell.sentences),
                         h.chunk.text if h else "",
                         c.url if c else "",
+                        "",
                     )
                 ]
             )

@@ -51,6 +51,22 @@ header[data-testid="stHeader"] {background-color: #fff;}
   [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_matrix),
   [data-testid="stLayoutWrapper"]:has(> .st-key-cmp_head_columns) {display: none;}
 }
+/* Profiles side by side: any number of columns, scrolled sideways inside the box, field names fixed on the left. */
+.kb-sbs {overflow-x: auto; max-width: 100%; border: 1px solid #e6e6e6; border-radius: .5rem; margin-bottom: 1rem;}
+.kb-sbs table {border-collapse: separate; border-spacing: 0; width: max-content; min-width: 100%;}
+.kb-sbs th, .kb-sbs td {vertical-align: top; text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #eee;
+           width: 17rem; min-width: 14rem; max-width: 22rem;}
+.kb-sbs thead th {color: #1f4e96; font-weight: 700; position: sticky; top: 0; background: #fff; z-index: 2;}
+.kb-sbs th[scope="row"], .kb-sbs thead th:first-child {position: sticky; left: 0; background: #f7f9fc; z-index: 3;
+           width: 8rem; min-width: 7rem; color: #444; font-size: .9rem;}
+.kb-sbs .kb-passage, .kb-sbs .kb-list {font-size: .9rem;}
+@media (max-width: 640px) {
+  .kb-sbs th[scope="row"], .kb-sbs thead th:first-child {width: 5.5rem; min-width: 5.5rem; font-size: .8rem;}
+  .kb-sbs th, .kb-sbs td {min-width: 12rem;}
+}
+.kb-sbs.kb-tall {max-height: 85vh; overflow: auto;}
+.kb-sbs .kb-cell-jur {display: none !important;}  /* the header row names each column */
+.kb-periods {columns: 2; font-size: .9rem;}
 .kb-theme {font-weight: 600; font-size: 1.05rem; margin: .6rem 0 -.4rem 0; padding-top: .4rem;
            border-top: 1px solid #e6e6e6;}
 </style>
@@ -116,8 +132,20 @@ def run() -> None:
             PAGES / "compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="compare"
         ),
         st.Page(
+            PAGES / "strategies.py",
+            title=t("page.strategies", lang),
+            icon=":material/table_view:",
+            url_path="strategies",
+        ),
+        st.Page(PAGES / "coverage.py", title=t("page.coverage", lang), icon=":material/grid_on:", url_path="coverage"),
+        st.Page(
             PAGES / "library.py", title=t("page.library", lang), icon=":material/library_books:", url_path="library"
         ),
         st.Page(PAGES / "about.py", title=t("page.about", lang), icon=":material/info:", url_path="about"),
     ]
     st.navigation(pages).run()
+    # The coverage map is the one slow view (Compare over every jurisdiction): compute it in the background now.
+    from kbapp.ui import coverage_cache
+    from kbapp.ui.resources import knowledge_base
+
+    coverage_cache.warm(knowledge_base(), lang)
