@@ -339,7 +339,7 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
             lines.append(
                 f"- **{md_escape(name(jur))}**: "
                 + (
-                    f"{md_escape(cite_text(best.citation))}\n\n  > " + md_escape(quote).replace("\n", " ")
+                    f"{md_escape(cite_text(best.citation, lang))}\n\n  > " + md_escape(quote).replace("\n", " ")
                     if best
                     else f"_{nothing}_"
                 )
@@ -420,7 +420,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                         c.pages if c else "",
                         c.section if c else "",
                         c.language if c else "",
-                        cite_text(c) if c else "",
+                        cite_text(c, lang) if c else "",
                         " ".join(cell.sentences),
                         h.chunk.text if h else "",
                         c.url if c else "",

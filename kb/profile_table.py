@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from kb.citations import _csv_safe, ascii_fold, md_escape
+from kb.citations import BOM, _csv_safe, ascii_fold, md_escape
 from kb.profiles import FIELDS, Profile, ProfileField, Source
 
 # The fields a researcher compares, in the table's order (``publisher`` is shown with the plan's sources).
 TABLE_FIELDS = ("plan", "period", "vision", "pillars", "sectors", "instruments", "indicators", "governance")
-BOM = "\ufeff"  # Excel on Windows reads a CSV as UTF-8 only when it starts with one ("Política", not "PolÃ\xadtica")
 
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")

@@ -74,7 +74,7 @@ def _marked_passage(text: str, sentences: list[str], terms: str) -> str:
 def _meta_html(hit, lang: str) -> str:
     return (
         f'<div class="kb-meta"><span class="kb-badge {safe_html(hit.chunk.language)}">{safe_html(hit.chunk.language)}'
-        f"</span>{safe_html(cite_text(hit.citation))}</div>{_open_link(hit, lang)}"
+        f"</span>{safe_html(cite_text(hit.citation, lang))}</div>{_open_link(hit, lang)}"
     )
 
 
