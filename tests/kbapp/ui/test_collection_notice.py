@@ -109,9 +109,11 @@ def test_card_links_the_primary_source_where_the_catalog_gives_one():
     card = card_html(_hit(source_url=url), "pilares", "en")
     assert f'href="{html.escape(url, quote=True)}"' in card  # escaped like every other value
     assert '&b="2"' not in card
-    assert re.search(r"research note summarising: <a [^>]+>DOF \(2025\), <em>Plan México decree</em></a>", card)
+    assert re.search(
+        r"research note summarising: <a [^>]+>DOF \(2025\), <em>Plan México decree</em></a>", html.unescape(card)
+    )
     plain = card_html(_hit(), "pilares", "en")  # no public copy: the name, no link
-    assert "kb-primary" not in plain and "policy-kb team (2026), research note summarising" in plain
+    assert "kb-primary" not in plain and "policy-kb team (2026), research note summarising" in html.unescape(plain)
 
 
 def test_card_never_links_a_non_web_address():
