@@ -30,6 +30,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "search.error": ("No se puede buscar: {reason}", "Cannot search: {reason}"),
     "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
+    "search.relax": (
+        "Ningún documento cumple todos a la vez; quitar uno de estos basta: {filters}.",
+        "No document meets them all at once; removing one of these is enough: {filters}.",
+    ),
+    "filter.jurisdiction": ("Jurisdicción", "Jurisdiction"),
+    "search.sort": ("Ordenar los resultados", "Order the results"),
+    "search.sort.relevance": ("por pertinencia", "by relevance"),
+    "search.sort.year_desc": ("por año, los más recientes primero", "by year, newest first"),
+    "search.sort.year_asc": ("por año, los más antiguos primero", "by year, oldest first"),
+    "search.sort.jurisdiction": ("por jurisdicción", "by jurisdiction"),
     # What the starter collection is (issue #11), on the start page and in About.
     "collection.notes": (
         "**Qué contiene la colección inicial.** {n} de estos documentos son notas de investigación escritas por el "
@@ -295,8 +305,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "File {n} of {total}: reading {current}… ({seconds} s)",
     ),
     "upload.stage.embedding": (
-        "Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo ({seconds} s)",
-        "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)",
+        "Archivo {n} de {total}: {current}, {done} de {todo} pasajes de contenido procesados por el modelo "
+        "({seconds} s; portadas, índices y referencias se guardan sin vector)",
+        "File {n} of {total}: {current}, {done} of {todo} content passages embedded ({seconds} s; title blocks, "
+        "contents and reference lists are stored without a vector)",
     ),
     "upload.stage.storing": (
         "Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
@@ -340,6 +352,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "about.model": ("Modelo de embeddings", "Embedding model"),
     "about.store": ("Acervo", "Store"),
     "about.vectors": ("Vectores", "Vectors"),
+    "about.vectors_help": (
+        "uno por pasaje de contenido; los {n} pasajes restantes (portadas, índices, listas de referencias) se "
+        "encuentran por sus palabras, sin vector",
+        "one per content passage; the other {n} passages (title blocks, tables of contents, reference lists) are "
+        "found by their words, without a vector",
+    ),
     "about.cite": ("Cómo citar esta herramienta", "How to cite this tool"),
     "about.unknown": ("(sin dato)", "(not given)"),
     "lang.es": ("español", "Spanish"),

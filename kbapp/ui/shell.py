@@ -105,11 +105,66 @@ SPANISH_WIDGETS = """
 """
 
 
+# Streamlit's own texts (the skip link, the lists' "Select all", the uploader's "Upload" and "200MB per file") have
+# no API for a language. In Spanish, one observer installed in the page rewrites them as they appear, and again
+# whenever Streamlit redraws them; in English it leaves them alone. Exact texts only: nothing of ours or of the
+# documents is touched.
+STREAMLIT_TEXTS_ES = {
+    "Skip to main content": "Saltar al contenido principal",
+    "Select all": "Seleccionar todo",
+    "Clear all": "Quitar todo",
+    "No results": "Sin resultados",
+    "Choose an option": "Elija una opción",
+    "Choose options": "Elija opciones",
+    "Upload": "Elegir archivos",
+    "Browse files": "Elegir archivos",
+    "Drag and drop files here": "Arrastre y suelte archivos aquí",
+    "Drag and drop file here": "Arrastre y suelte el archivo aquí",
+}
+STREAMLIT_PATTERNS_ES = [  # (regex on the whole text, replacement)
+    (r"^Select (\d+) matches$", "Seleccionar $1 coincidencias"),
+    (r"^(\d+(?:\.\d+)?)\s?([KMG]B) per file", "Hasta $1 $2 por archivo"),
+]
+TRANSLATOR = """
+(function () {
+  const w = window.parent || window, doc = w.document;
+  w.__kbTexts = %s; w.__kbPatterns = %s.map(([p, r]) => [new RegExp(p), r]);
+  if (w.__kbObserver) { w.__kbFix(doc.body); return; }
+  const fixText = (node) => {
+    if (doc.documentElement.lang !== "es") return;
+    const text = node.nodeValue, trimmed = text.trim();
+    if (!trimmed) return;
+    let out = w.__kbTexts[trimmed];
+    if (out === undefined) {
+      for (const [re, rep] of w.__kbPatterns) { if (re.test(trimmed)) { out = trimmed.replace(re, rep); break; } }
+    }
+    if (out !== undefined && out !== trimmed) node.nodeValue = text.replace(trimmed, out);
+  };
+  w.__kbFix = (root) => {
+    if (!root) return;
+    if (root.nodeType === 3) { fixText(root); return; }
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) fixText(n);
+  };
+  w.__kbObserver = new w.MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "characterData") fixText(r.target);
+      else r.addedNodes.forEach((n) => w.__kbFix(n));
+    }
+  });
+  w.__kbObserver.observe(doc.body, {subtree: true, childList: true, characterData: true});
+  w.__kbFix(doc.body);
+})();
+"""
+
+
 def _page_language(lang: str) -> None:
-    """``<html lang>`` follows the interface language (screen readers and hyphenation read it)."""
+    """``<html lang>`` follows the interface language (screen readers and hyphenation read it); in Spanish,
+    Streamlit's own texts are rewritten (``TRANSLATOR``)."""
+    script = TRANSLATOR % (json.dumps(STREAMLIT_TEXTS_ES), json.dumps(STREAMLIT_PATTERNS_ES))
     st.sidebar.html(
         f"<script>window.parent.document.documentElement.lang = {json.dumps(lang)};"
-        f"document.documentElement.lang = {json.dumps(lang)};</script>",
+        f"document.documentElement.lang = {json.dumps(lang)};{script}</script>",
         unsafe_allow_javascript=True,
     )
     if lang == "es":

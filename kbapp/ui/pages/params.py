@@ -12,6 +12,7 @@ SEARCH = (
     Param("f_years", "years", "range"),
     Param("f_kind", "kind", "list"),
     Param("k", "k", "int"),
+    Param("sort_hits", "order"),
 )
 COMPARE = (
     Param("cmp_jur", "cj", "list"),
