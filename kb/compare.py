@@ -36,6 +36,7 @@ import numpy as np
 
 from kb.citations import citation_for, cite_text, md_escape
 from kb.profiles import DOC_TYPE as PROFILE_TYPE
+from kb.profile_table import source_text
 from kb.profiles import FIELDS, Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
 from kb.text import sentences_at, split_sentences, stems
@@ -324,7 +325,7 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
                 f = prof.fields.get(row) if prof else None
                 if f is None or not f.filled:
                     continue
-                src = "; ".join(s.cite() for s in f.sources)
+                src = "; ".join(source_text(s, lang) for s in f.sources)
                 lines.append(
                     f"- **{md_escape(name(jur))}, {md_escape(f.label(lang))}**: {md_escape(f.text(lang))}"
                     + (f" ({md_escape(src)})" if src else "")
@@ -394,7 +395,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                         "",
                         "",
                         lang,
-                        "; ".join(s.cite() for s in f.sources) if filled and f else "",
+                        "; ".join(source_text(s, lang) for s in f.sources) if filled and f else "",
                         "",
                         f.text(lang) if filled and f else (f.note.get(lang, "") if f else ""),
                         first.url if first else "",
