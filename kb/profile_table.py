@@ -114,7 +114,7 @@ def publisher_text(src: Source, lang: str) -> str:
 def source_text(src: Source, lang: str) -> str:
     """ "Title. Publisher, 2024. URL" in the reader's language (s. f. / n.d. for an undated source)."""
     year = str(src.year) if src.year else ("s. f." if lang == "es" else "n.d.")
-    return f"{src.title}. {publisher_text(src, lang)}, {year}. {src.url}"
+    return f"{src.title}. {publisher_text(src, lang)}, {year.rstrip('.')}. {src.url}"
 
 
 @dataclass

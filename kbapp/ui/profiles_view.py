@@ -146,7 +146,7 @@ def timeline_chart(frame: pd.DataFrame, lang: str, today: int) -> alt.LayerChart
         color=alt.Color(
             "kind:N",
             scale=alt.Scale(domain=kinds, range=[COLORS[k] for k in KIND]),
-            legend=alt.Legend(title=None, orient="top"),
+            legend=alt.Legend(title=None, orient="top", labelLimit=320),
         ),
         tooltip=[
             alt.Tooltip("jurisdiction:N", title="Jurisdicción" if es else "Jurisdiction"),

@@ -62,7 +62,7 @@ header[data-testid="stHeader"] {background-color: #fff;}
 .kb-sbs .kb-passage, .kb-sbs .kb-list {font-size: .9rem;}
 @media (max-width: 640px) {
   .kb-sbs th[scope="row"], .kb-sbs thead th:first-child {width: 5.5rem; min-width: 5.5rem; font-size: .8rem;}
-  .kb-sbs th, .kb-sbs td {min-width: 12rem;}
+  .kb-sbs th, .kb-sbs td {width: 11rem; min-width: 11rem;}  /* a column and a half: the next one shows */
 }
 .kb-sbs.kb-tall {max-height: 85vh; overflow: auto;}
 .kb-sbs .kb-cell-jur {display: none !important;}  /* the header row names each column */
@@ -154,6 +154,9 @@ TRANSLATOR = """
   });
   w.__kbObserver.observe(doc.body, {subtree: true, childList: true, characterData: true});
   w.__kbFix(doc.body);
+  // A safety net for the few texts Streamlit draws outside the observed updates (the skip link, seen once in 7).
+  w.setInterval(() => doc.querySelectorAll(
+    '[data-testid="stSkipToContent"], [data-testid="stFileUploaderDropzone"]').forEach((e) => w.__kbFix(e)), 500);
 })();
 """
 

@@ -250,6 +250,9 @@ def test_spanish_interface_has_no_english_left(starter_server, browser):
     for name, (path, drawn) in pages.items():
         page = open_page(browser, starter_server + path, locale="en-US")
         page.locator(drawn).first.wait_for()
+        # Streamlit's own texts are rewritten once the shell's script has run (its HTML element loads lazily: up
+        # to a second or two on a loaded machine, the one window in which they still read in English).
+        page.wait_for_function("() => !!window.__kbObserver")
         page.wait_for_timeout(1500)
         if name == "search":  # a list's "Select all" shows only when it opens
             page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()

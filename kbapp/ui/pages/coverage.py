@@ -59,7 +59,7 @@ def map_chart(frame: pd.DataFrame, cov: Coverage, lang: str) -> alt.Chart:
             color=alt.Color(
                 "strength:N",
                 scale=alt.Scale(domain=kinds, range=[COLORS[k] for k in (PASSAGE, PROFILE, NOTHING)]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=320),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85)),
             tooltip=[
