@@ -35,8 +35,8 @@ from typing import Sequence
 import numpy as np
 
 from kb.citations import citation_for, cite_text, md_escape
-from kb.profiles import DOC_TYPE as PROFILE_TYPE
 from kb.profile_table import source_text
+from kb.profiles import DOC_TYPE as PROFILE_TYPE
 from kb.profiles import FIELDS, Profile, ProfileError, load_profile
 from kb.records import Chunk, Hit
 from kb.text import sentences_at, split_sentences, stems
