@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from kb.citations import WORDS, attribution, cite_text
 from kb.records import Citation, Hit
+from kb.search.citations import WORDS, attribution, cite_text
 from kbapp.ui import jurisdictions
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
@@ -40,7 +40,7 @@ def open_label_for(c, lang: str) -> str:
 
 
 def summarises_html(c: Citation, lang: str) -> str:
-    """The attribution sentence (``kb.citations.attribution``: "policy-kb team (2026), research note summarising:
+    """The attribution sentence (``kb.search.citations.attribution``: "policy-kb team (2026), research note summarising:
     Government of Tabasco (2024), *Plan…*"), the summarised document a link to its ``source_url`` when the catalog
     gives one. Only http(s) addresses become links (a catalog is user input: no javascript: or file: URLs)."""
     text = attribution(c, lang)

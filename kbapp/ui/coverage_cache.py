@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from kb.coverage import Coverage, coverage
+from kb.compare.coverage import Coverage, coverage
 
 _lock = threading.Lock()
 _done: dict[tuple, Coverage] = {}

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kb.profile_table import TABLE_FIELDS, Span, period_label, publisher_text, span
-from kb.profiles import FIELDS, Profile, find_profiles
+from kb.compare.profile_table import TABLE_FIELDS, Span, period_label, publisher_text, span
+from kb.compare.profiles import FIELDS, Profile, find_profiles
 from kbapp.ui import jurisdictions
 from kbapp.ui.highlight import safe_html
 from kbapp.ui.i18n import t

@@ -14,8 +14,8 @@ import bibtexparser
 import pytest
 import rispy
 
+from kb.compare.profiles import load_folder
 from kb.config import PROJECT_ROOT
-from kb.profiles import load_folder
 from kbapp.ui.i18n import LABELS
 from kbapp.ui.shell import STREAMLIT_TEXTS_ES
 from tests.browser.test_e2e import CHROMIUM, CHROMIUM_ARGS, pytestmark, shot, wait_idle  # noqa: F401

@@ -3,17 +3,16 @@ jurisdictions matrix (each cell the sentences that speak to the theme, the passa
 a plain "nothing on this theme", with the nearest passage closed and marked weak) and the same by jurisdiction with
 whole passages. Jurisdiction headers stay in view. Past four jurisdictions the matrix is one table that scrolls
 sideways inside its box, the theme names fixed on the left, so any number stays readable on a desktop or a phone.
-Cells follow the interface language where the collection has a passage in it (``kb.coverage.compare_for_reader``)."""
+Cells follow the interface language where the collection has a passage in it (``kb.compare.coverage.compare_for_reader``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kb.citations import cite_text
-from kb.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, free_topic, to_csv, to_markdown
-from kb.coverage import compare_for_reader
-from kb.profile_table import BOM
-from kb.profiles import FIELDS
+from kb.compare.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, free_topic, to_csv, to_markdown
+from kb.compare.coverage import compare_for_reader
+from kb.compare.profiles import FIELDS
+from kb.search.citations import BOM, cite_text
 from kb.text import MAIN_LANGUAGES
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.cards import open_label_for

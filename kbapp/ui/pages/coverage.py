@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kb.compare import THEMES, THEMES_BY_KEY
-from kb.coverage import NOTHING, PASSAGE, PROFILE, Coverage
+from kb.compare.compare import THEMES, THEMES_BY_KEY
+from kb.compare.coverage import NOTHING, PASSAGE, PROFILE, Coverage
 from kbapp.ui import coverage_cache, jurisdictions, state
 from kbapp.ui.highlight import safe_html
 from kbapp.ui.i18n import t, ui_lang

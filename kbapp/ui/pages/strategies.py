@@ -11,9 +11,9 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from kb import profile_table
-from kb.citations import ascii_fold
-from kb.profile_table import TABLE_FIELDS, Row
+from kb.compare import profile_table
+from kb.compare.profile_table import TABLE_FIELDS, Row
+from kb.search.citations import ascii_fold
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import STRATEGIES
