@@ -7,6 +7,9 @@ Cells follow the interface language where the collection has a passage in it (``
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
 from kb.compare.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, free_topic, to_csv, to_markdown
@@ -34,15 +37,25 @@ def _options(kb) -> list[str]:
     return states + others  # Mexican states first, then countries and international bodies
 
 
+_shared: OrderedDict[tuple, Comparison] = OrderedDict()  # the last comparisons asked, by any session
+_shared_lock = threading.Lock()
+SHARED = 32
+
+
 def run_comparison(kb, topics, chosen, languages, lang: str = "en") -> Comparison:
-    """Kept in session state so switching tabs or downloading does not search again."""
-    key = (tuple(topics), tuple(chosen), tuple(languages), lang, kb.store.manifest.generation())
-    cached = st.session_state.get("_compare")
-    if cached and cached[0] == key:
-        return cached[1]
+    """Kept for every session (up to SHARED comparisons, per collection version): a shared link, a tab switch or a
+    download does not compare again. Pages only read a Comparison, so sessions can share one."""
+    key = (str(kb.config.store), tuple(topics), tuple(chosen), tuple(languages), lang, kb.store.manifest.generation())
+    with _shared_lock:
+        if key in _shared:
+            _shared.move_to_end(key)
+            return _shared[key]
     with st.spinner(t("compare.running", st.session_state.get("ui_lang", "en"), n=len(topics) * len(chosen))):
         comp = compare_for_reader(kb, topics, chosen, lang, language=languages)
-    st.session_state["_compare"] = (key, comp)
+    with _shared_lock:
+        _shared[key] = comp
+        while len(_shared) > SHARED:
+            _shared.popitem(last=False)
     return comp
 
 
