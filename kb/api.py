@@ -7,7 +7,8 @@
         print(hit.citation.title, hit.citation.pages, hit.chunk.text[:80])
 
 ``KnowledgeBase.open`` alone searches, lists and deletes; ingestion needs an ``Ingestor`` (``kb/ingestor.py``), which
-``open_kb`` plugs in (``kb`` never imports ``ingest``).
+``open_kb`` plugs in (``kb`` never imports ``ingest``). Every write goes through the write port ``KnowledgeBase.index``
+(``kb/index.py``); the ingestor receives that port, not the facade.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any, Iterable, Sequence
 from kb.config import Config
 from kb.embedding import Embedder, load_embedder
 from kb.errors import KbError
+from kb.index import Index
 from kb.ingestor import IngestOptions, Ingestor
 from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, SearchResult
 from kb.search.search import QueryError, Searcher, SearchTrace
 from kb.store import ingest_log
-from kb.store.store import Store
+from kb.store.store import Store, require_store
 
 
 def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -77,9 +79,18 @@ class KnowledgeBase:
     """A store, its embedder and its searcher. Cheap to keep, expensive to create: make one per process."""
 
     def __init__(
-        self, config: Config | None = None, *, embedder: Embedder | None = None, ingestor: Ingestor | None = None
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        ingestor: Ingestor | None = None,
+        create: bool = True,
     ) -> None:
+        """``create=False``: raise ``kb.store.StoreNotFound`` rather than create an empty store where there is none
+        (what a search wants: an empty store would answer every query with nothing)."""
         self.config = config or Config.from_env()
+        if not create:
+            require_store(self.config)
         self.embedder = embedder or load_embedder(
             self.config.embedder, self.config.query_prompt, self.config.passage_prompt
         )
@@ -89,9 +100,9 @@ class KnowledgeBase:
 
     @classmethod
     def open(
-        cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None, **overrides: Any
+        cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None, create: bool = True, **overrides: Any
     ) -> "KnowledgeBase":
-        return cls(Config.from_env(store=store, **overrides), ingestor=ingestor)
+        return cls(Config.from_env(store=store, **overrides), ingestor=ingestor, create=create)
 
     @cached_property
     def searcher(self) -> Searcher:
@@ -121,9 +132,10 @@ class KnowledgeBase:
             expansion_weight=self.config.glossary_weight,
         )
 
-    def after_ingest(self) -> None:
-        """Called by ingestion when a batch is done (indexes derived from the manifest are refreshed here)."""
-        self.lexical.rebuild()
+    @cached_property
+    def index(self) -> Index:
+        """The write port: ingestion, deletion and repair go through it, under the store's lock."""
+        return Index(self.store, self.lexical)
 
     def search(
         self,
@@ -185,9 +197,9 @@ class KnowledgeBase:
         if self.ingestor is None:
             raise KbError(
                 "this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
-                "ingestor=ingest.ingest_paths to KnowledgeBase"
+                "ingestor=ingest.pipeline.ingest_into to KnowledgeBase"
             )
-        report = self.ingestor(self, paths, options)
+        report = self.ingestor(self.index, paths, options)
         ingest_log.save(self.config, report, origin=origin)
         return report
 
@@ -215,8 +227,8 @@ class KnowledgeBase:
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the store; an uploaded document's file (and its metadata sidecar) goes too."""
         doc = self.store.manifest.document(doc_id)
-        gone = self.store.delete_document(doc_id)
-        self.after_ingest()
+        gone = self.index.delete(doc_id)
+        self.index.refresh()
         if doc and self.is_upload(doc.source):
             for path in (Path(doc.source), Path(doc.source + ".yaml")):
                 path.unlink(missing_ok=True)

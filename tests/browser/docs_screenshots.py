@@ -1,6 +1,7 @@
-"""Remake the README's screenshots (docs/search.png, docs/compare.png, docs/compare-empty.png, docs/compare-phone.png,
-and the views of docs/app.md: docs/strategies.png, docs/strategies-side-by-side.png, docs/timeline.png,
-docs/coverage.png, docs/compare-six.png, docs/compare-six-phone.png) from a real store, in headless Chromium.
+"""Remake the screenshots of the README and docs/architecture.md (docs/search.png, docs/compare.png,
+docs/compare-empty.png, docs/compare-phone.png) and of docs/app.md (docs/strategies.png,
+docs/strategies-side-by-side.png, docs/timeline.png, docs/coverage.png, docs/compare-six.png,
+docs/compare-six-phone.png) from a real store, in headless Chromium.
 
     python -m tests.browser.docs_screenshots --store /path/to/store   # a store with corpus/ ingested
 """
