@@ -123,7 +123,7 @@ def render_report(kb, lang: str) -> None:
             [
                 {
                     t("col.file", lang): Path(f["path"]).name,
-                    t("col.outcome", lang): t("outcome." + f["outcome"], lang),
+                    t("col.outcome", lang): tn("outcome." + f["outcome"], lang, 1),  # one file: "ingresado"
                     t("col.reason", lang): translate(f["reason"], lang)
                     or "; ".join(translate(w, lang) for w in f["warnings"]),
                 }

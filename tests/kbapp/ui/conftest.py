@@ -28,7 +28,7 @@ def download(at: AppTest, key: str) -> str:
     """The text a download button would save (from the last run's media storage)."""
     button = at.download_button(key=key)
     name = button.proto.url.rsplit("/", 1)[-1]
-    return _RecordingStorage.last.get_file(name).content.decode("utf-8")
+    return _RecordingStorage.last.get_file(name).content.decode("utf-8-sig")  # a CSV for Excel starts with a BOM
 
 
 def open_app(
