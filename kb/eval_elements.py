@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from kb.eval_passages import SPLITS, QuestionFileError, contains_span, is_cross, mean, normalise, select
+from kb.eval_passages import SPLITS, QuestionFileError, contains_span, is_cross, mean, normalise
 from kb.text import guess_language
 
 LANGS = ("en", "es")
@@ -250,7 +250,7 @@ def run_elements(kb, questions: Sequence[ElementQuestion], *, split: str = "all"
     from kb.eval_passages import same_document
 
     sources = [d.source for d in kb.documents()]
-    chosen = select(questions, split)  # type: ignore[arg-type]
+    chosen = [q for q in questions if split == "all" or q.split == split]
     missing = sorted({d.doc for q in chosen for d in q.docs if not any(same_document(s, d.doc) for s in sources)})
     results = []
     for q in chosen:
