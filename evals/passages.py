@@ -434,7 +434,7 @@ def evaluate_cli(
             f"error: --split must be dev, test, all or a comma-separated list of them, not {split!r}", file=sys.stderr
         )
         return 2
-    from kb.eval_elements import format_element_report, is_element_file, load_element_questions, run_elements
+    from evals.elements import format_element_report, is_element_file, load_element_questions, run_elements
 
     try:
         element_sets = [(Path(f), load_element_questions(f)) for f in files if is_element_file(f)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.eval_elements import (
+from evals.elements import (
     Element,
     ElementDoc,
     ElementQuestion,
@@ -16,8 +16,8 @@ from kb.eval_elements import (
     load_element_questions,
     mentions_topic,
 )
+from tests.evals.test_passages import _passages
 from tests.fixtures import SHARED_PDFS
-from tests.kb.test_eval_passages import _passages
 
 EVAL = Path(__file__).resolve().parents[2] / "corpus" / "_eval"
 STARTER = EVAL / "elements_starter.jsonl"

@@ -9,7 +9,7 @@ Question files are JSON lines in ``<corpus>/_eval/elements_*.jsonl``::
      "elements": [{"en": ["Innovative Tabasco"], "es": ["Tabasco innovador"]}, …]}
 
 ``docs`` are the documents that state the whole answer (``lang``: the language of their passages that state it; the
-language cells come from them, as in ``kb/eval_passages.py``). Each element has its accepted wordings in both
+language cells come from them, as in ``evals/passages.py``). Each element has its accepted wordings in both
 languages; an answer holds an element when its normalised text contains one of them (``contains_span``). ``topic``
 is what the question asks about, as word beginnings in both languages ("pillar" matches "pillars").
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from kb.eval_passages import SPLITS, QuestionFileError, contains_span, is_cross, mean, normalise
+from evals.passages import SPLITS, QuestionFileError, contains_span, is_cross, mean, normalise
 from kb.text import guess_language
 
 LANGS = ("en", "es")
@@ -240,14 +240,14 @@ class ElementReport:
 
 
 def _in_store(q: ElementQuestion, sources: Sequence[str]) -> bool:
-    from kb.eval_passages import same_document
+    from evals.passages import same_document
 
     return any(same_document(s, d.doc) for d in q.docs for s in sources)
 
 
 def run_elements(kb, questions: Sequence[ElementQuestion], *, split: str = "all") -> ElementReport:
     """Every element question of ``split`` (whose documents the store holds) through ``kb.answer``."""
-    from kb.eval_passages import same_document
+    from evals.passages import same_document
 
     sources = [d.source for d in kb.documents()]
     chosen = [q for q in questions if split == "all" or q.split == split]
