@@ -33,8 +33,9 @@ from kb.text import MAIN_LANGUAGES, sentence_spans
 # takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
 # language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing;
 # 11: a heading never keeps the text after its full stop, article titles wrap until their full stop, labels up to
-# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7).
-PIPELINE_VERSION = "11"
+# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7; 12: a note's passages about itself — what it is,
+# editorial notes, questions for researchers — are their own kind, "note", #20: re-classifies, re-embeds nothing).
+PIPELINE_VERSION = "12"
 
 
 class IngestLocked(StoreLocked):
