@@ -48,7 +48,7 @@ LEXICAL_WEIGHT = 0.2
 SEMANTIC_RANK_BONUS = 0.2
 SAME_LANGUAGE = 0.0
 # + FOCUS_WEIGHT × the question words a sentence covers, weighted by their rarity among the candidates (focus_scores).
-FOCUS_WEIGHT = 0.3
+FOCUS_WEIGHT = 0.1
 SEMANTIC_FLOOR = 0.5  # relative to the best sentence's score: further ones are off the point
 SEMANTIC_MIN = 0.2  # below this similarity a sentence is not about the question at all (unrelated text: ~0.0–0.15)
 TWIN_SIMILARITY = 0.7  # USE similarity of a sentence and its translation: 0.73–0.85 on Polos pairs, 0.4–0.5 for
@@ -323,7 +323,8 @@ def focus_scores(query: str, cands: Sequence[_Candidate], glossary=None) -> list
     df = [sum(i in c for c in covered) for i in range(n)]
     weight = [float(np.log((len(cands) + 1) / (d + 0.5))) for d in df]
     whole = sum(weight) or 1.0
-    return [sum(weight[i] for i in c) / whole for c in covered]
+    out = [sum(weight[i] for i in c) / whole for c in covered]
+    return out
 
 
 def coverage(query: str, cands: Sequence[_Candidate], glossary=None) -> tuple[list[set[int]], int]:
@@ -422,10 +423,21 @@ def prefer_question_language(
 FIRST_LANGUAGE_MARGIN = 0.1
 
 
-# + ENUMERATION_BONUS × how much a sentence enumerates (a list unit, or four separators): a question whose answer is
-# a set of elements is answered by the sentence that lists them. FOCUS_WEIGHT and ENUMERATION_BONUS were chosen on
+# + ENUMERATION_BONUS × how much a sentence enumerates (a list unit, or four separators), for a question that asks
+# for elements or a fact (asks_for_a_set): it is answered by the sentence that lists them; a "why" or "how" question
+# is not (with the bonus on every question, "Why do Colombian chambers of commerce have stable funding…" was
+# answered by a list of a note's issues). FOCUS_WEIGHT and ENUMERATION_BONUS were chosen on
 # the dev halves of the element questions and of the passage questions (docs/answers.md).
 ENUMERATION_BONUS = 0.2
+_ASKS_FOR_A_SET = re.compile(
+    r"^\W*(?:which|what|who|list|name|how many|cu[aá]l(?:es)?|qu[eé]|qui[eé]n(?:es)?|cu[aá]nt[oa]s)\b", re.I
+)
+
+
+def asks_for_a_set(query: str) -> bool:
+    """Whether a question asks for elements or a fact ("Which sectors…", "¿Qué países…", "Who…") rather than for an
+    explanation or a yes or no ("Why…", "How does…", "Does…")."""
+    return bool(_ASKS_FOR_A_SET.match(query))
 
 
 def enumeration(c: _Candidate) -> float:
@@ -479,7 +491,7 @@ def extract_answer(
         scores = dense_scores(query, cands, embedder) if method == "dense" else lexical_scores(query, cands, glossary)
         bonus, floor, minimum = RANK_BONUS, RELATIVE_FLOOR, 0.0
     total = [s + bonus / c.ref for c, s in zip(cands, scores)]
-    if method == "semantic" and ENUMERATION_BONUS:
+    if method == "semantic" and ENUMERATION_BONUS and asks_for_a_set(query):
         total = [t + ENUMERATION_BONUS * enumeration(c) for c, t in zip(cands, total)]
     order = sorted(range(len(cands)), key=lambda i: (-total[i], cands[i].ref))
     if vecs:
