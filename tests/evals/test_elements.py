@@ -1,6 +1,7 @@
 """Element questions: the file's shape and counts, every element wording against the ingested text of its labelled
 documents, the metrics by hand, and the off-topic rule against its hand labels."""
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -119,3 +120,26 @@ def test_real_element_wordings_are_in_the_ingested_text():
     if not SHARED_PDFS.is_dir():
         pytest.skip(f"{SHARED_PDFS} is absent (a fresh clone outside the workspace)")
     assert _check(load_element_questions(REAL), SHARED_PDFS) == []
+
+
+# --- a run on the session store ------------------------------------------------------------------------------------
+def test_element_questions_run_through_kb_eval_passages(kb_small, tmp_path):
+    from evals.passages import evaluate_cli
+
+    f = tmp_path / "elements_x.jsonl"
+    row = {
+        "id": "e1",
+        "text": "What does the supplier development programme give local SMEs?",
+        "lang": "en",
+        "split": "dev",
+        "docs": [{"doc": "plan_industrial_es.pdf", "lang": "es"}],
+        "topic": ["supplier", "proveedor"],
+        "elements": [{"en": ["technical advice"], "es": ["asesoría técnica"]}],
+    }
+    f.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    out: list[str] = []
+    assert evaluate_cli(kb_small, [f], split="dev", as_json=True, echo=out.append) == 0
+    data = json.loads(out[0])["elements_x.jsonl"]["dev"]
+    (q,) = data["questions"]
+    assert q["cell"] == "en→es" and q["quoted"] and set(q["scores"]) >= {"all", "recall", "first", "off_topic"}
+    assert data["elements"][0]["cell"] == "overall" and data["elements"][0]["questions"] == 1

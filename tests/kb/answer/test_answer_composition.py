@@ -131,3 +131,23 @@ def test_the_starter_notes_questions_for_researchers_are_note_passages(kb_starte
     ans = kb_starter.answer("¿Cuáles son los cuatro pilares del plan de política industrial de Tabasco?")
     assert ans.sentences and not about_itself(ans.sentences[0].text)
     assert "Innovative Tabasco" in ans.text() or "Tabasco innovador" in ans.text()
+
+
+def test_only_a_question_for_elements_or_a_fact_favours_enumerations():
+    from kb.answer.answer import asks_for_a_set
+
+    for q in (
+        "Which priority sectors did Tabasco select?",
+        "¿Qué países revisa el Anexo B?",
+        "Who sits on the council?",
+        "¿Cuáles son los cuatro pilares?",
+        "¿Quiénes integran la Comisión?",
+    ):
+        assert asks_for_a_set(q), q
+    for q in (
+        "Why do chambers of commerce have stable funding?",
+        "¿Por qué vendió la EDB terrenos?",
+        "How does Querétaro develop suppliers?",
+        "Does the agency offer large incentives?",
+    ):
+        assert not asks_for_a_set(q), q
