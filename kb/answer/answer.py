@@ -423,7 +423,7 @@ def prefer_question_language(
 FIRST_LANGUAGE_MARGIN = 0.1
 
 
-# + ENUMERATION_BONUS × how much a sentence enumerates (a list unit, or four separators), for a question that asks
+# + ENUMERATION_BONUS for a list unit (a sentence introducing a list, with its items), for a question that asks
 # for elements or a fact (asks_for_a_set): it is answered by the sentence that lists them; a "why" or "how" question
 # is not (with the bonus on every question, "Why do Colombian chambers of commerce have stable funding…" was
 # answered by a list of a note's issues). FOCUS_WEIGHT and ENUMERATION_BONUS were chosen on
@@ -441,10 +441,9 @@ def asks_for_a_set(query: str) -> bool:
 
 
 def enumeration(c: _Candidate) -> float:
-    """How much a candidate enumerates, 0 to 1: a list unit, or a sentence with four or more list separators."""
-    if c.members:
-        return 1.0
-    return min(1.0, (c.text.count(",") + 2 * c.text.count(";")) / 4)
+    """Whether a candidate enumerates: a list unit. (Counting commas and semicolons as well favoured the long
+    enumerations of the laws: real-PDF dev, first sentence holds the span 0.494 -> 0.416.)"""
+    return 1.0 if c.members else 0.0
 
 
 def question_language_first(
