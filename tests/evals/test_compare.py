@@ -84,7 +84,7 @@ def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
 
 
 def test_compare_on_the_labelled_cells(kb_starter):
-    """README, Compare evaluation. Dev (64 cells): acceptable 46/53, correctly empty 4/11 before the abstention,
+    """docs/evaluation.md, Compare evaluation. Dev (64 cells): acceptable 46/53, correctly empty 4/11 before the abstention,
     45/53 and 10/11 after; test (32): 18/21, 5/11 -> 18/21, 6/11."""
     report = evaluate(kb_starter, load_cells(CELLS))
     for split, acceptable, empty in (("dev", 0.8, 0.8), ("test", 0.8, 0.5)):
