@@ -1,5 +1,5 @@
 """What a passage is: content, or one of the parts of a document that are not (title blocks, tables of contents,
-reference lists, indexes). Told from the shape of the text, in Spanish and English alike, never from a list of
+reference lists, indexes, charts and tables). Told from the shape of the text, in Spanish and English alike, never from a list of
 heading names: a reference list is a run of short entries dense in years, URLs, "et al.", page and volume marks and
 publisher words, with few of the function words prose is made of; a table of contents is titles followed by page
 numbers (often with dotted leaders); an index is terms followed by runs of page numbers. Title blocks are found
@@ -25,6 +25,7 @@ TOC = "toc"
 REFERENCES = "references"
 INDEX = "index"
 NOTE = "note"  # a research note speaking about itself: what it is, editorial notes, its questions for researchers
+TABLE = "table"  # a chart's or a table's figures and labels (ingest/sections.py finds them by layout)
 KINDS = ALL_KINDS
 NON_CONTENT = tuple(k for k in KINDS if k != CONTENT)
 
@@ -172,6 +173,12 @@ INDEX_ENTRIES = 5.0
 REF_MIN_WORDS = 8
 STRONG_MIN_WORDS = 20  # a lone amendment note ("Artículo reformado DOF 29-04-2004.") is dense in years, not a list
 TITLE_MAX_WORDS = 45
+# A table's or a chart's text: a third of its tokens figures, few function words, no sentences. Prose dense in
+# figures stays under it (a budget paragraph: ~15 % figures, ~35 % function words), and so does a list of amended
+# articles ("Se reforman los Artículos 2; 3; 5; …": every entry ends in ";").
+TABLE_MIN_WORDS = 12
+TABLE_NUMBERS = 0.30
+TABLE_FUNCTION_MAX = 0.15
 
 
 def classify(text: str, *, first: bool = False) -> str:
@@ -237,6 +244,14 @@ def kind_of(s: Shape, *, first: bool = False) -> str:
         return INDEX
     if first and s.words <= TITLE_MAX_WORDS and s.full_stops <= 1 and s.capital_share >= 0.4:
         return TITLE  # before references: a title's years ("2024-2044") are not citations
+    if (
+        s.words >= TABLE_MIN_WORDS
+        and s.number_share >= TABLE_NUMBERS
+        and s.function_share < TABLE_FUNCTION_MAX
+        and s.full_stops <= 1
+        and s.terminal_share < 0.5
+    ):
+        return TABLE  # figures and labels: a table or a chart the layout did not mark (ingest/sections.py)
     entries = s.full_stops + round(s.url_density * s.words / 100)  # a list has several: each ends or links
     urls = round(s.url_density * s.words / 100)
     if urls >= LINK_LIST_URLS and s.url_density >= LINK_LIST_DENSITY:

@@ -67,6 +67,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.toc": ("índice de contenidos", "table of contents"),
     "kind.references": ("referencias", "references"),
     "kind.index": ("índice analítico", "index"),
+    "kind.table": ("gráfico o tabla", "chart or table"),
     "kind.note": ("la nota sobre sí misma", "the note about itself"),
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
@@ -273,6 +274,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "type.law": ("ley", "law"),
     "type.report": ("informe", "report"),
     "type.note": ("nota", "note"),
+    # curators and readers (kbapp/ui/auth.py)
+    "curator.readonly": (
+        "Solo lectura: subir y borrar documentos requiere iniciar sesión como curador.",
+        "Read-only: uploading and deleting documents needs a curator to sign in.",
+    ),
+    "curator.readonly_unconfigured": (
+        "Solo lectura: no hay curador configurado. Quien administra el servidor puede crear uno con "
+        "`kb curator-password`.",
+        "Read-only: no curator is configured. Whoever runs the server can set one up with `kb curator-password`.",
+    ),
+    "curator.password": ("Contraseña de curador", "Curator password"),
+    "curator.sign_in": ("Iniciar sesión", "Sign in"),
+    "curator.sign_in_oidc": ("Iniciar sesión con su cuenta", "Sign in with your account"),
+    "curator.sign_out": ("Cerrar sesión", "Sign out"),
+    "curator.signed_in": (
+        "Sesión de curador: puede subir y borrar documentos.",
+        "Signed in as a curator: you may upload and delete documents.",
+    ),
+    "curator.wrong": (
+        "Contraseña incorrecta ({n} intento(s) fallido(s)); cada nuevo intento fallido espera más.",
+        "Wrong password ({n} failed attempt(s)); each further failure waits longer.",
+    ),
+    "curator.not_listed": (
+        "Su cuenta no está entre los curadores (KB_CURATOR_EMAILS): solo lectura.",
+        "Your account is not among the curators (KB_CURATOR_EMAILS): read-only.",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from kb.store import ingest_log
 from kb.text import MAIN_LANGUAGES
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
+from kbapp.ui.auth import render_access
 from kbapp.ui.file_server import file_url
 from kbapp.ui.i18n import t, tn, ui_lang
 from kbapp.ui.pages.params import LIBRARY
@@ -323,6 +324,9 @@ def render() -> None:
     render_documents(kb, lang)
     st.subheader(t("lib.report", lang))
     render_report(kb, lang)
+    # Upload and delete exist only on a curator's page (kbapp/ui/auth.py); a reader's holds neither widget.
+    if not render_access(kb.config, lang):
+        return
     st.subheader(t("upload.heading", lang))
     render_upload(kb, lang)
     render_job(kb, lang)
