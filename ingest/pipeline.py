@@ -29,8 +29,9 @@ from kb.records import FileReport, IngestReport, Outcome
 # 11: a heading never keeps the text after its full stop, article titles wrap until their full stop, labels up to
 # 240 characters, text turned 180°/270° keeps its spaces, #14 item 7; 12: header/footer lines only at page edges,
 # lines in fonts without a Unicode map dropped, pdfium fallback, charts and tables as "table" passages, no table row
-# or signature as a section label, titles from the first page's title block, Portuguese paragraphs split off, #21).
-PIPELINE_VERSION = "12"
+# or signature as a section label, titles from the first page's title block, Portuguese paragraphs split off, #21; 13: a note's passages about itself — what it is,
+# editorial notes, questions for researchers — are their own kind, "note", #20: re-classifies, re-embeds nothing).
+PIPELINE_VERSION = "13"
 
 
 class IngestLocked(StoreLocked):

@@ -24,6 +24,7 @@ TITLE = "title"
 TOC = "toc"
 REFERENCES = "references"
 INDEX = "index"
+NOTE = "note"  # a research note speaking about itself: what it is, editorial notes, its questions for researchers
 TABLE = "table"  # a chart's or a table's figures and labels (ingest/sections.py finds them by layout)
 KINDS = ALL_KINDS
 NON_CONTENT = tuple(k for k in KINDS if k != CONTENT)
@@ -182,7 +183,48 @@ TABLE_FUNCTION_MAX = 0.15
 
 def classify(text: str, *, first: bool = False) -> str:
     """The kind of one passage. ``first``: the passage opens the document (where title blocks are)."""
-    return kind_of(shape(text), first=first)
+    kind = kind_of(shape(text), first=first)
+    return NOTE if kind == CONTENT and is_about_itself(text) else kind
+
+
+# --- a note speaking about itself ---------------------------------------------------------------------------------
+# The starter notes open with what they are ("This is a research note written by the policy-kb team. It summarises…
+# It is not the plan."), correct themselves ("An earlier version of this note…"), and close with "Questions for
+# researchers". None of it answers a question about the plan, yet it matched questions about the plan best: the
+# Spanish pillars question was answered first by "This is a research note…" (issue 20). A sentence is told by what it
+# says about the note, in either language; a passage made mostly of such sentences and of questions is a note kind.
+_ABOUT_ITSELF = re.compile(
+    r"\b(?:this|it) is a research note\b|\bthis (?:research )?note (?:by|written|summari[sz]es|explains|describes|"
+    r"clarifies|is meant|does|records|reads|takes|focuses|follows)\b|\b(?:es|esta es) una nota de investigaci[oó]n\b"
+    r"|\besta nota (?:de investigaci[oó]n )?(?:del equipo|resume|describe|explica|aclara|no reproduce|sirve|se centra|"
+    r"registra|lee|recoge)\b|\ban earlier version of this note\b|\buna versi[oó]n anterior de esta nota\b"
+    r"|\bno public copy\b|\bcopia p[uú]blica\b|\bit is not the plan\b|\bno el plan\b"
+    r"|\bquotations (?:below )?are taken\b|\blas citas textuales\b"
+    r"|\bour questions, not\b|\bpreguntas nuestras, no\b|\bnot findings of\b",
+    re.I,
+)
+_QUESTION = re.compile(r"^\s*[¿\"“«(-]*\s*¿|\?\s*[\"”»)]*\s*$")
+NOTE_SHARE = 0.5  # more than half of a passage's sentences (three words or more) about the note itself or questions
+
+
+def about_itself(sentence: str) -> bool:
+    """Whether a sentence speaks about the note that holds it (what it is, its sources, its own earlier errors,
+    its questions for researchers) rather than about its subject."""
+    return bool(_ABOUT_ITSELF.search(sentence))
+
+
+def is_about_itself(text: str) -> bool:
+    """Whether a passage is mostly a note speaking about itself: more than NOTE_SHARE of its sentences are about the
+    note or are questions (a note's "questions for researchers"), and one of them is about the note."""
+    from kb.text import split_sentences
+
+    if not _ABOUT_ITSELF.search(text):
+        return False  # fast path: nearly every passage
+    sentences = [x for x in split_sentences(text) if len(x.split()) >= 3]
+    if not sentences:
+        return False
+    flagged = sum(bool(_ABOUT_ITSELF.search(x) or _QUESTION.search(x)) for x in sentences)
+    return flagged / len(sentences) > NOTE_SHARE
 
 
 def kind_of(s: Shape, *, first: bool = False) -> str:

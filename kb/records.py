@@ -32,7 +32,7 @@ def _f(
     return field(default=default, metadata=meta)
 
 
-ALL_KINDS = ("content", "title", "toc", "references", "index", "table")  # passage kinds, see kb/passage_kind.py
+ALL_KINDS = ("content", "title", "toc", "references", "index", "table", "note")  # passage kinds, see kb/passage_kind.py
 
 
 def summary_of(title: str, publisher: str, year: int | None) -> str:

@@ -80,6 +80,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.references": ("referencias", "references"),
     "kind.index": ("índice analítico", "index"),
     "kind.table": ("gráfico o tabla", "chart or table"),
+    "kind.note": ("la nota sobre sí misma", "the note about itself"),
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
     "card.open_section": ("Abrir el documento en § {section}", "Open the document at § {section}"),
