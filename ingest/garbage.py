@@ -48,6 +48,7 @@ LINE_RUN_MAX_VOWEL_SHARE = 0.30
 _CONSONANT_RUN = re.compile(r"[^\W\daeiouyáéíóúüàèìòùâêîôûäëïöAEIOUYÁÉÍÓÚÜÀÈÌÒÙÂÊÎÔÛÄËÏÖ_]{4,}")
 # Glyph codes below 32 (the space is code 3 in such fonts) are no text: they separate the words.
 _SEPARATORS = re.compile(r"[\s\x00-\x1f]+")
+_TOKEN_SEPARATORS = re.compile(r"[\s\x00-\x1f/._=?&#@-]+")
 
 
 @dataclass
@@ -129,7 +130,10 @@ def _measures(text: str) -> tuple[int, float, float]:
     if not latin:
         return 0, 1.0, 1.0
     vowels = sum(c in _VOWELS for c in latin) / len(latin)
-    tokens = [t.strip(_EDGE_PUNCT) for t in _SEPARATORS.split(text)]
+    # Web addresses are split at their punctuation ("https://elcapitalino.mx/megalopolis/hidalgo/menchaca-",
+    # "an-Estatal-Desarrollo-Hidalgo-2016-al-2022"): whole, they are no word, and a reference list of links read as
+    # a font without a Unicode map (a corpus note lost its references page, and with it its running footers).
+    tokens = [t.strip(_EDGE_PUNCT) for t in _TOKEN_SEPARATORS.split(text)]
     tokens = [
         t
         for t in tokens

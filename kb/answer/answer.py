@@ -242,8 +242,16 @@ def _offsets(text: str, sentences: Sequence[str]) -> list[tuple[int, int]] | Non
 
 
 def _quotable_unit(unit: str) -> bool:
+    # A unit is held to the same reference test as one sentence: a profile line such as "Sectores prioritarios
+    # (fuentes [3], [5]; dato a 2023-02-20): …" reads as a reference entry by its citation marks.
     n = len(unit.split())
-    return MIN_WORDS <= n <= LIST_MAX_WORDS and shape(unit).function_share >= 0.12 and not _URL.search(unit)
+    s = shape(unit)
+    return (
+        MIN_WORDS <= n <= LIST_MAX_WORDS
+        and s.function_share >= 0.12
+        and not _URL.search(unit)
+        and kind_of(s) != REFERENCES
+    )
 
 
 def _editorial(sentences: Sequence[str], j: int) -> bool:

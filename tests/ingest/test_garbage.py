@@ -121,3 +121,15 @@ def test_a_line_of_glyph_codes_is_told_from_a_line_of_text():
     assert is_gibberish_line(_glyph_codes("El programa estatal de desarrollo de proveedores"))
     for line in ("CNDH, SHCP, SCT, SRE, SEMARNAT y CONAGUA", "Artículo 12 Bis. Las atribuciones de la Secretaría"):
         assert not is_gibberish_line(line)
+
+
+def test_web_addresses_are_not_glyph_codes():
+    # A references page of links, with addresses broken across lines, is readable text: read as a font without a
+    # Unicode map, a corpus note lost that page, and with it the running footers the header remover needs to see.
+    for line in (
+        "https://elcapitalino.mx/megalopolis/hidalgo/menchaca-",
+        "an-Estatal-Desarrollo-Hidalgo-2016-al-2022",
+        '2016-2022" (copia subida por terceros). https://es.scribd.com/document/646919011/Pl',
+    ):
+        assert not is_gibberish_line(line), line
+    assert is_gibberish_line("3HQČåQtSURVWĜHGN\\QD~þWHFK 3HQČåQtSURVWĜHGN\\QD~þWHFK")
