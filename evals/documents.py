@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from kb.errors import KbError
-from kb.records import Document
+from kb.records import Document, Filters
 
 METRICS = ("Recall@5", "Recall@10", "MRR@10", "nDCG@10")
 MODES = ("dense", "lexical", "hybrid")
@@ -186,16 +186,18 @@ class EvalReport:
         }
 
 
-def rank_documents(kb, text: str, mode: str, depth: int = 50) -> list[str]:
+def rank_documents(kb, text: str, mode: str, depth: int = 50, filters: Filters = Filters()) -> list[str]:
     """Documents in order of their first passage among the top ``depth`` passages of one search mode."""
     dense, extra = {"dense": (True, False), "lexical": (False, True), "hybrid": (True, True)}[mode]
     # No per-document cap: each document needs its best passage's rank, whatever its other passages do.
-    hits = kb.searcher.search(text, depth, dense=dense, extra=extra, max_per_doc=0)
+    hits = kb.searcher.search(text, depth, filters, dense=dense, extra=extra, max_per_doc=0)
     return doc_ranking(h.chunk.doc_id for h in hits)
 
 
-def run(kb, queries: Sequence[Query], modes: Sequence[str] = MODES, *, depth: int = 50) -> EvalReport:
-    """Every query through every mode of ``kb``'s real search."""
+def run(
+    kb, queries: Sequence[Query], modes: Sequence[str] = MODES, *, depth: int = 50, filters: Filters = Filters()
+) -> EvalReport:
+    """Every query through every mode of ``kb``'s real search (under ``filters``, default none)."""
     doc_lang = resolve(queries, kb.documents())
     results: list[QueryResult] = []
     spent = {m: 0.0 for m in modes}
@@ -206,7 +208,7 @@ def run(kb, queries: Sequence[Query], modes: Sequence[str] = MODES, *, depth: in
         scores, rankings = {}, {}
         for m in modes:
             t = time.perf_counter()
-            rankings[m] = rank_documents(kb, q.text, m, depth)
+            rankings[m] = rank_documents(kb, q.text, m, depth, filters)
             spent[m] += time.perf_counter() - t
             scores[m] = score(rankings[m], relevant)
         results.append(QueryResult(q, cell(q.lang, langs), scores, rankings))

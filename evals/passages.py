@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from kb.errors import KbError
-from kb.records import Document
+from kb.records import Document, Filters
 
 MODES = ("dense", "lexical", "hybrid")
 SPLITS = ("dev", "test")
@@ -296,9 +296,9 @@ class PassageReport:
         }
 
 
-def _hits(kb, text: str, mode: str):
+def _hits(kb, text: str, mode: str, filters: Filters = Filters()):
     dense, extra = {"dense": (True, False), "lexical": (False, True), "hybrid": (True, True)}[mode]
-    return kb.searcher.search(text, K, dense=dense, extra=extra)
+    return kb.searcher.search(text, K, filters, dense=dense, extra=extra)
 
 
 def _describe(hit) -> str:
@@ -306,10 +306,17 @@ def _describe(hit) -> str:
 
 
 def run(
-    kb, questions: Sequence[Question], modes: Sequence[str] = MODES, *, split: str = "all", answers: bool = True
+    kb,
+    questions: Sequence[Question],
+    modes: Sequence[str] = MODES,
+    *,
+    split: str = "all",
+    answers: bool = True,
+    filters: Filters = Filters(),
 ) -> PassageReport:
     """Every question of ``split`` through every search mode of ``kb``, and (``answers``) through ``kb.answer``
-    and the relevance signal when the knowledge base has one."""
+    and the relevance signal when the knowledge base has one; every search under ``filters`` (default none: e.g.
+    ``--lang en`` measures how often a language filter would have put the answer first)."""
     chosen = select(questions, split)
     documents = kb.documents()
     doc_lang = label_languages(chosen, documents)
@@ -327,13 +334,13 @@ def run(
             if q.out_of_scope:
                 continue
             t = time.perf_counter()
-            hits = _hits(kb, q.text, m)
+            hits = _hits(kb, q.text, m, filters)
             spent[m] += time.perf_counter() - t
             r.scores[m] = passage_scores([relevant(q, h.chunk.doc.source, h.chunk.text) for h in hits])
             r.top[m] = _describe(hits[0]) if hits else ""
         if answers and not q.out_of_scope:
             t = time.perf_counter()
-            found = kb.answer(q.text)
+            found = kb.answer(q.text, filters=filters)
             seconds = time.perf_counter() - t
             r.answer = {
                 "contains": float(quotes_answer(q, found.text())),
@@ -343,7 +350,7 @@ def run(
                 "text": found.text()[:400],
             }
         if signal:
-            r.nothing_relevant = bool(kb.search_result(q.text).nothing_relevant)
+            r.nothing_relevant = bool(kb.search_result(q.text, filters=filters).nothing_relevant)
         results.append(r)
     n = max(sum(r.cell != "oos" for r in results), 1)
     return PassageReport(results, list(modes), split, {m: s / n for m, s in spent.items()}, signal, missing)
@@ -421,6 +428,7 @@ def evaluate_cli(
     worst: int = 10,
     as_json: bool = False,
     echo=print,
+    filters: Filters = Filters(),
 ) -> int:
     """``kb eval --passages FILE…``: one report per file (each file is meant for its own store); exit status."""
     import sys
@@ -454,6 +462,7 @@ def evaluate_cli(
             MODES if mode == "all" else (mode,),
             split=halves[0] if len(halves) == 1 else "all",
             answers=answers,
+            filters=filters,
         )
         out += [(path, h, report.subset(h)) for h in halves]
     if as_json:

@@ -25,7 +25,7 @@ from kb.ingestor import IngestOptions, Ingestor
 from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, SearchResult
 from kb.search.search import QueryError, Searcher, SearchTrace
 from kb.store import ingest_log
-from kb.store.store import Store
+from kb.store.store import Store, require_store
 
 
 def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -79,9 +79,18 @@ class KnowledgeBase:
     """A store, its embedder and its searcher. Cheap to keep, expensive to create: make one per process."""
 
     def __init__(
-        self, config: Config | None = None, *, embedder: Embedder | None = None, ingestor: Ingestor | None = None
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        ingestor: Ingestor | None = None,
+        create: bool = True,
     ) -> None:
+        """``create=False``: raise ``kb.store.StoreNotFound`` rather than create an empty store where there is none
+        (what a search wants: an empty store would answer every query with nothing)."""
         self.config = config or Config.from_env()
+        if not create:
+            require_store(self.config)
         self.embedder = embedder or load_embedder(
             self.config.embedder, self.config.query_prompt, self.config.passage_prompt
         )
@@ -91,9 +100,9 @@ class KnowledgeBase:
 
     @classmethod
     def open(
-        cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None, **overrides: Any
+        cls, store: str | Path | None = None, *, ingestor: Ingestor | None = None, create: bool = True, **overrides: Any
     ) -> "KnowledgeBase":
-        return cls(Config.from_env(store=store, **overrides), ingestor=ingestor)
+        return cls(Config.from_env(store=store, **overrides), ingestor=ingestor, create=create)
 
     @cached_property
     def searcher(self) -> Searcher:

@@ -52,6 +52,9 @@ class Config:
     lexical_keyword_words: int = 4  # a query of at most this many words, none a stop word, is a keyword lookup:
     lexical_keyword_cross_weight: float = 0.5  # its bonus is added across languages, this share for other languages
     language_bias: float = 0.04  # e5's same-language bonus, off passages in the query's language (docs/evaluation.md)
+    # ... less this × how much fewer passages the query's language has than the other (kb/search/fusion.py pool_bias), so
+    # that an answer in the minority language is not handed to the majority's best unrelated passage (docs/ranking.md)
+    language_bias_pool_weight: float = 0.06
     # "Nothing relevant" (kb/relevance.py) when best + KB_RELEVANCE_GAP_WEIGHT x (best - 10th best calibrated
     # similarity) is below the floor. Chosen on the 17 out-of-scope dev questions: the most recall with precision
     # >= 0.85 and no in-scope question flagged whose first passage answers, mid-plateau (docs/evaluation.md, Search).

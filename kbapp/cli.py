@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 import typer
 
@@ -22,19 +24,57 @@ app = typer.Typer(
 
 StoreOpt = typer.Option(None, "--store", help="Store directory (default: KB_STORE or ./store in the project).")
 UrlOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (KB_CHROMA_URL).")
-# The search filters, shared by search, ask and export.
-LangOpt = typer.Option(None, "--lang", help="Only passages in es or en (comma-separated).")
-JurisdictionOpt = typer.Option(None, "--jurisdiction", help="ISO 3166 codes, e.g. MX-TAB,SG.")
-LevelOpt = typer.Option(None, "--level", help="international, national, state, municipal.")
-TypeOpt = typer.Option(None, "--type", help="plan, policy brief, case study, …")
-FromOpt = typer.Option(None, "--from", help="Earliest year.")
-ToOpt = typer.Option(None, "--to", help="Latest year.")
-KindOpt = typer.Option(
-    None,
-    "--kind",
-    help="Passage kinds: content (default), title, toc, references, index, or all "
-    "(e.g. --kind references to search reference lists).",
-)
+# The search filters, defined once: every command that searches takes all of them (``with_filters``).
+FILTER_OPTIONS: dict[str, Any] = {
+    "lang": typer.Option(None, "--lang", help="Only passages in these languages, e.g. es or en (comma-separated)."),
+    "jurisdiction": typer.Option(None, "--jurisdiction", help="ISO 3166 codes, e.g. MX-TAB,SG."),
+    "level": typer.Option(None, "--level", help="international, national, state, municipal."),
+    "doc_type": typer.Option(None, "--type", help="plan, policy brief, case study, …"),
+    "year_min": typer.Option(None, "--from", help="Earliest year."),
+    "year_max": typer.Option(None, "--to", help="Latest year."),
+    "kind": typer.Option(
+        None,
+        "--kind",
+        help="Passage kinds: content (default), title, toc, references, index, or all "
+        "(e.g. --kind references to search reference lists).",
+    ),
+}
+_FILTER_TYPES: dict[str, Any] = {"year_min": Optional[int], "year_max": Optional[int]}
+
+
+def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the filter options of ``FILTER_OPTIONS`` and call it with them as one ``filters``
+    argument (a ``kb.records.Filters``); a bad value (an unknown kind, an empty year range) stops with its message."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "filters"]
+    added = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=_FILTER_TYPES.get(name, Optional[str])
+        )
+        for name, option in FILTER_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from kb.api import make_filters
+        from kb.search.search import QueryError
+
+        values = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
+        try:
+            filters = make_filters(
+                language=values["lang"],
+                jurisdiction=values["jurisdiction"],
+                level=values["level"],
+                doc_type=values["doc_type"],
+                year=(values["year_min"], values["year_max"]),
+                kind=values["kind"],
+            )
+        except QueryError as exc:
+            _fail(str(exc))
+        return command(*args, filters=filters, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]
+    return run
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -43,13 +83,16 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
+def _open(store: Optional[Path], chroma_url: Optional[str], *, create: bool = False, **overrides):
+    """The knowledge base at ``store``. Only ``kb ingest`` creates one (``create``): searching a path with no store
+    is an error that names it, not an empty store that finds nothing."""
+    from kb.store.store import StoreNotFound
     from kb.store.vectors import EmbedderMismatch
     from kbapp.wiring import open_kb
 
     try:
-        return open_kb(store, chroma_url=chroma_url, **overrides)
-    except EmbedderMismatch as exc:
+        return open_kb(store, chroma_url=chroma_url, create=create, **overrides)
+    except (EmbedderMismatch, StoreNotFound) as exc:
         _fail(str(exc))
 
 
@@ -69,23 +112,6 @@ def result_json(result, **head: Any) -> dict[str, Any]:
     """A search result as JSON: ``head`` first (the query, a batch line's id, or an answer), then whether the
     collection has anything relevant (``relevance_json``), then the hits."""
     return {**head, **result.relevance_json(), "hits": [hit_json(h) for h in result.hits]}
-
-
-def _filters(
-    lang: Optional[str],
-    jurisdiction: Optional[str],
-    level: Optional[str],
-    doc_type: Optional[str],
-    year_min: Optional[int],
-    year_max: Optional[int],
-    kind: Optional[str],
-):
-    """The filter options shared by search and export as one ``Filters`` (a bad value raises ``QueryError``)."""
-    from kb.api import make_filters
-
-    return make_filters(
-        language=lang, jurisdiction=jurisdiction, level=level, doc_type=doc_type, year=(year_min, year_max), kind=kind
-    )
 
 
 @app.command()
@@ -112,7 +138,7 @@ def ingest(
             wipe(Config.from_env(store=store, chroma_url=chroma_url))
         except KbError as exc:
             _fail(f"--reindex: {exc}")
-    kb = _open(store, chroma_url)
+    kb = _open(store, chroma_url, create=True)
     try:
         options = IngestOptions(prune=prune, password=password, ocr=ocr, progress=not quiet)
         report = kb.ingest(paths, options, origin="cli")
@@ -157,21 +183,16 @@ def _short(path: str) -> str:
 
 
 @app.command()
+@with_filters
 def search(
     query: Optional[str] = typer.Argument(None, help="The question or keywords, in Spanish or English."),
     k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
-    lang: Optional[str] = LangOpt,
-    jurisdiction: Optional[str] = JurisdictionOpt,
-    level: Optional[str] = LevelOpt,
-    doc_type: Optional[str] = TypeOpt,
-    year_min: Optional[int] = FromOpt,
-    year_max: Optional[int] = ToOpt,
-    kind: Optional[str] = KindOpt,
     queries: Optional[Path] = typer.Option(None, "--queries", help='JSON lines {"id", "text"}: batch search.'),
     as_json: bool = typer.Option(False, "--json", help="JSON output (one line per query in batch mode)."),
     answer: bool = typer.Option(False, "--answer", help="Start with an extractive answer citing the hits."),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = UrlOpt,
+    filters: Any = None,
 ) -> None:
     """Search in either language; hits are cited passages."""
     from kb.search.citations import cite_text
@@ -181,8 +202,7 @@ def search(
         _fail("give a query or --queries FILE")
     kb = _open(store, chroma_url)
     try:
-        filters = _filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind)
-        kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
+        filters = kb.searcher.check_filters(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
         result = kb.search_result(query, k, filters=filters)
@@ -260,6 +280,7 @@ def _print_answer(found) -> None:
 
 
 @app.command()
+@with_filters
 def ask(
     question: str = typer.Argument(..., help="A question, in Spanish or English."),
     k: Optional[int] = typer.Option(
@@ -273,11 +294,10 @@ def ask(
         "--method",
         help="semantic (default: KB_ANSWER_METHOD; multilingual sentence similarity), lexical (word overlap, instant) or dense (e5, slower).",
     ),
-    lang: Optional[str] = LangOpt,
-    jurisdiction: Optional[str] = JurisdictionOpt,
     as_json: bool = typer.Option(False, "--json"),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = UrlOpt,
+    filters: Any = None,
 ) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
     from kb.search.citations import cite_text
@@ -285,7 +305,7 @@ def ask(
     kb = _open(store, chroma_url)
     try:
         k = k or kb.config.answer_passages
-        result = kb.search_result(question, k, language=lang, jurisdiction=jurisdiction)
+        result = kb.search_result(question, k, filters=filters)
         # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
         found = kb.answer(
             question, k, method=method, sentences=sentences, hits=[] if result.nothing_relevant else result.hits
@@ -310,6 +330,7 @@ def ask(
 
 
 @app.command("eval")
+@with_filters
 def evaluate(
     queries: Optional[list[Path]] = typer.Option(
         None, "--queries", help="JSON-lines query files (default: corpus/_eval/*.jsonl)."
@@ -339,24 +360,34 @@ def evaluate(
     ),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = UrlOpt,
+    filters: Any = None,
 ) -> None:
     """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode, then
     the Compare cells (share whose passage is acceptable, share of empty cells left empty); with --passages,
-    passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
+    passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition. The filter options
+    restrict every search (e.g. --lang en: how often a language filter puts the answer first); the Compare cells
+    are not filtered."""
     from evals.documents import MODES, QueryFileError, format_report, load_queries, run
+    from kb.search.search import QueryError
 
     if passages:
         from evals.passages import evaluate_cli
 
+        kb = _open(store, chroma_url, glossary=False if no_glossary else None)
+        try:
+            filters = kb.searcher.check_filters(filters)
+        except QueryError as exc:
+            _fail(str(exc))
         raise typer.Exit(
             evaluate_cli(
-                _open(store, chroma_url, glossary=False if no_glossary else None),
+                kb,
                 passages,
                 mode=mode,
                 split=split,
                 answers=not no_answers,
                 worst=worst,
                 as_json=as_json,
+                filters=filters,
             )
         )
     files = queries or sorted((PROJECT_ROOT / "corpus" / "_eval").glob("queries_*.jsonl"))
@@ -371,7 +402,11 @@ def evaluate(
     kb = _open(store, chroma_url, glossary=False if no_glossary else None)
     if not kb.documents():
         _fail(f"the store {kb.config.store} is empty: ingest the corpus first (kb ingest corpus/)")
-    report = run(kb, items, MODES if mode == "all" else (mode,))
+    try:
+        filters = kb.searcher.check_filters(filters)
+    except QueryError as exc:
+        _fail(str(exc))
+    report = run(kb, items, MODES if mode == "all" else (mode,), filters=filters)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return
@@ -406,20 +441,15 @@ def stats(
 
 
 @app.command()
+@with_filters
 def export(
     query: str = typer.Argument(..., help="The question or keywords, in Spanish or English."),
     fmt: str = typer.Option("bibtex", "--format", "-f", help="bibtex, ris (Zotero), csv or markdown."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
     k: Optional[int] = typer.Option(None, "--k", "-k", min=1, help="Number of passages (default: KB_K)."),
-    lang: Optional[str] = LangOpt,
-    jurisdiction: Optional[str] = JurisdictionOpt,
-    level: Optional[str] = LevelOpt,
-    doc_type: Optional[str] = TypeOpt,
-    year_min: Optional[int] = FromOpt,
-    year_max: Optional[int] = ToOpt,
-    kind: Optional[str] = KindOpt,
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = UrlOpt,
+    filters: Any = None,
 ) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
     from kb.search.citations import EXPORTERS
@@ -430,7 +460,7 @@ def export(
     from kb.search.search import QueryError
 
     try:
-        hits = kb.search(query, k, filters=_filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind))
+        hits = kb.search(query, k, filters=filters)
     except QueryError as exc:
         _fail(str(exc))
     text = kb.export(hits, fmt.lower())

@@ -27,8 +27,14 @@ def ingest_into(index: Index, paths: Iterable[str | Path], options: IngestOption
 
 
 def open_kb(
-    store: str | Path | None = None, *, config: Config | None = None, embedder: Embedder | None = None, **overrides: Any
+    store: str | Path | None = None,
+    *,
+    config: Config | None = None,
+    embedder: Embedder | None = None,
+    create: bool = True,
+    **overrides: Any,
 ) -> KnowledgeBase:
-    """A knowledge base that can ingest: ``config`` as given, or ``KB_*`` settings with ``store`` and overrides."""
+    """A knowledge base that can ingest: ``config`` as given, or ``KB_*`` settings with ``store`` and overrides.
+    ``create=False``: ``kb.store.StoreNotFound`` where there is no store (searching), instead of an empty one."""
     config = config or Config.from_env(store=store, **overrides)
-    return KnowledgeBase(config, embedder=embedder, ingestor=ingest_into)
+    return KnowledgeBase(config, embedder=embedder, ingestor=ingest_into, create=create)

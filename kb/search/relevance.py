@@ -11,7 +11,8 @@ Two pieces of evidence, calibrated on the out-of-scope questions of the evaluati
   answers has a passage that stands out of the crowd; one it cannot answer has ten near-equal neighbours (lead over
   the 10th 0.006-0.017 for five of the real set's seven out-of-scope dev questions, a median of 0.035 for in-scope ones);
 - names the collection never mentions: a capitalised word (not a sentence's first) that no passage contains, in
-  any language's stemming ("Vietnam", "Penang", "Yozma"). With one, a higher floor applies
+  any language's stemming ("Vietnam", "Penang", "Yozma"), and that is not part of a place name the collection
+  mentions in another language (Etiopía when a passage says Ethiopia: ``kb/names.py``). With one, a higher floor applies
   (``KB_RELEVANCE_FLOOR_NAMES``); when no content word of the query occurs anywhere ("xqzv blorft"), nothing is
   relevant whatever the vectors say. Names count only when the collection has a fair share of passages in the
   query's language: in a Spanish library an English question's title-case words ("National Waters Law", "Climate
@@ -21,7 +22,9 @@ Two pieces of evidence, calibrated on the out-of-scope questions of the evaluati
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
+
+from kb.text import fold
 
 NAMES_MIN_SHARE = 0.2  # share of passages in the query's language below which unknown names are not evidence
 LEAD_RANK = 10  # the best similarity's lead is measured over the 10th best
@@ -82,6 +85,8 @@ def judge(
     return bool(unknown_names) and bool(names_floor) and score < names_floor
 
 
-def unknown(words: list[str], known: Callable[[str], bool]) -> list[str]:
-    """The words that ``known`` (the lexical index's vocabulary) has never seen."""
-    return [w for w in words if not known(w)]
+def unknown(words: list[str], known: Callable[[str], bool], mentioned: Collection[str] = ()) -> list[str]:
+    """The words that ``known`` (the lexical index's vocabulary) has never seen, less those of a place the collection
+    names in another language (``mentioned``: folded words, ``kb.names.PlaceNames.mentioned``: Etiopía when a
+    passage says Ethiopia)."""
+    return [w for w in words if fold(w) not in mentioned and not known(w)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -16,7 +17,8 @@ import numpy as np
 from kb.errors import KbError
 from kb.records import Chunk, Filters, Hit, SearchResult
 from kb.search.citations import citation_for
-from kb.search.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, within_groups
+from kb.search.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, pool_bias, within_groups
+from kb.search.names import place_names
 from kb.search.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store.store import Store
 from kb.store.vectors import group_of
@@ -30,9 +32,10 @@ class QueryError(KbError, ValueError):
 
 
 def check_query(query: str, max_chars: int) -> str:
-    """The query stripped of surrounding space, or QueryError."""
+    """The query stripped of surrounding space, or QueryError (also for a query with no visible character: only
+    control or format characters such as NUL, or only spaces)."""
     text = (query or "").strip()
-    if not text:
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in text):
         raise QueryError("empty query: type a question or some keywords")
     if max_chars and len(text) > max_chars:
         raise QueryError(
@@ -84,6 +87,8 @@ class Searcher:
         self.config = store.config
         self.extra_legs = list(extra_legs or [])
         self._languages: tuple[int, list[str]] = (-1, [])
+        self._values: dict[str, tuple[int, list[str]]] = {}
+        self._sizes: tuple[int, dict[str, int]] = (-1, {})
         self._lock = threading.Lock()
         # Score the lexical legs in a worker thread while the query is embedded (on one CPU there is nothing to
         # overlap: no setting needed). The benchmark turns it off to time both ways in one run.
@@ -96,6 +101,24 @@ class Searcher:
             if self._languages[0] != gen:
                 self._languages = (gen, self.store.manifest.languages())
             return self._languages[1]
+
+    def language_sizes(self) -> dict[str, int]:
+        """Content passages per language, re-read only when the manifest changes."""
+        gen = self.store.manifest.generation()
+        with self._lock:
+            if self._sizes[0] != gen:
+                self._sizes = (gen, self.store.manifest.language_sizes())
+            return self._sizes[1]
+
+    def language_bias(self, query_language: str) -> float:
+        """What passages in the query's language lose before the language legs are merged: ``KB_LANGUAGE_BIAS``,
+        less where that language has far fewer passages than the other (kb/fusion.py ``pool_bias``)."""
+        weight = self.config.language_bias_pool_weight
+        if not weight or query_language not in MAIN_LANGUAGES:
+            return self.config.language_bias
+        sizes = self.language_sizes()
+        other = next(l for l in MAIN_LANGUAGES if l != query_language)
+        return pool_bias(self.config.language_bias, weight, sizes.get(query_language, 0), sizes.get(other, 0))
 
     def check_languages(self, filters: Filters) -> None:
         """A language filter naming a language the store has no passage in finds nothing: say so, and which
@@ -110,6 +133,46 @@ class Searcher:
                 f"no passages in language {', '.join(repr(a) for a in absent)}; languages in this "
                 f"store: {have} (ISO 639-1 codes, e.g. es, en)"
             )
+
+    # Filters.<attribute>, the manifest's column, and the name a person uses for it (the CLI option).
+    VALUE_FILTERS = (
+        ("jurisdictions", "jurisdiction", "jurisdiction"),
+        ("levels", "level", "level"),
+        ("doc_types", "doc_type", "type"),
+    )
+
+    def values(self, column: str) -> list[str]:
+        """The values of a document field present in the store, re-read only when the manifest changes."""
+        gen = self.store.manifest.generation()
+        with self._lock:
+            if self._values.get(column, (-1, []))[0] != gen:
+                self._values[column] = (gen, self.store.manifest.values(column))
+            return self._values[column][1]
+
+    def check_filters(self, filters: Filters) -> Filters:
+        """``filters`` with each jurisdiction, level and type spelled as the store spells it (case aside), or
+        QueryError naming the values no document has, with the ones there are (as for languages): a filter on a
+        value nothing has would return no hits as if nothing matched. An empty year range is refused too."""
+        self.check_languages(filters)
+        if filters.year_min is not None and filters.year_max is not None and filters.year_min > filters.year_max:
+            raise QueryError(
+                f"empty year range: the earliest year ({filters.year_min}) is after the latest ({filters.year_max})"
+            )
+        spelled: dict[str, Any] = {}
+        for attribute, column, label in self.VALUE_FILTERS:
+            asked = getattr(filters, attribute)
+            if not asked:
+                continue
+            have = {v.casefold(): v for v in self.values(column)}
+            absent = [a for a in asked if a.casefold() not in have]
+            if absent:
+                there = ", ".join(have.values()) or "none (the store is empty)"
+                raise QueryError(
+                    f"no document has {label} {', '.join(repr(a) for a in absent)}; {label} values in this store: "
+                    f"{there}"
+                )
+            spelled[attribute] = tuple(have[a.casefold()] for a in asked)
+        return replace(filters, **spelled) if spelled else filters
 
     def dense_legs(self, filters: Filters) -> list[tuple[str, str, dict | None]]:
         """(leg name, language group, where clause) per language: Spanish, English, and one leg for all other
@@ -174,12 +237,12 @@ class Searcher:
         check_k(k)
         query = check_query(query, self.config.max_query_chars)
         k = k or self.config.k
-        self.check_languages(filters)
+        filters = self.check_filters(filters)
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
-        bias = self.config.language_bias
         qlang = guess_language(query)
+        bias = self.language_bias(qlang)
         t = time.perf_counter()
         scores: dict[str, float] = {}
         found_by: dict[str, list[str]] = {}
@@ -211,7 +274,7 @@ class Searcher:
                 dense_group.update((h.chunk_id, group) for h in found)
                 similarity.update(lists[name])
                 t = trace.add(name, t)
-            for cid, score, leg_name in calibrated_dense(lists, qlang, bias):
+            for cid, score, leg_name in calibrated_dense(lists, qlang, bias, self.config.language_bias):
                 scores[cid] = score
                 found_by[cid] = [leg_name]
             best = max(scores.values(), default=None)
@@ -268,7 +331,10 @@ class Searcher:
         all_unknown = False
         if lexicon is not None:
             if lexicon.language_share(qlang) >= NAMES_MIN_SHARE:
-                names = unknown(proper_names(query), lexicon.knows)
+                capitalised = proper_names(query)
+                if capitalised:  # Etiopía is mentioned where a passage says Ethiopia (kb/names.py)
+                    places = place_names(self.config.glossary_path or None).mentioned(query, lexicon.knows)
+                    names = unknown(capitalised, lexicon.knows, places)
             content = lexicon.content_words(query)
             all_unknown = bool(content) and not any(lexicon.knows(w) for w in content)
         verdict = judge(
@@ -297,7 +363,7 @@ class Searcher:
         With ``KB_LEXICAL_WITHIN_LANGUAGE`` the bonus only reorders the passages of one language among themselves
         (``within_groups``): which language each rank holds stays dense search's choice. A passage only BM25 found
         is scored by its own stored vector, like every other candidate."""
-        bias = self.config.language_bias
+        bias = self.language_bias(qlang)
         new = [cid for cid, _, _ in found if cid not in scores]
         # Each from its own language's collection only (one read instead of three).
         vectors = self.store.vectors.vectors(new, {cid: lang for cid, _, lang in found}) if new else {}
@@ -312,7 +378,7 @@ class Searcher:
                 continue
             vec = vectors[cid]
             similarity[cid] = float(np.dot(qvec, vec))
-            scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias)
+            scores[cid] = calibrate(similarity[cid], group_of(lang), qlang, bias, self.config.language_bias)
             embeddings[cid] = vec
             found_by[cid] = []
         # A keyword lookup (a name or term of a few words, no stop word: "IMMEX", "Economic Development Board") is

@@ -204,6 +204,12 @@ class Manifest:
     def documents(self) -> list[Document]:
         return [_document(r) for r in self._db.execute("SELECT * FROM documents ORDER BY source")]
 
+    def values(self, column: str) -> list[str]:
+        """The distinct non-empty values of a document field (``jurisdiction``, ``level``, ``doc_type``), sorted."""
+        if column not in DOC_COLUMNS:
+            raise ValueError(f"not a document column: {column!r}")
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT {column} FROM documents ORDER BY 1") if r[0]]
+
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT doc_id FROM documents")}
 
@@ -268,6 +274,13 @@ class Manifest:
 
     def chunk_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def language_sizes(self) -> dict[str, int]:
+        """Content passages (the ones with a vector) per language."""
+        rows = self._db.execute(
+            "SELECT language, COUNT(*) FROM chunks WHERE COALESCE(kind, 'content') = 'content' GROUP BY language"
+        )
+        return {r[0]: int(r[1]) for r in rows if r[0]}
 
     def languages(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT language FROM chunks ORDER BY language") if r[0]]

@@ -28,6 +28,24 @@ class StoreLocked(KbError, RuntimeError):
     """Another process is writing to the store (an ingestion or a deletion) and did not finish in time."""
 
 
+class StoreNotFound(KbError, FileNotFoundError):
+    """No knowledge base at the path given: searching it would create an empty one and find nothing."""
+
+
+def require_store(config: Config) -> None:
+    """StoreNotFound unless ``config.store`` holds a knowledge base (its manifest)."""
+    if not config.manifest_path.is_file():
+        what = (
+            "is not a folder"
+            if config.store.exists() and not config.store.is_dir()
+            else ("holds no knowledge base (no manifest.sqlite)" if config.store.exists() else "does not exist")
+        )
+        raise StoreNotFound(
+            f"no knowledge base at {config.store}: the folder {what}. Check the path (--store or KB_STORE), or "
+            f"create one with: kb ingest FILES --store {config.store}"
+        )
+
+
 def wipe(config: Config) -> None:
     """Delete a store's manifest, vectors and lexical index (not its uploaded files), to re-index from scratch after
     changing the embedding model. SQLite's ``-wal``/``-shm`` files go with the manifest, or a new one would replay

@@ -169,6 +169,26 @@ def test_starter_labels_point_at_ingested_text():
     assert _check_labels(load_questions(STARTER), EVAL.parent) == []
 
 
+@pytest.mark.parametrize(
+    "name, language", [("passages_one_language_en.jsonl", "en"), ("passages_one_language_es.jsonl", "es")]
+)
+def test_one_language_labels_point_at_ingested_text_in_one_language(name, language):
+    """Issue 21's sets: every answer in one language only, both halves in each cell, the word-for-word quotes are
+    quotes of their labelled passage."""
+    questions = load_questions(EVAL / name)
+    assert _check_labels(questions, EVAL.parent) == []
+    assert {a.lang for q in questions for a in q.answers} == {language} and not any(q.out_of_scope for q in questions)
+    assert len({q.id for q in questions}) == len(questions)
+    cells = Counter((cell(q.lang, answer_langs(q)), q.split) for q in questions)
+    assert all(cells[(c, "dev")] and cells[(c, "test")] for c, _ in cells), cells
+    quotes = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines()]
+    quotes = [q for q in quotes if q.get("kind") == "quote"]
+    assert len(quotes) >= 8
+    for q in quotes:
+        doc = EVAL.parent / q["answers"][0]["doc"]
+        assert any(contains_span(text, q["text"].rstrip(".")) for text, _ in _passages(doc)), q["id"]
+
+
 # Labels whose span the current ingestion loses, by a defect still open (not a wrong label: the span is in the PDF).
 # Listed so the test still fails on any other label, and fails here too once the defect is fixed (remove it then).
 KNOWN_INGESTION_DEFECTS: dict[str, str] = {
@@ -267,3 +287,22 @@ def test_cli_passages(kb_small, small_corpus, tmp_path):
     res = CliRunner().invoke(app, args + ["--split", "train"])
     assert res.exit_code == 2 and "--split" in res.output
     assert evaluate_cli(kb_small, [tmp_path / "missing.jsonl"]) == 2
+
+
+def test_cli_passages_under_a_language_filter(kb_small, small_corpus, tmp_path):
+    """``kb eval --lang``: every search of the evaluation under the filter (what a language filter would do); a value
+    the store lacks is refused by name."""
+    from typer.testing import CliRunner
+
+    from kbapp.cli import app
+
+    f = _questions_file(tmp_path, small_corpus)
+    args = ["eval", "--passages", str(f), "--store", str(kb_small.config.store), "--no-answers", "--json"]
+    res = CliRunner().invoke(app, args + ["--split", "dev", "--mode", "hybrid", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    questions = {q["id"]: q for q in json.loads(res.output)["p.jsonl"]["dev"]["questions"]}
+    # t1's only answer is Spanish: under --lang en it cannot be found; t2 has an English answer too.
+    assert questions["t1"]["scores"]["hybrid"]["R@10"] == 0.0 and questions["t2"]["scores"]["hybrid"]["R@10"] == 1.0
+    assert all(" p." in q["top"]["hybrid"] and "_es" not in q["top"]["hybrid"] for q in questions.values() if q["top"])
+    res = CliRunner().invoke(app, args + ["--lang", "xx"])
+    assert res.exit_code == 2 and "no passages in language 'xx'" in res.stderr

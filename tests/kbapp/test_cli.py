@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from kbapp.cli import app
@@ -141,3 +142,56 @@ def test_search_kind_option(kb_small):
     assert {h["kind"] for h in json.loads(res.output)["hits"]} <= {"content"}
     res = runner.invoke(app, ["search", "parks", "--kind", "bibliography", "--store", store])
     assert res.exit_code == 2 and "unknown passage kind bibliography" in res.output
+
+
+# --- no silent empty results (issue 21) and the filter options defined once (issue 22) ----------------------------
+@pytest.mark.parametrize("command", [["search", "litio"], ["ask", "litio"], ["export", "litio"], ["stats"]])
+def test_a_store_that_does_not_exist_is_an_error_that_names_it(tmp_path, command):
+    missing = tmp_path / "no_store_here"
+    res = runner.invoke(app, [*command, "--store", str(missing)])
+    assert res.exit_code == 2 and f"no knowledge base at {missing}" in res.stderr and "does not exist" in res.stderr
+    assert not missing.exists()  # and no empty store was made there
+    (tmp_path / "empty").mkdir()  # a folder that is not a store
+    res = runner.invoke(app, [*command, "--store", str(tmp_path / "empty")])
+    assert res.exit_code == 2 and "holds no knowledge base" in res.stderr
+    assert not list((tmp_path / "empty").iterdir())
+
+
+def test_eval_of_a_store_that_does_not_exist_is_an_error(tmp_path):
+    res = runner.invoke(app, ["eval", "--store", str(tmp_path / "nope")])
+    assert res.exit_code == 2 and "no knowledge base at" in res.stderr and not (tmp_path / "nope").exists()
+
+
+FILTERS = ["--lang", "--jurisdiction", "--level", "--type", "--from", "--to", "--kind"]
+
+
+@pytest.mark.parametrize("command", ["search", "ask", "export", "eval"])
+def test_every_searching_command_takes_every_filter_option(command):
+    params = typer.main.get_command(app).commands[command].params  # type: ignore[attr-defined]
+    options = {o for p in params for o in p.opts}
+    assert set(FILTERS) <= options
+
+
+def test_unknown_filter_values_are_named_with_the_valid_ones(kb_small):
+    store = ["--store", str(kb_small.config.store)]
+    for command in (["search", "parques"], ["ask", "parques"], ["export", "parques"]):
+        res = runner.invoke(app, [*command, "--jurisdiction", "ZZ", *store])
+        assert (
+            res.exit_code == 2
+            and "no document has jurisdiction 'ZZ'; jurisdiction values in this store: INT, MX" in res.stderr
+        )
+        res = runner.invoke(app, [*command, "--level", "municipal", *store])
+        assert res.exit_code == 2 and "no document has level 'municipal'; level values in this store:" in res.stderr
+        res = runner.invoke(app, [*command, "--type", "memo", *store])
+        assert res.exit_code == 2 and "no document has type 'memo'; type values in this store:" in res.stderr
+        res = runner.invoke(app, [*command, "--from", "2025", "--to", "2010", *store])
+        assert res.exit_code == 2 and "empty year range" in res.stderr
+    # ask takes every filter now, not only --lang and --jurisdiction.
+    res = runner.invoke(app, ["ask", "aftercare", "--type", "note", "--level", "international", "--json", *store])
+    assert res.exit_code == 0, res.output
+    assert {h["doc_type"] for h in json.loads(res.stdout)["hits"]} == {"note"}
+
+
+def test_a_query_of_invisible_characters_is_refused(kb_small):
+    res = runner.invoke(app, ["search", "\x00", "--store", str(kb_small.config.store)])
+    assert res.exit_code == 2 and "empty query" in res.stderr and "[1]" not in res.stdout

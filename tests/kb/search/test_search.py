@@ -1,5 +1,7 @@
 """Search with the real model: cross-language retrieval, filters, citations."""
 
+import pytest
+
 from kb.search.citations import cite_text, file_link
 
 
@@ -29,7 +31,34 @@ def test_jurisdiction_level_type_and_year_filters(kb_small):
     assert {h.chunk.doc.doc_type for h in kb_small.search("aftercare", doc_type="note")} == {"note"}
     recent = kb_small.search("investment", year=(2024, None))
     assert recent and all(h.chunk.doc.content_year >= 2024 for h in recent)
-    assert kb_small.search("investment", level="municipal") == []
+    with pytest.raises(ValueError, match="no document has level 'municipal'; level values in this store: "):
+        kb_small.search("investment", level="municipal")  # nothing has it: said, not an empty list (issue 21)
+
+
+def test_filter_values_no_document_has_are_named_with_the_ones_there_are(kb_small):
+    """Issue 21: an unknown jurisdiction, level or type found nothing and said nothing; an empty year range too."""
+    from kb.search.search import QueryError
+
+    for kwargs, message in [
+        ({"jurisdiction": "XX,MX"}, "no document has jurisdiction 'XX'; jurisdiction values in this store: INT, MX"),
+        ({"level": "municipal"}, "no document has level 'municipal'; level values in this store: international"),
+        ({"doc_type": "white paper"}, "no document has type 'white paper'; type values in this store: "),
+        ({"year": (2025, 2010)}, r"empty year range: the earliest year \(2025\) is after the latest \(2010\)"),
+    ]:
+        with pytest.raises(QueryError, match=message):
+            kb_small.search("investment", **kwargs)
+    # Levels and types are matched whatever their case, and searched as the store spells them.
+    hits = kb_small.search("aftercare", doc_type="NOTE", level="International")
+    assert hits and {(h.chunk.doc.doc_type, h.chunk.doc.level) for h in hits} == {("note", "international")}
+
+
+@pytest.mark.parametrize("query", ["\x00", "\x00\x00 \t", "\u200b", " \u00a0 "])
+def test_a_query_with_no_visible_character_is_refused(query):
+    from kb.search.search import QueryError, check_query
+
+    with pytest.raises(QueryError, match="empty query"):
+        check_query(query, 2000)
+    assert check_query(" \x00a ", 2000) == "\x00a"  # one visible character is a query
 
 
 def test_hits_carry_citations(kb_small):

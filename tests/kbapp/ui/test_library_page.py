@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.fixtures import make_pdf
 from tests.kbapp.ui.conftest import open_app
 
@@ -78,7 +80,8 @@ def test_upload_ingests_in_the_background_then_delete(hostile_kb, tmp_path, monk
     from pathlib import Path
 
     assert not Path(doc.source).exists()  # an upload's file goes with it
-    assert not hostile_kb.search("supplier development mining", 3, jurisdiction="CL")
+    with pytest.raises(ValueError, match="no document has jurisdiction 'CL'"):  # it was the only Chilean document
+        hostile_kb.search("supplier development mining", 3, jurisdiction="CL")
 
 
 def test_cancel_keeps_the_document(kb_small, monkeypatch):
