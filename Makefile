@@ -32,10 +32,11 @@ browser:
 # Debian's Tesseract with the Spanish and English models, for `kb ingest --ocr` (scanned PDFs). Without root the
 # run goes on and a scanned file is skipped with a reason that names these packages.
 ocr:
-	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -q '^spa$$' || \
+	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -q '^spa$$' && \
+	  tesseract --list-langs 2>/dev/null | grep -q '^osd$$' || \
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng >/dev/null || \
-	    echo "note: OCR needs: apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng (as root)"; }
+	    tesseract-ocr tesseract-ocr-osd tesseract-ocr-spa tesseract-ocr-eng >/dev/null || \
+	    echo "note: OCR needs: apt-get install tesseract-ocr tesseract-ocr-osd tesseract-ocr-spa tesseract-ocr-eng (as root)"; }
 
 # Lint, format and types first (seconds), then the suite.
 check: install

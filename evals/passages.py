@@ -442,8 +442,11 @@ def evaluate_cli(
             f"error: --split must be dev, test, all or a comma-separated list of them, not {split!r}", file=sys.stderr
         )
         return 2
+    from evals.elements import format_element_report, is_element_file, load_element_questions, run_elements
+
     try:
-        sets = [(Path(f), load_questions(f)) for f in files]
+        element_sets = [(Path(f), load_element_questions(f)) for f in files if is_element_file(f)]
+        sets = [(Path(f), load_questions(f)) for f in files if not is_element_file(f)]
     except (OSError, QuestionFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -465,11 +468,20 @@ def evaluate_cli(
             filters=filters,
         )
         out += [(path, h, report.subset(h)) for h in halves]
+    # Element questions (corpus/_eval/elements_*.jsonl): what the answer quotes, element by element.
+    elements = []
+    for path, eqs in element_sets:
+        ereport = run_elements(kb, eqs, split=halves[0] if len(halves) == 1 else "all")
+        elements += [(path, h, ereport.subset(h)) for h in halves]
     if as_json:
         data: dict = {}
         for p, h, r in out:
             data.setdefault(p.name, {})[h] = r.to_json()
+        for p, h, e in elements:
+            data.setdefault(p.name, {})[h] = e.to_json()
         echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        echo("\n\n".join(format_report(r, p.name, worst) for p, _, r in out))
+        texts = [format_report(r, p.name, worst) for p, _, r in out]
+        texts += [format_element_report(e, p.name, worst) for p, _, e in elements]
+        echo("\n\n".join(texts))
     return 0

@@ -26,6 +26,7 @@ class Passage:
     page_end: int
     section: str
     kind: str = ""  # "title" for a title block (ingest/sections.py); else told later from the text
+    language: str = ""  # what its sentences' function words say (ingest.switches), "" when they do not agree
 
 
 @dataclass
@@ -55,6 +56,15 @@ def _sentences(blocks: list[Block], language: str, max_words: int) -> list[_Sent
     return out
 
 
+def _agreed_language(sentences: list[_Sentence]) -> str:
+    """The language every sentence that tells agrees on, when they tell it for most of the passage's words."""
+    told = [s for s in sentences if s.language]
+    languages = {s.language for s in told}
+    if len(languages) != 1 or 2 * sum(s.words for s in told) < sum(s.words for s in sentences):
+        return ""
+    return languages.pop()
+
+
 def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "en") -> list[Passage]:
     """Pack sentences into passages; a new section (or a title block's end) starts a new passage; neighbours overlap
     by a sentence or so."""
@@ -72,6 +82,7 @@ def chunk_blocks(blocks: list[Block], settings: ChunkSettings, language: str = "
                     page_end=max(s.page for s in current),
                     section=current[-1].section,
                     kind=current[-1].kind,
+                    language=_agreed_language(current),
                 )
             )
         tail: list[_Sentence] = []

@@ -172,7 +172,10 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     except DependencyError as exc:
         raise IngestError(f"encrypted with a cipher that needs an extra package ({exc})", skip=False) from None
     except Exception as exc:  # PdfReadError, PdfStreamError, ValueError, KeyError, RecursionError, zlib.error …
-        raise IngestError(message("pdf.corrupt", why=_brief(exc)), skip=False) from None
+        if _is_bomb(exc):
+            raise IngestError(message("pdf.bomb", why=_brief(exc)), skip=False) from None
+        # pdfium (pypdfium2, the OCR renderer) reads some files pypdf cannot: the report says which reader did.
+        return extract_pdf_pdfium(data, password=password, pypdf_error=_brief(exc))
     if n_pages == 0:
         raise IngestError(message("pdf.corrupt", why="no pages"), skip=False)
 
@@ -181,13 +184,30 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
     scanned: list[int] = []
     failed: list[int] = []
     first_error = ""
+    bombs: list[int] = []
+    by_pdfium: list[int] = []
+    fallback = _PdfiumPages(data, password)
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page_text(page)
         except Exception as exc:  # pypdf raises many types (and RecursionError) on odd content streams
             text = ""
+            if _is_bomb(exc):
+                # A stream that expands past pypdf's limits: pdfium would try to expand it too.
+                bombs.append(number)
+                first_error = first_error or message("pdf.bomb", why=_brief(exc))
+            else:
+                read = fallback.text(number)
+                if read is not None:
+                    text = read
+                    by_pdfium.append(number)
+                    first_error = first_error or _brief(exc)
+                    pages.append(Page(number, text))
+                    if not any(ch.isalnum() for ch in text):
+                        blank.append(number)
+                    continue
+                first_error = first_error or _brief(exc)
             failed.append(number)
-            first_error = first_error or _brief(exc)
         letters = sum(ch.isalnum() for ch in text)
         if letters < MIN_PAGE_LETTERS and _has_images(page):
             # A scan: the few characters there are ("Background", a stamp) are not the page's content.
@@ -197,13 +217,20 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
             blank.append(number)
         pages.append(Page(number, text))
 
+    fallback.close()
     warnings = []
+    if by_pdfium:
+        warnings.append(message("pdf.pages_by_pdfium", pages=_ranges(by_pdfium), why=first_error))
+    if bombs:
+        warnings.append(message("warn.pages_bomb", pages=_ranges(bombs)))
     if failed:
         warnings.append(message("warn.pages_unreadable", n=len(failed), pages=_ranges(failed)))
     unread = [n for n in failed if n not in scanned]
     textless = sorted(blank + scanned + unread)
     if len(textless) == n_pages and not scanned:
         if unread:
+            if len(bombs) == len(unread):
+                raise IngestError(first_error, skip=False)
             raise IngestError(
                 f"no text could be read: extracting the text of {len(unread)} of {n_pages} page(s) "
                 f"failed ({first_error})",
@@ -231,6 +258,119 @@ def extract_pdf(data: bytes, *, password: str | Sequence[str] = "") -> Extracted
         empty_pages=len(textless),
         warnings=warnings,
         scanned=scanned,
+    )
+
+
+def _is_bomb(exc: BaseException) -> bool:
+    """A stream that would expand past the limits pypdf sets against decompression bombs (LimitReachedError), or
+    past the reader process's memory (KB_WORKER_MEMORY_MB)."""
+    from pypdf.errors import LimitReachedError
+
+    return isinstance(exc, (LimitReachedError, MemoryError))
+
+
+class _PdfiumPages:
+    """Pages read by pdfium when pypdf fails on them; the document is opened on the first such page."""
+
+    def __init__(self, data: bytes, password: str | Sequence[str]) -> None:
+        self.data, self.password = data, password
+        self._doc: Any = None
+        self._failed = False
+
+    def text(self, number: int) -> str | None:
+        if self._failed:
+            return None
+        try:
+            if self._doc is None:
+                self._doc = _pdfium_open(self.data, self.password)
+            return _pdfium_page_text(self._doc, number)
+        except Exception:  # pdfium cannot read it either: the page stays unread
+            self._failed = self._doc is None
+            return None
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+
+
+def _pdfium_open(data: bytes, password: str | Sequence[str]):
+    import pypdfium2 as pdfium
+
+    given = [password] if isinstance(password, str) else list(password)
+    error: Exception | None = None
+    for candidate in dict.fromkeys(["", *given]):
+        try:
+            return pdfium.PdfDocument(data, password=candidate or None)
+        except pdfium.PdfiumError as exc:
+            error = exc
+    raise error or RuntimeError("pdfium cannot open it")
+
+
+def _pdfium_page_text(doc, number: int) -> str:
+    page = doc[number - 1]
+    try:
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n")
+
+
+def _pdfium_has_images(doc, number: int) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    page = doc[number - 1]
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=5))
+    finally:
+        page.close()
+
+
+def extract_pdf_pdfium(data: bytes, *, password: str | Sequence[str] = "", pypdf_error: str) -> Extracted:
+    """A PDF pypdf cannot open, read by pdfium; a file neither can read fails with both reasons."""
+    try:
+        doc = _pdfium_open(data, password)
+    except Exception as exc:
+        raise IngestError(message("pdf.corrupt_both", why=pypdf_error, pdfium=_brief(exc)), skip=False) from None
+    pages: list[Page] = []
+    blank: list[int] = []
+    scanned: list[int] = []
+    failed: list[int] = []
+    first_error = ""
+    try:
+        n_pages = len(doc)
+        for number in range(1, n_pages + 1):
+            try:
+                text = _pdfium_page_text(doc, number)
+                images = _pdfium_has_images(doc, number)
+            except Exception as exc:
+                failed.append(number)
+                first_error = first_error or _brief(exc)
+                pages.append(Page(number, ""))
+                continue
+            letters = sum(ch.isalnum() for ch in text)
+            if letters < MIN_PAGE_LETTERS and images:
+                scanned.append(number)
+                text = ""
+            elif not letters:
+                blank.append(number)
+            pages.append(Page(number, text))
+    finally:
+        doc.close()
+    if n_pages == 0 or len(failed) == n_pages:
+        why = first_error or "no pages"
+        raise IngestError(message("pdf.corrupt_both", why=pypdf_error, pdfium=why), skip=False)
+    warnings = [message("pdf.read_by_pdfium", why=pypdf_error)]
+    if failed:
+        warnings.append(message("warn.pages_unreadable", n=len(failed), pages=_ranges(failed)))
+    textless = sorted(blank + scanned + failed)
+    if len(textless) == n_pages and not scanned:
+        raise IngestError(message("pdf.blank_pdfium", pages=n_pages, why=pypdf_error))
+    if textless and len(textless) < n_pages:
+        warnings.append(textless_warning(textless, scanned, n_pages))
+    return Extracted(
+        "pdf", pages, DocumentMeta(), page_count=n_pages, empty_pages=len(textless), warnings=warnings, scanned=scanned
     )
 
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from ingest.messages import message
 from kb.records import Page
 
 # The marks UTF-8 leaves when read as Latin-1/cp1252: "Ã³" for "ó", "Ã­" for "í", "â€œ" for "“", "Â¿" for "¿".
@@ -30,6 +31,23 @@ _EDGE_PUNCT = ".,;:()[]{}«»\"'“”‘’¿?¡!-–—%/*"
 MIN_VOWEL_SHARE = 0.30
 MIN_WORD_SHARE = 0.60
 MIN_LETTERS = 40  # fewer Latin letters than this (a table of figures, a caption) are not judged
+# One line in a font without a Unicode map among readable lines (a heading in a display font, one paragraph set in
+# another font) left the page readable as a whole and was stored as it came ("3HQČåQtSURVWĜHGN\QD~þWHFK", issue 21).
+# A line is judged alone when it has LINE_MIN_LETTERS Latin letters, by stricter marks than a page, since one line
+# of names or acronyms ("CNDH, SHCP, SCT, SRE") varies more: on the 515 real pages no line is flagged.
+LINE_MIN_LETTERS = 20
+LINE_MIN_WORDS = 3
+LINE_MAX_VOWEL_SHARE = 0.20
+LINE_MAX_WORD_SHARE = 0.30
+# Shifted glyph codes make long runs of consonants ("HVWDWDO" for "estatal"): a line whose letters are 30 % or more
+# in runs of four consonants, with vowels under 30 %, is glyph codes. On the 27,346 lines of the real PDFs the most
+# is 25 % ("y No Repetición (SIVJRNR)", "1. Más de 10 años y hasta 15 años: el 80% de un SMLMV"), with 35 % vowels
+# or more; lines of shifted Spanish and English sentences are 31-79 %, with 9-26 % vowels.
+LINE_MIN_CONSONANT_RUNS = 0.30
+LINE_RUN_MAX_VOWEL_SHARE = 0.30
+_CONSONANT_RUN = re.compile(r"[^\W\daeiouyáéíóúüàèìòùâêîôûäëïöAEIOUYÁÉÍÓÚÜÀÈÌÒÙÂÊÎÔÛÄËÏÖ_]{4,}")
+# Glyph codes below 32 (the space is code 3 in such fonts) are no text: they separate the words.
+_SEPARATORS = re.compile(r"[\s\x00-\x1f]+")
 
 
 @dataclass
@@ -40,6 +58,7 @@ class GarbageReport:
     mojibake_example: str = ""
     gibberish_pages: list[int] = field(default_factory=list)
     gibberish_example: str = ""
+    partial_pages: list[int] = field(default_factory=list)  # gibberish pages whose readable lines were kept
 
     def warnings(self, ranges) -> list[str]:
         out = []
@@ -53,11 +72,20 @@ class GarbageReport:
                 f"garbage text: looks double-encoded (mojibake){where} and could not be repaired with "
                 f"certainty, e.g. {self.mojibake_example!r}; stored as it is"
             )
-        if self.gibberish_pages:
+        whole = [n for n in self.gibberish_pages if n not in self.partial_pages]
+        if whole:
             out.append(
-                f"garbage text: page(s) {ranges(self.gibberish_pages)} use a font without a Unicode map "
+                f"garbage text: page(s) {ranges(whole)} use a font without a Unicode map "
                 f"(the text reads as gibberish, e.g. {self.gibberish_example!r}); their text was not stored "
                 "(kb ingest --ocr reads them)"
+            )
+        if self.partial_pages:
+            out.append(
+                message(
+                    "garbage.no_unicode_map_lines",
+                    pages=ranges(self.partial_pages),
+                    example=repr(self.gibberish_example),
+                )
             )
         return out
 
@@ -93,14 +121,15 @@ def repair_mojibake(text: str) -> tuple[str, tuple[str, str] | None, str]:
     return fixed, example, _word_around(fixed, left.start(), left.end()) if left else ""
 
 
-def is_gibberish(text: str) -> bool:
-    """Whether a page's Latin text reads as glyph codes rather than words (see the thresholds above)."""
+def _measures(text: str) -> tuple[int, float, float]:
+    """(Latin letters, share of them that are vowels, share of the letters of Latin words that are in well-formed
+    words). Words of other scripts (an Arabic or Russian line on a multilingual page) are not judged by Latin rules."""
+    text = unicodedata.normalize("NFKC", text)  # ligatures ("ﬁ", "ﬅ") are letters, not odd glyphs
     latin = [c for c in text if c.isalpha() and "LATIN" in unicodedata.name(c, "")]
-    if len(latin) < MIN_LETTERS:
-        return False
+    if not latin:
+        return 0, 1.0, 1.0
     vowels = sum(c in _VOWELS for c in latin) / len(latin)
-    tokens = [t.strip(_EDGE_PUNCT) for t in text.split()]
-    # Words of other scripts (an Arabic or Russian line on a multilingual page) are not judged by Latin rules.
+    tokens = [t.strip(_EDGE_PUNCT) for t in _SEPARATORS.split(text)]
     tokens = [
         t
         for t in tokens
@@ -108,13 +137,40 @@ def is_gibberish(text: str) -> bool:
         and any(c.isalpha() for c in t)
         and all("LATIN" in unicodedata.name(c, "") for c in t if c.isalpha())
     ]
-    words = sum(bool(_WORD.match(t)) for t in tokens) / max(1, len(tokens))
+    # Weighted by length: glyph codes without spaces come as a few long "words" beside many short real ones.
+    total = sum(len(t) for t in tokens)
+    words = sum(len(t) for t in tokens if _WORD.match(t)) / total if total else 1.0
+    return len(latin), vowels, words
+
+
+def is_gibberish(text: str) -> bool:
+    """Whether a page's Latin text reads as glyph codes rather than words (see the thresholds above)."""
+    letters, vowels, words = _measures(text)
+    if letters < MIN_LETTERS:
+        return False
     return vowels < MIN_VOWEL_SHARE or words < MIN_WORD_SHARE
 
 
+def is_gibberish_line(line: str) -> bool:
+    """Whether one line reads as glyph codes (stricter than a page: see LINE_MIN_LETTERS)."""
+    letters, vowels, words = _measures(line)
+    if letters < LINE_MIN_LETTERS:
+        return False
+    if words < LINE_MAX_WORD_SHARE:
+        return True
+    # Vowels and consonant runs judge words, not one string: an alphabet ("abcdefﬀﬁﬂﬃﬄﬅﬆghijklmno" in
+    # text_ligatures.pdf) or a code is no sentence.
+    if len([t for t in _SEPARATORS.split(line) if t]) < LINE_MIN_WORDS:
+        return False
+    if vowels < LINE_MAX_VOWEL_SHARE:
+        return True
+    runs = sum(len(m.group()) for m in _CONSONANT_RUN.finditer(line)) / letters
+    return runs >= LINE_MIN_CONSONANT_RUNS and vowels < LINE_RUN_MAX_VOWEL_SHARE
+
+
 def _gibberish_sample(text: str) -> str:
-    tokens = [t for t in text.split() if len(t) >= 6 and not _WORD.match(t.strip(_EDGE_PUNCT))]
-    return (" ".join(tokens[:3]) or text.strip()[:40])[:60]
+    tokens = [t for t in _SEPARATORS.split(text) if len(t) >= 6 and not _WORD.match(t.strip(_EDGE_PUNCT))]
+    return (" ".join(tokens[:3]) or " ".join(_SEPARATORS.split(text))[:40])[:60]
 
 
 def check_pages(pages: list[Page], *, gibberish: bool = True) -> tuple[list[Page], GarbageReport]:
@@ -133,5 +189,14 @@ def check_pages(pages: list[Page], *, gibberish: bool = True) -> tuple[list[Page
             report.gibberish_pages.append(page.number)
             report.gibberish_example = report.gibberish_example or _gibberish_sample(text)
             text = ""
+        elif gibberish:
+            lines = text.split("\n")
+            bad = [line for line in lines if is_gibberish_line(line)]
+            if bad:
+                # The readable lines stay; the page goes to OCR like a gibberish page (it reads the whole page).
+                report.gibberish_pages.append(page.number)
+                report.gibberish_example = report.gibberish_example or _gibberish_sample(bad[0])
+                report.partial_pages.append(page.number)
+                text = "\n".join(line for line in lines if not is_gibberish_line(line))
         out.append(replace(page, text=text) if text != page.text else page)
     return out, report

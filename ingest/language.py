@@ -46,10 +46,18 @@ def detect_language(text: str, *, fallback: str = "", min_words: int = 12, min_p
     return best.lang
 
 
-def passage_language(text: str, document: str, *, min_words: int = 12) -> str:
+# A passage whose sentences' function words all say the same third language (ingest.switches: a Portuguese paragraph
+# on a Spanish page, split off at the change) needs fewer words and less certainty from langdetect: two independent
+# signals agree. Without this a Portuguese paragraph of under 40 words stayed "es" (issue 21).
+TOLD_MIN_WORDS = 15
+TOLD_MIN_PROB = 0.70
+
+
+def passage_language(text: str, document: str, *, min_words: int = 12, told: str = "") -> str:
     """A passage's language, given its document's: the document's unless langdetect is sure of another, ≥
     ``SWITCH_MIN_PROB`` between Spanish and English, ≥ ``THIRD_MIN_PROB`` on ≥ ``THIRD_MIN_WORDS`` words when a
-    third language is involved; text mostly in capitals keeps the document's language (a title page, a heading).
+    third language is involved (≥ ``TOLD_MIN_PROB`` on ≥ ``TOLD_MIN_WORDS`` when ``told``, the language the
+    passage's function words say, is the same); text mostly in capitals keeps the document's language (a title page, a heading).
     Without a document language, plain detection."""
     if not document:
         return detect_language(text, fallback="", min_words=min_words)
@@ -63,4 +71,6 @@ def passage_language(text: str, document: str, *, min_words: int = 12) -> str:
     best = guesses[0]
     if best.lang in MAIN_LANGUAGES and document in MAIN_LANGUAGES:
         return best.lang if best.prob >= SWITCH_MIN_PROB else document
+    if told == best.lang and n_words >= TOLD_MIN_WORDS and best.prob >= TOLD_MIN_PROB:
+        return best.lang
     return best.lang if n_words >= THIRD_MIN_WORDS and best.prob >= THIRD_MIN_PROB else document

@@ -44,6 +44,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "pdf.encrypted": ("encrypted: password required", "cifrado: se necesita contraseña"),
     "pdf.corrupt": ("truncated or corrupt PDF ({why})", "PDF truncado o dañado ({why})"),
+    "pdf.corrupt_both": (
+        "truncated or corrupt PDF ({why}; pdfium cannot read it either: {pdfium})",
+        "PDF truncado o dañado ({why}; pdfium tampoco puede leerlo: {pdfium})",
+    ),
+    "pdf.bomb": (
+        "decompression bomb: a compressed stream in it expands past the safe limit, so it was not read ({why})",
+        "bomba de descompresión: un flujo comprimido se expande más allá del límite seguro, así que no se leyó ({why})",
+    ),
+    "pdf.out_of_memory": (
+        "too large to read: reading it needed more than {mb} MB of memory (KB_WORKER_MEMORY_MB); a decompression "
+        "bomb or a pathological file",
+        "demasiado grande para leerlo: necesitó más de {mb} MB de memoria (KB_WORKER_MEMORY_MB); una bomba de "
+        "descompresión o un archivo patológico",
+    ),
+    "pdf.read_by_pdfium": (
+        "read with pdfium: pypdf could not read it ({why})",
+        "leído con pdfium: pypdf no pudo leerlo ({why})",
+    ),
+    "pdf.pages_by_pdfium": (
+        "text of page(s) {pages} read with pdfium: pypdf could not read it ({why})",
+        "texto de la(s) página(s) {pages} leído con pdfium: pypdf no pudo leerlo ({why})",
+    ),
+    "pdf.blank_pdfium": (
+        "no text: every page is blank ({pages} page(s), read with pdfium: pypdf could not read it: {why})",
+        "sin texto: todas las páginas están en blanco ({pages} página(s), leído con pdfium: pypdf no pudo leerlo: "
+        "{why})",
+    ),
     "pdf.blank": (
         "no text: every page is blank ({pages} page(s))",
         "sin texto: todas las páginas están en blanco ({pages} página(s))",
@@ -78,6 +105,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "text of {n} page(s) could not be read: {pages}",
         "no se pudo leer el texto de {n} página(s): {pages}",
     ),
+    "warn.pages_bomb": (
+        "page(s) {pages} not read: a compressed stream on them expands past the safe limit (a decompression bomb)",
+        "página(s) {pages} sin leer: un flujo comprimido en ellas se expande más allá del límite seguro (una bomba "
+        "de descompresión)",
+    ),
     "warn.front_matter": (
         "front matter is not valid YAML ({error}); ignored",
         "el encabezado YAML no es válido ({error}); se ignoró",
@@ -88,6 +120,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "removed {n} header/footer line(s) repeated across its {pages} page(s) ({kinds} kind(s)), e.g. {examples}",
         "se quitaron {n} línea(s) de encabezado o pie de página repetidas en sus {pages} página(s) "
         "({kinds} tipo(s)), p. ej. {examples}",
+    ),
+    "warn.headers_kept": (
+        "kept {n} line(s) repeated at the top or bottom of pages: they are {share} % of its words, more than "
+        "running headers and footers take ({limit} %), e.g. {examples}",
+        "se conservaron {n} línea(s) repetidas arriba o abajo de las páginas: son el {share} % de sus palabras, más "
+        "de lo que ocupan los encabezados y pies de página ({limit} %), p. ej. {examples}",
     ),
     "warn.textless_scanned": (
         "{n} of {total} page(s) have no text: {pages}; {k} of them are images only (needs OCR): {scanned}",
@@ -152,6 +190,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "sin texto: el OCR no encontró texto en la(s) {n} página(s) de solo imagen",
     ),
     "ocr.pages_unread": ("image-only pages not read: {why}", "páginas de solo imagen sin leer: {why}"),
+    "ocr.turned": (
+        "OCR turned page(s) {pages} by {degrees}° before reading them (Tesseract's orientation detection)",
+        "el OCR giró la(s) página(s) {pages} {degrees}° antes de leerlas (detección de orientación de Tesseract)",
+    ),
+    "ocr.orientation_unchecked": (
+        "OCR read the pages as they are: their orientation could not be checked (no Tesseract osd model; install "
+        "it with: {hint})",
+        "el OCR leyó las páginas tal cual: no se pudo comprobar su orientación (falta el modelo osd de Tesseract; "
+        "instálelo con: {hint})",
+    ),
     "ocr.pages_failed": ("OCR could not read page(s) {pages}", "el OCR no pudo leer la(s) página(s) {pages}"),
     "garbage.repaired": (
         "repaired double-encoded text (mojibake){where}, e.g. {before} → {after}",
@@ -168,6 +216,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{example}); their text was not stored (kb ingest --ocr reads them)",
         "texto dañado: la(s) página(s) {pages} usan una fuente sin mapa Unicode (el texto resulta ilegible, p. ej. "
         "{example}); su texto no se guardó (kb ingest --ocr las lee)",
+    ),
+    "garbage.no_unicode_map_lines": (
+        "garbage text: some lines of page(s) {pages} use a font without a Unicode map (they read as gibberish, "
+        "e.g. {example}); those lines were not stored (kb ingest --ocr reads the pages)",
+        "texto dañado: algunas líneas de la(s) página(s) {pages} usan una fuente sin mapa Unicode (resultan "
+        "ilegibles, p. ej. {example}); esas líneas no se guardaron (kb ingest --ocr lee las páginas)",
     ),
     "garbage.all_pages": (
         "no usable text: every page with text uses a font without a Unicode map (it reads as gibberish, e.g. "

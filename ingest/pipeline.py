@@ -27,8 +27,11 @@ from kb.records import FileReport, IngestReport, Outcome
 # takes its document's as prior, #14; 8: passage kinds and title blocks, #10; 9: headings, header/footer remover,
 # language switches, garbage text, #14; 10: sentence spans stored with each passage, #10 — re-chunks, re-embeds nothing;
 # 11: a heading never keeps the text after its full stop, article titles wrap until their full stop, labels up to
-# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7).
-PIPELINE_VERSION = "11"
+# 240 characters, text turned 180°/270° keeps its spaces, #14 item 7; 12: header/footer lines only at page edges,
+# lines in fonts without a Unicode map dropped, pdfium fallback, charts and tables as "table" passages, no table row
+# or signature as a section label, titles from the first page's title block, Portuguese paragraphs split off, #21; 13: a note's passages about itself — what it is,
+# editorial notes, questions for researchers — are their own kind, "note", #20: re-classifies, re-embeds nothing).
+PIPELINE_VERSION = "13"
 
 
 class IngestLocked(StoreLocked):
@@ -116,7 +119,7 @@ def check_garbage(extracted: Extracted, *, ocr: bool) -> Extracted:
         pages=pages,
         warnings=warnings,
         scanned=scanned,
-        empty_pages=extracted.empty_pages + len(found.gibberish_pages),
+        empty_pages=extracted.empty_pages + len(set(found.gibberish_pages) - set(found.partial_pages)),
     )
 
 
@@ -176,7 +179,7 @@ def ingest_into(index: Index, paths: Iterable[str | Path], options: IngestOption
                 index.seed(shipped_vectors.read(f, index.identity))
                 for f in shipped_vectors.find_files(roots, index.identity)
             )
-        with Extractor(cfg.file_timeout_s) as extractor:
+        with Extractor(cfg.file_timeout_s, cfg.worker_memory_mb) as extractor:
             bar = _progress(len(files), opts.progress)
             for n, path in enumerate(files, start=1):
                 fr = ingest_file(

@@ -6,7 +6,8 @@ stopped from outside; a huge one-line Markdown file kept the sentence splitter b
 worker process serves a whole batch (started once: about 0.5-1 s), so the normal path pays only for moving bytes
 through a pipe. Every file type goes through it twice: reading ("extract") and cleaning/sectioning/chunking
 ("structure"), each with ``KB_FILE_TIMEOUT_S``; a step that overruns gets the worker killed and replaced, and the
-batch goes on. OCR and embedding run in the parent (OCR has its own per-page limit; embedding is linear).
+batch goes on. The worker's address space is capped at ``KB_WORKER_MEMORY_MB``: a file that needs more fails with a
+reason that says so, and a fresh worker serves the next one. OCR and embedding run in the parent (OCR has its own per-page limit; embedding is linear).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Sequence
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
+from ingest.messages import message
 
 STARTUP_TIMEOUT_S = 120.0
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ def _operation(name: str):
     raise ValueError(f"unknown operation {name!r}")
 
 
-def _serve(conn_in: Connection, conn_out: Connection) -> None:
+def _serve(conn_in: Connection, conn_out: Connection, memory_mb: float = 0) -> None:
     """The worker's loop: (job, operation, args, kwargs) in, (job, "ok", result) or (job, "error", reason, skip)
     out. Operations: "extract" (bytes → Extracted) and "structure" (Extracted → Prepared: cleaning, sections,
     sentence splitting, chunking, language detection)."""
@@ -55,6 +57,10 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
             reply = ("error", exc.reason, exc.skip)
         except RecursionError:
             reply = ("error", "truncated or corrupt PDF (its structure refers to itself without end)", False)
+        except MemoryError:
+            # Past KB_WORKER_MEMORY_MB. The reply goes out, then the worker ends: a fresh one serves the next file.
+            conn_out.send((job_id, "error", message("pdf.out_of_memory", mb=f"{memory_mb:g}"), False))
+            return
         except Exception as exc:  # report, and keep serving the batch
             reply = ("error", f"unexpected error while reading: {exc.__class__.__name__}: {str(exc)[:200]}", False)
         conn_out.send((job_id, *reply))
@@ -75,21 +81,35 @@ def _warm_up() -> None:
         log.debug("worker warm-up failed", exc_info=True)
 
 
-def main() -> None:
+def limit_memory(memory_mb: float) -> None:
+    """Cap this process's address space at ``memory_mb`` (0: no cap), so a file that needs more (a decompression
+    bomb, a pathological page) ends in a MemoryError, not in the machine swapping or the kernel killing a process."""
+    if memory_mb <= 0:
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = int(memory_mb * 1024 * 1024)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def main(memory_mb: float = 0) -> None:
     # The channel is the original stdin/stdout; anything a library prints goes to stderr instead.
     out_fd = os.dup(1)
     os.dup2(2, 1)
     conn_out = Connection(out_fd, readable=False)
     _warm_up()
+    limit_memory(memory_mb)  # after the imports, which are the same for every file
     conn_out.send(("ready",))  # imports done: the parent starts the clock only now
-    _serve(Connection(os.dup(0), writable=False), conn_out)
+    _serve(Connection(os.dup(0), writable=False), conn_out, memory_mb)
 
 
 class Extractor:
     """``extract()`` with a per-file time limit; call ``close()`` (or use it as a context manager) when done."""
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self, timeout_s: float, memory_mb: float = 0) -> None:
         self.timeout_s = timeout_s
+        self.memory_mb = memory_mb  # the worker's address-space cap (KB_WORKER_MEMORY_MB; 0: none)
         self._proc: subprocess.Popen | None = None
         self._send: Any = None  # Connection once the worker is started (_start), None before
         self._recv: Any = None
@@ -165,7 +185,7 @@ class Extractor:
         root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from ingest.sandbox import main; main()"],
+            [sys.executable, "-c", f"from ingest.sandbox import main; main({float(self.memory_mb)!r})"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

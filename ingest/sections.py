@@ -89,9 +89,91 @@ def title_block(lines: list[str], typical: float) -> int:
     return run if run >= 2 else 0
 
 
+# Lines of a title block that are not the title: a byline, a date, a version, an address, a report type.
+_NOT_TITLE = re.compile(
+    r"^(?:authors?|autor(?:es|as?)?|prepared by|elaborado por|written by|updated by|actualizado por|by|por|"
+    r"editores?|editors?|coordinador(?:es|a)?)\b|\S+@\S+|https?://|www\.|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:versi[óo]n|version|edici[óo]n|edition)\b",
+    re.I,
+)
+TITLE_MAX_CHARS = 250
+
+
+def first_page_title(pages: list[Page]) -> str:
+    """The document's title as its first page's title block gives it: the block's lines up to the end of the title
+    (a line that closes with "." or ":", a byline, a date, a person's name), at most ``TITLE_MAX_CHARS``. "" when
+    the first page has no title block."""
+    for page in pages:
+        lines = [l.strip() for l in page.text.split("\n") if l.strip()]
+        if not lines:
+            continue
+        long_lines = [len(l) for l in lines if len(l) > 40]
+        typical = statistics.median(long_lines) if long_lines else 80
+        title: list[str] = []
+        for line in lines[: title_block(lines, typical)]:
+            if _NOT_TITLE.search(line) or _looks_like_a_name(line.split()):
+                break
+            if title and len(" ".join(title + [line])) > TITLE_MAX_CHARS:
+                break
+            title.append(line)
+            if line.endswith((".", ":")):
+                break
+        return " ".join(title).rstrip(".:").strip()
+    return ""
+
+
 def _mostly_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+# Charts and tables as a text layer gives them: runs of lines that are numbers ("31", "0 10 20 30", "0.000 0.005"),
+# rows ending in figures ("TOTAL NACIONAL 43") and short labels between them ("prison population", "frequency").
+_FIGURES = re.compile(r"\d[\d.,]*\d|\d")
+_NUMBERS_LINE = re.compile(r"^[\s\d.,%$€()+\-−–]+$")
+_DATA_ROW = re.compile(r"^[^.!?;:]{1,60}?\s[(\[]?[-+$€]?\d[\d.,%]*[)\]]?$")
+DATA_MIN_NUMBER_LINES = 3  # a run needs this many lines of figures …
+DATA_MIN_LINES = 5  # … and this many lines in all
+DATA_LABEL_WORDS = 5  # a label is a short line
+DATA_LONG_RUN = 12
+
+
+def _is_number_line(line: str) -> bool:
+    text = line.strip()
+    figures = _FIGURES.sub("0", text)  # "1.154,8" is one figure, not the end of a sentence
+    return any(c.isdigit() for c in text) and bool(_NUMBERS_LINE.match(figures) or _DATA_ROW.match(figures))
+
+
+def _is_label_line(line: str) -> bool:
+    text = line.strip()
+    return 0 < len(text.split()) <= DATA_LABEL_WORDS and not text.endswith((".", "!", "?", ";", ":", ","))
+
+
+def data_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of chart or table lines: lines of figures and short labels, with at least
+    ``DATA_MIN_NUMBER_LINES`` of figures and ``DATA_MIN_LINES`` in all (or one line of figures, an axis, among
+    ``DATA_LONG_RUN`` lines: a chart of many labels). After the last figures the run keeps its labels in lower case
+    ("frequency", "prison population"); a capitalised line is the next heading ("TF-IDF Analysis")."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if not (_is_number_line(lines[i]) or _is_label_line(lines[i])):
+            i += 1
+            continue
+        j, numbers, last_number = i, 0, -1
+        while j < len(lines) and (_is_number_line(lines[j]) or _is_label_line(lines[j])):
+            if _is_number_line(lines[j]):
+                numbers, last_number = numbers + 1, j
+            j += 1
+        end = last_number + 1
+        while numbers and end < j and lines[end].strip()[:1].islower():
+            end += 1
+        if (numbers >= DATA_MIN_NUMBER_LINES and end - i >= DATA_MIN_LINES) or (numbers and end - i >= DATA_LONG_RUN):
+            runs.append((i, end))
+            i = end
+        else:
+            i = j
+    return runs
 
 
 def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
@@ -117,9 +199,22 @@ def page_blocks(pages: list[Page], *, initial_section: str = "") -> list[Block]:
         prev = ""
         in_item = False
         skip = 0
+        # A chart or a table is a block of its own (kind "table"): its figures and labels are no section heading and
+        # no part of the paragraph before them.
+        table_at = {start: end for start, end in data_runs(lines)}
         for i, line in enumerate(lines):
             if skip:
                 skip -= 1
+                continue
+            if i in table_at:
+                if buf:
+                    blocks.append(Block(page.number, section, " ".join(buf)))
+                    buf, in_item = [], False
+                blocks.append(
+                    Block(page.number, section, " ".join(l.strip() for l in lines[i : table_at[i]]), kind="table")
+                )
+                skip = table_at[i] - i - 1
+                prev, stacked = "", False
                 continue
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             if _LEGAL_NOTE.search(line):
@@ -189,8 +284,23 @@ javier fernando ricardo roberto eduardo alejandro rafael sergio raúl raul andr�
 gabriel alberto arturo enrique héctor hector gustavo óscar oscar ana laura patricia carmen rosa lucía lucia
 claudia martha marta sofía sofia isabel elena beatriz verónica veronica alicia mónica monica silvia teresa
 gloria adriana lilia cora margarita guadalupe fabián fabian john james robert michael william richard thomas
-mary jennifer linda elizabeth susan sarah""".split()
+mary jennifer linda elizabeth susan sarah jeannette michelle sebastián sebastian gabriela camila valentina
+josefina catalina francisca javiera constanza paula andrea natalia carolina marcela paola evelyn ximena lorena
+cristina victoria rodrigo felipe ignacio cristián cristian gonzalo álvaro alvaro tomás tomas matías matias
+nicolás nicolas joaquín joaquin vicente martín martin marco franco gustavo hernán hernan mauricio claudio
+patricio ramón ramon julio césar cesar emilio esteban germán german guillermo iván ivan jaime julián julian
+lorenzo mario octavio orlando rubén ruben salvador santiago simón simon ulises víctor victor andrés""".split()
 )
+# Words before a number that make "… 12" a heading ("Capítulo 3", "Eje 4", "Pilar 2"); any other line ending in a
+# bare number is a table row ("TOTAL NACIONAL 43", "Cooperación 9,1").
+_LEVEL_WORDS = frozenset(
+    """título titulo capítulo capitulo sección seccion artículo articulo parágrafo paragrafo parte libro anexo eje
+pilar objetivo meta estrategia línea linea programa componente transitorio chapter section article part annex
+appendix pillar goal objective target step phase fase etapa tabla table cuadro gráfico grafico figura figure
+box recuadro""".split()
+)
+_TOTAL_ROW = re.compile(r"^(?:sub)?totale?s?\b|^suma\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NAME_PARTICLES = frozenset("de del la las los y e da van von".split())
 # Articles and pronouns a heading never ends on ("… -ICBF-. Los" / "niños, niñas …").
 _ARTICLES = frozenset("el la los las lo un una unos unas su sus se que cual quien the a an its their this that".split())
@@ -287,6 +397,24 @@ def _title_case(words: list[str]) -> bool:
     return bool(content) and sum(w[:1].isupper() for w in content) >= 0.75 * len(content)
 
 
+def _ends_in_number(line: str) -> bool:
+    """A row of figures: a short line that ends in a number (not a sentence that ends in one, "… en 2030.")."""
+    words = line.split()
+    return 0 < len(words) <= 8 and bool(_NUMBER.match(words[-1])) and not line.rstrip().endswith((".", ";", ":"))
+
+
+def _table_row(words: list[str], prev: str, nxt: str) -> bool:
+    """A row of a table: a label and its figure ("TOTAL NACIONAL 43"). A heading ends in a number only after a
+    level word ("Capítulo 3", "Eje 4") or as a year ("Informe anual 2023"), and not among rows that end in numbers."""
+    if len(words) < 2 or not _NUMBER.match(words[-1]) or _NUMBERED_HEADING.match(" ".join(words)):
+        return False
+    if _TOTAL_ROW.match(words[0]) or _ends_in_number(prev) or _ends_in_number(nxt):
+        return True
+    # "Capítulo V BIS 1": the level word may come first.
+    levels = {words[0].lower().strip(".:"), words[-2].lower().strip(".:")}
+    return not (levels & _LEVEL_WORDS or _YEAR.match(words[-1]))
+
+
 def _looks_like_a_name(words: list[str]) -> bool:
     if not 2 <= len(words) <= 5 or words[0].lower().strip(",.") not in _GIVEN_NAMES:
         return False
@@ -309,6 +437,8 @@ def is_heading(line: str, prev: str, nxt: str, typical_len: float) -> bool:
     if len(numbers) >= 2 or any(_FIGURE.search(w) for w in numbers):
         return False  # a table row ("Cooperación 9,1 0,8", "TOTAL 50,4")
     if _looks_like_a_name(words):
+        return False
+    if _table_row(words, prev, nxt):
         return False
     last = words[-1].lower()
     if last in _CONNECTORS and not text.isupper() and ("," in text or not _title_case(words)):

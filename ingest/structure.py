@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunk import ChunkSettings, chunk_blocks
-from ingest.clean import clean_pages, describe_removed, join_hyphenated, normalise
+from ingest.clean import clean_pages, describe_removed, describe_withheld, join_hyphenated, normalise
 from ingest.errors import IngestError
 from ingest.extract import Extracted
 from ingest.language import detect_language, passage_language
 from ingest.messages import message
-from ingest.metadata import resolve_metadata
+from ingest.metadata import from_filename, resolve_metadata
 from ingest.ocr import ocr_page_numbers
-from ingest.sections import markdown_blocks, page_blocks
-from kb.passage_kind import CONTENT, TITLE, classify
+from ingest.sections import first_page_title, markdown_blocks, page_blocks
+from kb.passage_kind import CONTENT, TABLE, TITLE, classify
 from kb.records import Chunk, Document, DocumentMeta
 from kb.text import MAIN_LANGUAGES, sentence_spans
 
@@ -54,27 +54,35 @@ def structure(
 ) -> Prepared:
     """An extracted document → cleaned text, sections, language, passages and the text each is embedded with."""
     meta, _ = resolve_metadata(path, extracted.meta)
+    # No title in the catalog, a sidecar or the PDF's metadata: the first page's title block names the document
+    # better than its file name ("03 Programa Kast", issue 21); the file name comes last.
+    from_file_name = meta.title == from_filename(path).title
     warnings = list(extracted.warnings)
     if extracted.kind == "markdown":
         text = join_hyphenated(normalise(extracted.pages[0].text))
         blocks = markdown_blocks(text)
     else:
-        pages, removed = clean_pages(extracted.pages)
+        withheld: list[str] = []
+        pages, removed = clean_pages(extracted.pages, withheld=withheld)
         blocks = page_blocks(pages)
         if removed and not any(b.text.strip() for b in blocks):
             # Every line repeats on every page (a one-line leaflet, a rotated label): that is the content,
             # not a running header. Keep it rather than lose the document.
             pages, removed = clean_pages(extracted.pages, strip_edges=False)
             blocks = page_blocks(pages)
+        if from_file_name:
+            meta.title = first_page_title(pages) or meta.title
         if removed:
             warnings.append(describe_removed(removed, sum(1 for p in extracted.pages if p.text.strip())))
+        if withheld:
+            warnings.append(describe_withheld(withheld, sum(len(p.text.split()) for p in extracted.pages)))
     full_text = " ".join(b.text for b in blocks)
     if not full_text.strip():
         raise IngestError(message("doc.empty_after_cleaning"))
     # The document's language comes from its content: a title block or a reference list in another language
     # (a Spanish note citing English sources) must not decide it. A first guess chunks the text; the guess is then
     # checked on the content passages, and the text re-chunked in the rare case it changes.
-    body = " ".join(b.text for b in blocks if b.kind != TITLE) or full_text
+    body = " ".join(b.text for b in blocks if b.kind not in (TITLE, TABLE)) or full_text
     doc_language = meta.language or document_language(body)
     passages = chunk_blocks(blocks, chunking, language=doc_language)
     kinds = passage_kinds(passages)
@@ -99,7 +107,11 @@ def structure(
     for ordinal, (p, kind) in enumerate(zip(passages, kinds)):
         # A reference list or a title block takes the document's language: its own (the cited works', a title's
         # few words) says nothing about the document and mis-tagged such passages in results.
-        lang = passage_language(p.text, doc_language, min_words=min_lang_words) if kind == CONTENT else doc_language
+        lang = (
+            passage_language(p.text, doc_language, min_words=min_lang_words, told=p.language)
+            if kind == CONTENT
+            else doc_language
+        )
         chunks.append(
             Chunk(
                 chunk_id=f"{doc_id}:{version}{ordinal:05d}",

@@ -22,6 +22,7 @@ _FUNCTION_WORDS = {
         "como foi são também pela pelo entre sobre ele ela".split()
     ),
 }
+_ONLY = {lang: vocab - _FUNCTION_WORDS["pt" if lang == "es" else "es"] for lang, vocab in _FUNCTION_WORDS.items()}
 _WORDS = re.compile(r"[^\W\d_]+")
 # Quoted words keep the language they were written in ('its subtitle: “El mandato del pueblo por el cambio”' is an
 # English sentence): they do not vote.
@@ -45,5 +46,11 @@ def sentence_language(sentence: str) -> str:
     ]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     ranked = sorted(hits.items(), key=lambda kv: -kv[1])
+    if {ranked[0][0], ranked[1][0]} == {"es", "pt"}:
+        # Spanish and Portuguese share "de", "que", "se", "para", "por", "como": counted for both, a Portuguese
+        # paragraph never had twice the hits of Spanish and was glued to the Spanish passage (issue 21). Between the
+        # two, only the words of one of them vote.
+        hits = {lang: sum(w in _ONLY[lang] for w in words) for lang in ("es", "pt")}
+        ranked = sorted(hits.items(), key=lambda kv: -kv[1])
     (best, n), (_, second) = ranked[0], ranked[1]
     return best if n >= MIN_HITS and n >= MARGIN * max(second, 0.5) else ""

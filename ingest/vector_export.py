@@ -19,7 +19,7 @@ def collection_texts(index: Index, folder: Path) -> list[str]:
     chunking = ChunkSettings(cfg.chunk_words, cfg.chunk_max_words, cfg.chunk_overlap_words)
     version = version_tag(settings_key(index.identity, chunking))
     texts: list[str] = []
-    with Extractor(cfg.file_timeout_s) as extractor:
+    with Extractor(cfg.file_timeout_s, cfg.worker_memory_mb) as extractor:
         for path in discover([folder]):
             data = path.read_bytes()
             try:

@@ -78,7 +78,17 @@ class Config:
     ocr_page_timeout_s: float = 120.0  # one page; a 300-dpi A4 page takes ~3-6 s here
     max_file_mb: float = 200.0  # larger files are skipped with a reason
     file_timeout_s: float = 300.0  # reading and cutting one file into passages (ingest/sandbox.py); then it is skipped
+    # The reading process's address space, in MB (0: no cap). Reading the 262-page Colombian plan peaks at ~490 MB
+    # of address space (imports included); a decompression bomb or a pathological file ends at the cap with a reason.
+    worker_memory_mb: float = 2048.0
     lock_timeout_s: float = 600.0  # how long a writer waits for another one (an ingestion, a deletion) to finish
+    # Curators and readers (kbapp/curators.py). With a curator password's hash in this file (default
+    # <store>/curator.hash, written by `kb curator-password`) or Streamlit's OIDC login configured in
+    # .streamlit/secrets.toml, the app is read-only until a curator signs in; with neither, it is read-only unless
+    # served on a loopback address (127.0.0.1: one person on a laptop, as before).
+    curator_hash_file: str = ""
+    curator_emails: str = ""  # comma-separated: the OIDC accounts (st.user.email) that are curators
+    login_delay_s: float = 1.0  # a failed sign-in waits this long, doubled per failure since the last success (<= 30 s)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
@@ -109,6 +119,10 @@ class Config:
     @property
     def files_path(self) -> Path:
         return self.store / "files"
+
+    @property
+    def curator_hash_path(self) -> Path:
+        return Path(self.curator_hash_file).expanduser() if self.curator_hash_file else self.store / "curator.hash"
 
 
 def _coerce(type_name: Any, raw: str) -> Any:

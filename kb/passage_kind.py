@@ -1,5 +1,5 @@
 """What a passage is: content, or one of the parts of a document that are not (title blocks, tables of contents,
-reference lists, indexes). Told from the shape of the text, in Spanish and English alike, never from a list of
+reference lists, indexes, charts and tables). Told from the shape of the text, in Spanish and English alike, never from a list of
 heading names: a reference list is a run of short entries dense in years, URLs, "et al.", page and volume marks and
 publisher words, with few of the function words prose is made of; a table of contents is titles followed by page
 numbers (often with dotted leaders); an index is terms followed by runs of page numbers. Title blocks are found
@@ -24,6 +24,8 @@ TITLE = "title"
 TOC = "toc"
 REFERENCES = "references"
 INDEX = "index"
+NOTE = "note"  # a research note speaking about itself: what it is, editorial notes, its questions for researchers
+TABLE = "table"  # a chart's or a table's figures and labels (ingest/sections.py finds them by layout)
 KINDS = ALL_KINDS
 NON_CONTENT = tuple(k for k in KINDS if k != CONTENT)
 
@@ -171,11 +173,58 @@ INDEX_ENTRIES = 5.0
 REF_MIN_WORDS = 8
 STRONG_MIN_WORDS = 20  # a lone amendment note ("Artículo reformado DOF 29-04-2004.") is dense in years, not a list
 TITLE_MAX_WORDS = 45
+# A table's or a chart's text: a third of its tokens figures, few function words, no sentences. Prose dense in
+# figures stays under it (a budget paragraph: ~15 % figures, ~35 % function words), and so does a list of amended
+# articles ("Se reforman los Artículos 2; 3; 5; …": every entry ends in ";").
+TABLE_MIN_WORDS = 12
+TABLE_NUMBERS = 0.30
+TABLE_FUNCTION_MAX = 0.15
 
 
 def classify(text: str, *, first: bool = False) -> str:
     """The kind of one passage. ``first``: the passage opens the document (where title blocks are)."""
-    return kind_of(shape(text), first=first)
+    kind = kind_of(shape(text), first=first)
+    return NOTE if kind == CONTENT and is_about_itself(text) else kind
+
+
+# --- a note speaking about itself ---------------------------------------------------------------------------------
+# The starter notes open with what they are ("This is a research note written by the policy-kb team. It summarises…
+# It is not the plan."), correct themselves ("An earlier version of this note…"), and close with "Questions for
+# researchers". None of it answers a question about the plan, yet it matched questions about the plan best: the
+# Spanish pillars question was answered first by "This is a research note…" (issue 20). A sentence is told by what it
+# says about the note, in either language; a passage made mostly of such sentences and of questions is a note kind.
+_ABOUT_ITSELF = re.compile(
+    r"\b(?:this|it) is a research note\b|\bthis (?:research )?note (?:by|written|summari[sz]es|explains|describes|"
+    r"clarifies|is meant|does|records|reads|takes|focuses|follows)\b|\b(?:es|esta es) una nota de investigaci[oó]n\b"
+    r"|\besta nota (?:de investigaci[oó]n )?(?:del equipo|resume|describe|explica|aclara|no reproduce|sirve|se centra|"
+    r"registra|lee|recoge)\b|\ban earlier version of this note\b|\buna versi[oó]n anterior de esta nota\b"
+    r"|\bno public copy\b|\bcopia p[uú]blica\b|\bit is not the plan\b|\bno el plan\b"
+    r"|\bquotations (?:below )?are taken\b|\blas citas textuales\b"
+    r"|\bour questions, not\b|\bpreguntas nuestras, no\b|\bnot findings of\b",
+    re.I,
+)
+_QUESTION = re.compile(r"^\s*[¿\"“«(-]*\s*¿|\?\s*[\"”»)]*\s*$")
+NOTE_SHARE = 0.5  # more than half of a passage's sentences (three words or more) about the note itself or questions
+
+
+def about_itself(sentence: str) -> bool:
+    """Whether a sentence speaks about the note that holds it (what it is, its sources, its own earlier errors,
+    its questions for researchers) rather than about its subject."""
+    return bool(_ABOUT_ITSELF.search(sentence))
+
+
+def is_about_itself(text: str) -> bool:
+    """Whether a passage is mostly a note speaking about itself: more than NOTE_SHARE of its sentences are about the
+    note or are questions (a note's "questions for researchers"), and one of them is about the note."""
+    from kb.text import split_sentences
+
+    if not _ABOUT_ITSELF.search(text):
+        return False  # fast path: nearly every passage
+    sentences = [x for x in split_sentences(text) if len(x.split()) >= 3]
+    if not sentences:
+        return False
+    flagged = sum(bool(_ABOUT_ITSELF.search(x) or _QUESTION.search(x)) for x in sentences)
+    return flagged / len(sentences) > NOTE_SHARE
 
 
 def kind_of(s: Shape, *, first: bool = False) -> str:
@@ -195,6 +244,14 @@ def kind_of(s: Shape, *, first: bool = False) -> str:
         return INDEX
     if first and s.words <= TITLE_MAX_WORDS and s.full_stops <= 1 and s.capital_share >= 0.4:
         return TITLE  # before references: a title's years ("2024-2044") are not citations
+    if (
+        s.words >= TABLE_MIN_WORDS
+        and s.number_share >= TABLE_NUMBERS
+        and s.function_share < TABLE_FUNCTION_MAX
+        and s.full_stops <= 1
+        and s.terminal_share < 0.5
+    ):
+        return TABLE  # figures and labels: a table or a chart the layout did not mark (ingest/sections.py)
     entries = s.full_stops + round(s.url_density * s.words / 100)  # a list has several: each ends or links
     urls = round(s.url_density * s.words / 100)
     if urls >= LINK_LIST_URLS and s.url_density >= LINK_LIST_DENSITY:

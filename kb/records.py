@@ -32,7 +32,7 @@ def _f(
     return field(default=default, metadata=meta)
 
 
-ALL_KINDS = ("content", "title", "toc", "references", "index")  # passage kinds, see kb/passage_kind.py
+ALL_KINDS = ("content", "title", "toc", "references", "index", "table", "note")  # passage kinds, see kb/passage_kind.py
 
 
 def summary_of(title: str, publisher: str, year: int | None) -> str:
@@ -246,6 +246,9 @@ class Citation:
     language: str = ""
     summarises: str = ""  # "Title, Publisher, Year" of the primary document a research note summarises
     source_url: str = ""  # where that primary document can be opened ("" when no public copy was found)
+    source_title: str = ""  # the summarised document's own fields, for the one-sentence attribution
+    source_publisher: str = ""
+    source_year: int | None = None
 
     @property
     def pages(self) -> str:

@@ -35,7 +35,7 @@ FILTER_OPTIONS: dict[str, Any] = {
     "kind": typer.Option(
         None,
         "--kind",
-        help="Passage kinds: content (default), title, toc, references, index, or all "
+        help="Passage kinds: content (default), title, toc, references, index, table (charts and tables), or all "
         "(e.g. --kind references to search reference lists).",
     ),
 }
@@ -469,6 +469,80 @@ def export(
         typer.echo(f"{len(hits)} passages written to {output}", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+@app.command()
+def backup(
+    folder: Path = typer.Argument(..., help="A new or empty folder to copy the store into."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """A consistent copy of the store while the app serves and an ingestion runs (docs/team.md, Backups)."""
+    from kb.errors import KbError
+    from kb.store.backup import backup as run_backup
+
+    kb = _open(store, None)
+    try:
+        info = run_backup(kb.store, folder)
+    except KbError as exc:  # not empty, a Chroma server, the store locked for longer than KB_LOCK_TIMEOUT_S
+        _fail(str(exc), 3 if "another ingestion" in str(exc) else 2)
+    typer.echo(
+        f"backed up {info.documents} documents, {info.passages} passages, {info.vectors} vectors "
+        f"(generation {info.generation}) to {folder} in {info.seconds:.1f} s"
+    )
+
+
+@app.command()
+def restore(
+    folder: Path = typer.Argument(..., help="A folder written by `kb backup`."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """Restore a backup into a new or empty store, then repair and check it (exit 1 if the check fails)."""
+    from kb.errors import KbError
+    from kb.store.backup import restore as run_restore
+
+    config = Config.from_env(store=store)
+    try:
+        info = run_restore(folder, config)
+    except KbError as exc:
+        _fail(str(exc))
+    kb = _open(config.store, None)  # opening repairs whatever a crash had journalled in the original
+    kb.index.refresh()  # the lexical index caught up to the restored manifest, on disk
+    problems = kb.store.verify()
+    s = kb.stats()
+    typer.echo(f"restored {s.documents} documents, {s.chunks} passages, {s.vectors} vectors into {config.store}")
+    if any(problems.values()) or s.documents != info.documents:
+        _fail(f"the restored store is not consistent: {problems}", 1)
+    typer.echo("consistency check: no orphan and no missing vector")
+
+
+@app.command("curator-password")
+def curator_password(
+    store: Optional[Path] = StoreOpt,
+    stdin: bool = typer.Option(False, "--stdin", help="Read the password from standard input (for scripts)."),
+    remove: bool = typer.Option(False, "--remove", help="Forget the curator password."),
+) -> None:
+    """Set the app's curator password: only its argon2 hash is stored (KB_CURATOR_HASH_FILE, default
+    <store>/curator.hash). Never pass a password as an argument: it would stay in the shell's history."""
+    import getpass
+
+    from kbapp import curators
+
+    config = Config.from_env(store=store)
+    if remove:
+        gone = curators.remove_password(config)
+        typer.echo(f"curator password {'removed' if gone else 'was not set'} ({config.curator_hash_path})")
+        return
+    if stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("curator password: ")
+        if getpass.getpass("again: ") != password:
+            _fail("the two entries differ; nothing was changed")
+    try:
+        target = curators.set_password(config, password)
+    except curators.CuratorError as exc:
+        _fail(str(exc))
+    typer.echo(f"curator password set: its argon2 hash is in {target}")
 
 
 @app.command("app")

@@ -165,9 +165,10 @@ def build_small_corpus(root: Path) -> dict[str, Path]:
     return files
 
 
-def make_scanned_pdf(path: Path, pages: list[list[str]], *, dpi: int = 200) -> Path:
+def make_scanned_pdf(path: Path, pages: list[list[str]], *, dpi: int = 200, turned: int = 0) -> Path:
     """An image-only PDF, as a scanner makes it: each page of a text PDF rendered to a greyscale picture (pypdfium2)
-    and placed full-page in a new PDF that has no text layer at all."""
+    and placed full-page in a new PDF that has no text layer at all; ``turned``: 180 for a page scanned upside
+    down."""
     import pypdfium2 as pdfium
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -178,10 +179,62 @@ def make_scanned_pdf(path: Path, pages: list[list[str]], *, dpi: int = 200) -> P
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     width, height = A4
     for page in doc:
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().rotate(turned)
         c.drawImage(ImageReader(image), 0, 0, width=width, height=height)
         c.showPage()
     doc.close()
     c.save()
     text_pdf.unlink()
+    return path
+
+
+def make_no_unicode_map_pdf(path: Path, lines: list[str], *, heading: str = "") -> Path:
+    """A one-page PDF whose text is set in an embedded TrueType font (reportlab's Vera) addressed by glyph number
+    (Type0, Identity-H) with no ToUnicode map: it renders right, and a text extractor reads glyph numbers, the
+    letters shifted by 29 ("(O\\x03SURJUDPD" for "El programa"), the commonest garbage of real PDFs. ``heading``,
+    if given, is drawn above it in Helvetica, which reads right."""
+    import os
+    import zlib
+
+    import reportlab
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    vera = Path(os.path.dirname(reportlab.__file__)) / "fonts" / "Vera.ttf"
+    glyphs = TTFontFile(str(vera)).charToGlyph
+    ops = ["BT /F2 16 Tf 50 790 Td (%s) Tj ET" % heading if heading else "", "BT /F1 14 Tf 18 TL 50 760 Td"]
+    ops += ["<%s> Tj T*" % "".join("%04X" % glyphs.get(ord(ch), 0) for ch in line) for line in lines]
+    content = zlib.compress("\n".join(ops + ["ET"]).encode("latin-1"))
+    font = zlib.compress(vera.read_bytes())
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R /F2 9 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Vera /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Vera /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 600 /CIDToGIDMap /Identity >>",
+        b"<< /Type /FontDescriptor /FontName /Vera /Flags 32 /FontBBox [-183 -236 1287 928] /ItalicAngle 0 "
+        b"/Ascent 928 /Descent -236 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (len(font), vera.stat().st_size)
+        + font
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    return _write_pdf_objects(path, objects)
+
+
+def _write_pdf_objects(path: Path, objects: list[bytes]) -> Path:
+    """A PDF from its numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(out))
     return path

@@ -34,8 +34,9 @@ from typing import Sequence
 
 import numpy as np
 
+from kb.compare.profile_table import source_text
 from kb.compare.profiles import DOC_TYPE as PROFILE_TYPE
-from kb.compare.profiles import Profile, ProfileError, load_profile
+from kb.compare.profiles import FIELDS, Profile, ProfileError, load_profile
 from kb.compare.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
 from kb.records import Chunk, Hit
 from kb.search.citations import citation_for, cite_text, md_escape
@@ -324,7 +325,7 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
                 f = prof.fields.get(row) if prof else None
                 if f is None or not f.filled:
                     continue
-                src = "; ".join(s.cite() for s in f.sources)
+                src = "; ".join(source_text(s, lang) for s in f.sources)
                 lines.append(
                     f"- **{md_escape(name(jur))}, {md_escape(f.label(lang))}**: {md_escape(f.text(lang))}"
                     + (f" ({md_escape(src)})" if src else "")
@@ -339,7 +340,7 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
             lines.append(
                 f"- **{md_escape(name(jur))}**: "
                 + (
-                    f"{md_escape(cite_text(best.citation))}\n\n  > " + md_escape(quote).replace("\n", " ")
+                    f"{md_escape(cite_text(best.citation, lang))}\n\n  > " + md_escape(quote).replace("\n", " ")
                     if best
                     else f"_{nothing}_"
                 )
@@ -349,7 +350,9 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
 
 
 def to_csv(comp: Comparison, *, lang: str = "en") -> str:
-    """One row per cell (topic, jurisdiction), with the best passage and its citation, or empty when none."""
+    """One row per cell (topic, jurisdiction), with the best passage and its citation, or empty when none; the
+    strategy profiles' fields first (topic "Strategy profile: <field>", the value in ``text``, the sources in
+    ``citation``, the first source's address in ``url``)."""
     from kb.search.citations import _csv_safe
 
     buf = io.StringIO()
@@ -369,8 +372,37 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
             "sentences",
             "text",
             "url",
+            "as_of",
         ]
     )
+    profile_head = "Perfil estratégico" if lang == "es" else "Strategy profile"
+    for row in PROFILE_ROWS if comp.profiles else ():
+        for jur in comp.jurisdictions:
+            prof = comp.profiles.get(jur)
+            f = prof.fields.get(row) if prof else None
+            filled = f is not None and f.filled
+            first = f.sources[0] if filled and f and f.sources else None
+            w.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        f"{profile_head}: {FIELDS[row][0 if lang == 'es' else 1]}",
+                        jur,
+                        "yes" if filled else "no",
+                        first.title if first else "",
+                        first.publisher if first else "",
+                        (first.year or "") if first else "",
+                        "",
+                        "",
+                        lang,
+                        "; ".join(source_text(s, lang) for s in f.sources) if filled and f else "",
+                        "",
+                        f.text(lang) if filled and f else (f.note.get(lang, "") if f else ""),
+                        first.url if first else "",
+                        f.as_of if filled and f else "",
+                    )
+                ]
+            )
     for topic in comp.topics:
         for jur in comp.jurisdictions:
             cell = comp.cell(topic, jur)
@@ -389,10 +421,11 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                         c.pages if c else "",
                         c.section if c else "",
                         c.language if c else "",
-                        cite_text(c) if c else "",
+                        cite_text(c, lang) if c else "",
                         " ".join(cell.sentences),
                         h.chunk.text if h else "",
                         c.url if c else "",
+                        "",
                     )
                 ]
             )

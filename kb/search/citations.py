@@ -6,10 +6,10 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from kb.records import Chunk, Citation, Document, Hit
 
@@ -22,6 +22,9 @@ def citation_for(chunk: Chunk) -> Citation:
         year=doc.year,
         summarises=doc.summarises,
         source_url=doc.source_url,
+        source_title=doc.source_title,
+        source_publisher=doc.source_publisher,
+        source_year=doc.source_year,
         page_start=chunk.page_start,
         page_end=chunk.page_end,
         section=chunk.section,
@@ -39,20 +42,45 @@ def file_link(c: Citation) -> str:
     return f"{uri}#page={c.page_start}" if c.page_start and c.source.lower().endswith(".pdf") else uri
 
 
-def cite_text(c: Citation) -> str:
-    """One line: Publisher (Year). Title. Section, p. N. [Summarising: primary document, publisher, year.]"""
+BOM = "\ufeff"  # Excel on Windows reads a CSV as UTF-8 only when it starts with one
+
+WORDS = {  # lang → (a research note summarising, undated)
+    "es": ("nota de investigación que resume", "s. f."),
+    "en": ("research note summarising", "n.d."),
+}
+
+
+def _year(year: int | None, lang: str) -> str:
+    return str(year) if year else WORDS["es" if lang == "es" else "en"][1]
+
+
+def attribution(c: Citation, lang: str = "en", *, italic: bool = False) -> str:
+    """Who wrote the cited item and when, and, for a research note, what it summarises and when that was published,
+    as one sentence: "policy-kb team (2026), research note summarising: Government of Tabasco (2024), *Plan…*".
+    The card, the citation box and every export say it the same way. "" when nothing is known."""
+    who = f"{c.publisher} ({_year(c.year, lang)})" if c.publisher else (f"({c.year})" if c.year else "")
+    if not c.source_title:
+        return who
+    title = f"*{c.source_title}*" if italic else c.source_title
+    src = f"{c.source_publisher} ({_year(c.source_year, lang)}), " if c.source_publisher else ""
+    if not c.source_publisher and c.source_year:
+        src = f"({c.source_year}), "
+    words = WORDS["es" if lang == "es" else "en"][0]
+    return f"{who}, {words}: {src}{title}" if who else f"{words[0].upper()}{words[1:]}: {src}{title}"
+
+
+def cite_text(c: Citation, lang: str = "en") -> str:
+    """The attribution sentence, then the cited item's title and where in it: "Gobierno de Tabasco (2024). Plan.
+    § Pilares, p. 3." or "policy-kb team (2026), research note summarising: Government of Tabasco (2024), Plan….
+    Research note: Tabasco. § Pilares."."""
     parts = []
-    lead = c.publisher or ""
-    if c.year:
-        lead = f"{lead} ({c.year})" if lead else f"({c.year})"
+    lead = attribution(c, lang)
     if lead:
-        parts.append(lead + ".")
-    parts.append(f"{c.title}.")
+        parts.append(lead.rstrip(".") + ".")
+    parts.append(f"{c.title.rstrip('.')}.")
     where = ", ".join(x for x in (f"§ {c.section}" if c.section else "", c.pages) if x)
     if where:
         parts.append(where + ".")
-    if c.summarises:
-        parts.append(f"Summarising: {c.summarises}.")
     return " ".join(parts)
 
 
@@ -84,6 +112,11 @@ class CitedDocument:
     file_name: str  # the file's name only: a server path means nothing to whoever reads the export
     summarises: str = ""  # "Title (Publisher, Year)" of the primary document a research note summarises
     hits: list[Hit] = field(default_factory=list)
+    attribution: str = ""  # the one sentence the card and the citation box say (``attribution``), in English
+    source_year: int | None = None  # the summarised document's year
+    links: list[str] = field(
+        default_factory=list
+    )  # every address to open: the summarised document, a profile's sources
 
     @property
     def pages(self) -> list[str]:
@@ -100,9 +133,33 @@ def _field(doc: Document | None, name: str) -> Any:
     return getattr(doc, name, None) or None
 
 
+def deep_link(url: str | None) -> bool:
+    """An http(s) address of a document rather than of a site: a bare domain (``https://edb.gov.sg``) or a
+    language or section code (``https://www.oecd.org/sti``, ``https://www.gob.mx/se``) is a homepage, not what a note
+    summarises, so an export leaves it out rather than send a reader there."""
+    if not url or not re.match(r"^https?://[^\s/]+\.[^\s/]+", url):
+        return False
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    return bool(parts.query) or (bool(path) and ("/" in path or "." in path or len(path) > 3))
+
+
+def profile_links(source: str) -> list[str]:
+    """The addresses of a strategy profile's sources, in the order it cites them ([] when its file is unreadable)."""
+    from kb.compare.profiles import ProfileError, load_profile
+
+    try:
+        return list(dict.fromkeys(s.url for s in load_profile(source).sources()))
+    except (OSError, ProfileError):
+        return []
+
+
 def group_documents(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> list[CitedDocument]:
     """The hits gathered by document, in the order of each document's best hit. ``documents`` maps a doc_id to
-    its record (``KnowledgeBase.documents_for(hits)``); by default each hit's own (``hit.chunk.doc``)."""
+    its record (``KnowledgeBase.documents_for(hits)``); by default each hit's own (``hit.chunk.doc``).
+
+    Each document's ``links``: the summarised document's address (a research note), its sources' (a strategy
+    profile), or its own, deep links only (``deep_link``); ``url`` is the first of them."""
     out: dict[str, CitedDocument] = {}
     for h in hits:
         c, doc_id = h.citation, h.chunk.doc_id
@@ -114,17 +171,36 @@ def group_documents(hits: Sequence[Hit], documents: Mapping[str, Document] | Non
                 _field(doc, "source_year"),
             )
             tail = ", ".join(str(x) for x in (src_pub, src_year) if x)
-            out[doc_id] = CitedDocument(
-                doc_id=doc_id,
+            doc_type = _field(doc, "doc_type") or ""
+            candidates = [_field(doc, "source_url") or c.source_url]
+            if doc_type == "profile":
+                candidates += profile_links(_field(doc, "source") or c.source)
+            if not src_title:  # a note's own url is its catalog entry's, not the summarised document's
+                candidates.append(_field(doc, "url") or c.url)
+            links = list(dict.fromkeys(u for u in candidates if deep_link(u)))
+            whole = replace(
+                c,
                 title=_field(doc, "title") or c.title,
                 publisher=_field(doc, "publisher") or c.publisher,
                 year=_field(doc, "year") or c.year,
-                url=_field(doc, "source_url") or _field(doc, "url") or c.url,
+                source_title=src_title or "",
+                source_publisher=src_pub or "",
+                source_year=src_year,
+            )
+            out[doc_id] = CitedDocument(
+                doc_id=doc_id,
+                title=whole.title,
+                publisher=whole.publisher,
+                year=whole.year,
+                url=links[0] if links else "",
                 language=_field(doc, "language") or c.language,
                 jurisdiction=_field(doc, "jurisdiction") or c.jurisdiction,
-                doc_type=_field(doc, "doc_type") or "",
+                doc_type=doc_type,
                 file_name=Path(c.source).name if c.source else "",
                 summarises=f"{src_title} ({tail})" if src_title and tail else (src_title or ""),
+                attribution=attribution(whole),
+                source_year=src_year,
+                links=links,
             )
         out[doc_id].hits.append(h)
     return list(out.values())
@@ -169,7 +245,8 @@ def to_bibtex(hits: Sequence[Hit], documents: Mapping[str, Document] | None = No
         note = "; ".join(
             x
             for x in (
-                f"Summarises: {d.summarises}" if d.summarises else "",
+                d.attribution if d.summarises else "",
+                "Links: " + "; ".join(d.links[1:]) if len(d.links) > 1 else "",
                 "Cited: " + "; ".join(_where(h) for h in d.hits if _where(h)) if any(_where(h) for h in d.hits) else "",
             )
             if x
@@ -205,10 +282,12 @@ def to_ris(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None)
             ("TY", "RPRT"),
             ("ID", cite_key(d.title, d.year, d.doc_id)),
             ("TI", d.title),
-            ("AU", d.publisher),
+            # A corporate author: the trailing comma makes the whole name the last name ("Lastname, Firstname"
+            # per the RIS spec; EndNote's rule for corporate authors), so no reader splits off a first name.
+            ("AU", f"{d.publisher}," if d.publisher else ""),
             ("PB", d.publisher),
             ("PY", str(d.year or "")),
-            ("UR", d.url),
+            *(("UR", u) for u in d.links),
             ("LA", d.language),
             ("KW", d.jurisdiction),
             ("M3", d.doc_type),
@@ -217,7 +296,7 @@ def to_ris(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None)
             c = d.hits[0].citation
             rows += [("SP", str(c.page_start)), ("EP", str(c.page_end or c.page_start))]
         if d.summarises:
-            rows.append(("N1", f"Summarises: {d.summarises}"))
+            rows.append(("N1", d.attribution))
         rows += [("N1", passage_note(h)) for h in d.hits]
         rows.append(("DB", "policy-kb"))
         lines = [f"{tag}  - {_one_line(val)}" for tag, val in rows if _one_line(val)]
@@ -252,13 +331,17 @@ CSV_FIELDS = (
     "legs",
     "text",
     "summarises",
+    "attribution",
+    "source_year",
 )
 
 
 def to_csv(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None) -> str:
-    """One row per passage (a table of hits), with its document's URL and file name, never a server path."""
+    """One row per passage (a table of hits), with its document's URL and file name, never a server path; UTF-8
+    with a byte-order mark, so Excel reads the accents."""
     docs = {d.doc_id: d for d in group_documents(hits, documents)}
     buf = io.StringIO()
+    buf.write(BOM)
     writer = csv.writer(buf)
     writer.writerow(CSV_FIELDS)
     for h in hits:
@@ -282,6 +365,8 @@ def to_csv(hits: Sequence[Hit], documents: Mapping[str, Document] | None = None)
                     "+".join(h.legs),
                     h.chunk.text,
                     d.summarises,
+                    d.attribution,
+                    d.source_year or "",
                 )
             ]
         )
@@ -305,10 +390,9 @@ def to_markdown(hits: Sequence[Hit], documents: Mapping[str, Document] | None = 
     """One numbered entry per document (its citation and address), its cited passages quoted under it."""
     lines = [f"# {md_escape(heading)}", ""] if heading else []
     for n, d in enumerate(group_documents(hits, documents), start=1):
-        lead = ". ".join(x for x in (f"{d.publisher} ({d.year})" if d.year else d.publisher, d.title) if x)
-        lines.append(f"{n}. {md_escape(lead)}." + (f" <{d.url}>" if d.url and _safe_url(d.url) else ""))
-        if d.summarises:
-            lines.append(f"   Summarises: {md_escape(d.summarises)}.")
+        lead = ". ".join(x for x in (d.attribution, d.title) if x)
+        links = " ".join(f"<{u}>" for u in d.links if _safe_url(u))
+        lines.append(f"{n}. {md_escape(lead)}." + (f" {links}" if links else ""))
         lines.append("")
         for h in d.hits:
             where = _where(h)

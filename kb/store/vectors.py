@@ -119,6 +119,13 @@ class VectorIndex:
                 f"re-index into a fresh store with `kb ingest --reindex PATH` (or another --store)."
             )
 
+    def collections(self) -> dict[str, Any]:
+        """The language groups' collections as they are now (reopened when another process wrote since): for a
+        backup's export and a restore's import (``kb/store/backup.py``), which copy each group as it is. An embedded
+        index is reopened first: the process's cached client may predate another process's writes."""
+        self._refresh(force=True)
+        return dict(self._cols)
+
     def count(self) -> int:
         return sum(col.count() for col in self._cols.values())
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from kb.records import Citation, Hit
-from kb.search.citations import cite_text
+from kb.search.citations import WORDS, attribution, cite_text
 from kbapp.ui import jurisdictions
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
@@ -17,12 +17,10 @@ from kbapp.ui.i18n import t
 
 
 def meta_line(hit: Hit, lang: str) -> str:
-    """Publisher · year · jurisdiction · type · pages · section, as safe HTML. The year is the content's: for a
-    research note, the year of the document it summarises (the note's own year is in its citation)."""
+    """Jurisdiction · type · pages · section, as safe HTML. Who wrote the item and when (and what a research note
+    summarises, and when that appeared) is the attribution line under it, the same sentence as the citation."""
     c, ch = hit.citation, hit.chunk
     parts = [
-        c.publisher,
-        str(ch.doc.content_year or ""),
         jurisdictions.label(c.jurisdiction, lang) if c.jurisdiction else "",
         t(f"type.{ch.doc.doc_type}", lang, default=ch.doc.doc_type) if ch.doc.doc_type else "",
         c.pages,
@@ -42,13 +40,19 @@ def open_label_for(c, lang: str) -> str:
 
 
 def summarises_html(c: Citation, lang: str) -> str:
-    """ "Research note summarising: <primary document>", the document a link to its ``source_url`` when the catalog
+    """The attribution sentence (``kb.search.citations.attribution``: "policy-kb team (2026), research note summarising:
+    Government of Tabasco (2024), *Plan…*"), the summarised document a link to its ``source_url`` when the catalog
     gives one. Only http(s) addresses become links (a catalog is user input: no javascript: or file: URLs)."""
-    text = safe_html(t("card.summarises", lang, source=c.summarises))
-    if not c.source_url or urlsplit(c.source_url).scheme not in ("http", "https"):
-        return text
-    href = html.escape(c.source_url, quote=True)
-    return f'<a href="{href}" target="_blank" rel="noopener noreferrer" class="kb-primary">{text}</a>'
+    text = attribution(c, lang)
+    if not c.source_title:
+        return safe_html(text)
+    marker = WORDS["es" if lang == "es" else "en"][0] + ": "
+    head, _, tail = text.rpartition(marker)
+    tail_html = safe_html(tail).replace(safe_html(c.source_title), f"<em>{safe_html(c.source_title)}</em>", 1)
+    if c.source_url and urlsplit(c.source_url).scheme in ("http", "https"):
+        href = html.escape(c.source_url, quote=True)
+        tail_html = f'<a href="{href}" target="_blank" rel="noopener noreferrer" class="kb-primary">{tail_html}</a>'
+    return f"{safe_html(head + marker)}{tail_html}"
 
 
 def card_html(hit: Hit, query: str, lang: str, extra_terms: Sequence[str] = ()) -> str:
@@ -66,7 +70,7 @@ def card_html(hit: Hit, query: str, lang: str, extra_terms: Sequence[str] = ()) 
         f'<div class="kb-card" id="hit-{hit.rank}">'
         f'<div class="kb-card-title">[{hit.rank}] {safe_html(c.title)}</div>'
         f'<div class="kb-meta">{meta_line(hit, lang)}</div>'
-        + (f'<div class="kb-source">{summarises_html(c, lang)}</div>' if c.summarises else "")
+        + (f'<div class="kb-source">{summarises_html(c, lang)}</div>' if c.publisher or c.source_title else "")
         + f'<div class="kb-passage">{highlight(hit.chunk.text, query, extra_terms)}</div>'
         f"{anchor}</div>"
     )
@@ -78,7 +82,7 @@ def render(hit: Hit, query: str, lang: str, *, select_key: str | None = None, ex
         left, right = st.columns([5, 1])
         with left:
             # st.code shows plain text with a copy button: nothing in it is interpreted.
-            st.code(cite_text(hit.citation), language=None, wrap_lines=True)
+            st.code(cite_text(hit.citation, lang), language=None, wrap_lines=True)
         with right:
             if select_key:
                 st.checkbox(t("card.select", lang), key=select_key)

@@ -10,6 +10,8 @@ LANGS = ("es", "en")
 LABELS: dict[str, tuple[str, str]] = {
     "page.search": ("Buscar", "Search"),
     "page.compare": ("Comparar", "Compare"),
+    "page.strategies": ("Estrategias", "Strategies"),
+    "page.coverage": ("Cobertura", "Coverage"),
     "page.library": ("Biblioteca", "Library"),
     "page.about": ("Acerca de", "About"),
     "any": ("Cualquiera", "Any"),
@@ -28,6 +30,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "search.error": ("No se puede buscar: {reason}", "Cannot search: {reason}"),
     "search.none": ("No se encontraron pasajes con estos filtros.", "No passages found with these filters."),
+    "search.relax": (
+        "Ningún documento cumple todos a la vez; quitar uno de estos basta: {filters}.",
+        "No document meets them all at once; removing one of these is enough: {filters}.",
+    ),
+    "filter.jurisdiction": ("Jurisdicción", "Jurisdiction"),
+    "search.sort": ("Ordenar los resultados", "Order the results"),
+    "search.sort.relevance": ("por pertinencia", "by relevance"),
+    "search.sort.year_desc": ("por año, los más recientes primero", "by year, newest first"),
+    "search.sort.year_asc": ("por año, los más antiguos primero", "by year, oldest first"),
+    "search.sort.jurisdiction": ("por jurisdicción", "by jurisdiction"),
     # What the starter collection is (issue #11), on the start page and in About.
     "collection.notes": (
         "**Qué contiene la colección inicial.** {n} de estos documentos son notas de investigación escritas por el "
@@ -67,6 +79,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.toc": ("índice de contenidos", "table of contents"),
     "kind.references": ("referencias", "references"),
     "kind.index": ("índice analítico", "index"),
+    "kind.table": ("gráfico o tabla", "chart or table"),
+    "kind.note": ("la nota sobre sí misma", "the note about itself"),
     "card.open_pdf": ("Abrir el PDF en la p. {page}", "Open the PDF at p. {page}"),
     "card.open_file": ("Abrir el documento", "Open the document"),
     "card.open_section": ("Abrir el documento en § {section}", "Open the document at § {section}"),
@@ -82,14 +96,17 @@ LABELS: dict[str, tuple[str, str]] = {
     # compare
     "compare.title": ("Comparar estrategias", "Compare strategies"),
     "compare.intro": (
-        "Elija de 2 a 4 jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
+        "Elija dos o más jurisdicciones y uno o varios temas: cada celda muestra las oraciones que "
         "tratan el tema en el pasaje más pertinente de esa jurisdicción, con el pasaje completo a un clic "
         "y su cita, o dice que la colección no tiene nada al respecto.",
-        "Choose 2 to 4 jurisdictions and one or more topics: each cell shows the sentences on the theme "
+        "Choose two or more jurisdictions and one or more topics: each cell shows the sentences on the theme "
         "from that jurisdiction's most relevant passage, the whole passage one click away and its "
         "citation, or says that the collection has nothing on it.",
     ),
-    "compare.jurisdictions": ("Jurisdicciones (2 a 4)", "Jurisdictions (2 to 4)"),
+    "compare.jurisdictions": (
+        "Jurisdicciones (dos o más; con más de cuatro, la tabla se desplaza de lado)",
+        "Jurisdictions (two or more; past four, the table scrolls sideways)",
+    ),
     "compare.pick": ("Elija jurisdicciones", "Choose jurisdictions"),
     "compare.themes": (
         "Temas (de los pilares del plan de Tabasco y su Anexo B)",
@@ -129,6 +146,86 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.source": ("Fuente", "Source"),
     "compare.as_of": ("a {date}", "as of {date}"),
     "compare.nothing_at_all": ("Ningún pasaje sobre estos temas.", "No passage on these themes."),
+    # strategies
+    "strat.title": ("Estrategias de desarrollo", "Development strategies"),
+    "strat.intro": (
+        "Los {n} perfiles estratégicos de la colección en una tabla: cada dato con su fuente y la fecha en que la "
+        "fuente lo afirma. Filtre, busque y ordene; marque filas (casilla a la izquierda) para verlas lado a lado.",
+        "The collection's {n} strategy profiles in one table: every value with its source and the date the source "
+        "states it. Filter, search and sort; tick rows (box on the left) to see them side by side.",
+    ),
+    "strat.none": (
+        "La colección no tiene perfiles estratégicos (documentos de tipo «perfil»).",
+        "The collection has no strategy profiles (documents of type “profile”).",
+    ),
+    "strat.country": ("País", "Country"),
+    "strat.from": ("Desde", "From"),
+    "strat.to": ("Hasta", "To"),
+    "strat.as_of": ("a fecha de", "as of"),
+    "strat.in_force": ("Planes en vigor entre", "Plans in force between"),
+    "strat.find": ("Buscar en la tabla", "Search the table"),
+    "strat.find_hint": ("p. ej. semiconductores, clústeres, 2030", "e.g. semiconductors, clusters, 2030"),
+    "strat.sort": ("Ordenar por", "Sort by"),
+    "strat.descending": ("Descendente", "Descending"),
+    "strat.sources": ("Mostrar fuentes y fechas", "Show sources and dates"),
+    "strat.count": (
+        "{shown} de {total} jurisdicciones (también puede ordenar con un clic en un encabezado).",
+        "{shown} of {total} jurisdictions (you can also sort by clicking a column header).",
+    ),
+    "strat.no_match": (
+        "Ningún perfil cumple estos filtros: quite alguno o amplíe los años.",
+        "No profile matches these filters: remove one or widen the years.",
+    ),
+    "strat.export_help": (
+        "Exporta las {n} jurisdicciones mostradas, en este orden, con las fuentes y fechas de cada dato.",
+        "Exports the {n} jurisdictions shown, in this order, with each value's sources and dates.",
+    ),
+    "strat.side": ("Lado a lado", "Side by side"),
+    "strat.side_pick": (
+        "Jurisdicciones a comparar (las filas marcadas, o elíjalas aquí)",
+        "Jurisdictions to compare (the rows ticked, or choose them here)",
+    ),
+    "strat.side_hint": ("Elija jurisdicciones", "Choose jurisdictions"),
+    "strat.timeline": ("Cronología de los planes", "Plan timeline"),
+    "strat.timeline_help": (
+        "Años de cada plan según su perfil; el horizonte de largo plazo en claro, los planes sustituidos en gris, "
+        "la línea punteada es el año en curso.",
+        "Each plan's years as its profile gives them; the long-term horizon in light blue, replaced plans in grey, "
+        "the dotted line is the current year.",
+    ),
+    "strat.no_periods": ("Ningún perfil mostrado da los años de su plan.", "No profile shown gives its plan's years."),
+    "strat.undated": ("Sin años en el perfil: {names}.", "No years in the profile: {names}."),
+    "strat.periods_text": ("Los periodos como texto", "The periods as text"),
+    # coverage
+    "cov.title": (
+        "Cobertura: qué dice la colección sobre cada tema",
+        "Coverage: what the collection says on each theme",
+    ),
+    "cov.intro": (
+        "Cada jurisdicción frente a los temas de Comparar, calculado con el mismo código que Comparar (todos los "
+        "temas a la vez, pasajes en ambos idiomas). Azul: un pasaje trata el tema; azul claro: solo un campo del "
+        "perfil estratégico; gris: nada. Haga clic en una celda para ver su evidencia.",
+        "Each jurisdiction against Compare's themes, computed by the same code as Compare (all themes at once, "
+        "passages in both languages). Blue: a passage addresses the theme; light blue: a strategy-profile field "
+        "only; grey: nothing. Click a cell to see its evidence.",
+    ),
+    "cov.passage": ("Un pasaje trata el tema", "A passage addresses the theme"),
+    "cov.profile": ("Solo el perfil", "Profile field only"),
+    "cov.none": ("Nada", "Nothing"),
+    "cov.theme": ("Tema", "Theme"),
+    "cov.evidence": ("Evidencia", "Evidence"),
+    "cov.computing": (
+        "Calculando la cobertura de todas las jurisdicciones (una vez por versión de la colección)…",
+        "Computing the coverage of every jurisdiction (once per collection version)…",
+    ),
+    "cov.open": ("Evidencia de una celda", "A cell's evidence"),
+    "cov.pick": ("Elija", "Choose"),
+    "cov.click": (
+        "Haga clic en una celda del mapa, o elija una jurisdicción y un tema.",
+        "Click a cell of the map, or choose a jurisdiction and a theme.",
+    ),
+    "cov.fields": ("Campos del perfil sobre el tema", "Profile fields on the theme"),
+    "cov.to_compare": ("Abrir en Comparar", "Open in Compare"),
     # library
     "lib.title": ("Biblioteca", "Library"),
     "lib.filter": ("Filtrar documentos", "Filter documents"),
@@ -210,8 +307,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "File {n} of {total}: reading {current}… ({seconds} s)",
     ),
     "upload.stage.embedding": (
-        "Archivo {n} de {total}: {current}, {done} de {todo} pasajes procesados por el modelo ({seconds} s)",
-        "File {n} of {total}: {current}, {done} of {todo} passages embedded ({seconds} s)",
+        "Archivo {n} de {total}: {current}, {done} de {todo} pasajes de contenido procesados por el modelo "
+        "({seconds} s; portadas, índices y referencias se guardan sin vector)",
+        "File {n} of {total}: {current}, {done} of {todo} content passages embedded ({seconds} s; title blocks, "
+        "contents and reference lists are stored without a vector)",
     ),
     "upload.stage.storing": (
         "Archivo {n} de {total}: guardando los {todo} pasajes de {current}… ({seconds} s)",
@@ -255,6 +354,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "about.model": ("Modelo de embeddings", "Embedding model"),
     "about.store": ("Acervo", "Store"),
     "about.vectors": ("Vectores", "Vectors"),
+    "about.vectors_help": (
+        "uno por pasaje de contenido; los {n} pasajes restantes (portadas, índices, listas de referencias) se "
+        "encuentran por sus palabras, sin vector",
+        "one per content passage; the other {n} passages (title blocks, tables of contents, reference lists) are "
+        "found by their words, without a vector",
+    ),
     "about.cite": ("Cómo citar esta herramienta", "How to cite this tool"),
     "about.unknown": ("(sin dato)", "(not given)"),
     "lang.es": ("español", "Spanish"),
@@ -272,6 +377,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "type.law": ("ley", "law"),
     "type.report": ("informe", "report"),
     "type.note": ("nota", "note"),
+    # curators and readers (kbapp/ui/auth.py)
+    "curator.readonly": (
+        "Solo lectura: subir y borrar documentos requiere iniciar sesión como curador.",
+        "Read-only: uploading and deleting documents needs a curator to sign in.",
+    ),
+    "curator.readonly_unconfigured": (
+        "Solo lectura: no hay curador configurado. Quien administra el servidor puede crear uno con "
+        "`kb curator-password`.",
+        "Read-only: no curator is configured. Whoever runs the server can set one up with `kb curator-password`.",
+    ),
+    "curator.password": ("Contraseña de curador", "Curator password"),
+    "curator.sign_in": ("Iniciar sesión", "Sign in"),
+    "curator.sign_in_oidc": ("Iniciar sesión con su cuenta", "Sign in with your account"),
+    "curator.sign_out": ("Cerrar sesión", "Sign out"),
+    "curator.signed_in": (
+        "Sesión de curador: puede subir y borrar documentos.",
+        "Signed in as a curator: you may upload and delete documents.",
+    ),
+    "curator.wrong": (
+        "Contraseña incorrecta ({n} intento(s) fallido(s)); cada nuevo intento fallido espera más.",
+        "Wrong password ({n} failed attempt(s)); each further failure waits longer.",
+    ),
+    "curator.not_listed": (
+        "Su cuenta no está entre los curadores (KB_CURATOR_EMAILS): solo lectura.",
+        "Your account is not among the curators (KB_CURATOR_EMAILS): read-only.",
+    ),
+    "type.profile": ("perfil estratégico", "strategy profile"),
 }
 
 

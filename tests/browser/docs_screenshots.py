@@ -1,5 +1,7 @@
-"""Remake the screenshots of the README and docs/architecture.md (docs/search.png, docs/compare.png, docs/compare-empty.png, docs/compare-phone.png)
-from a real store, in headless Chromium.
+"""Remake the screenshots of the README and docs/architecture.md (docs/search.png, docs/compare.png,
+docs/compare-empty.png, docs/compare-phone.png) and of docs/app.md (docs/strategies.png,
+docs/strategies-side-by-side.png, docs/timeline.png, docs/coverage.png, docs/compare-six.png,
+docs/compare-six-phone.png) from a real store, in headless Chromium.
 
     python -m tests.browser.docs_screenshots --store /path/to/store   # a store with corpus/ ingested
 """
@@ -66,7 +68,47 @@ def main() -> None:
         phone.wait_for_timeout(800)
         phone.screenshot(path=str(args.out / "compare-phone.png"))
         print(args.out / "compare-phone.png")
+        views(browser, url, args.out)
         browser.close()
+
+
+SIX = "&".join(f"cj={c}" for c in ("MX-TAB", "MX-QUE", "MX-NLE", "MX-JAL", "SG", "CL"))
+
+
+def views(browser, url: str, out: Path) -> None:
+    """The strategy views: the Strategies table, four states side by side, the timeline, the coverage map, Compare
+    with six jurisdictions (desktop and phone)."""
+
+    def ready(page, address: str, selector: str) -> None:
+        page.goto(f"{url}/{address}")
+        page.locator(selector).first.wait_for()
+        wait_idle(page)
+        page.wait_for_timeout(1500)
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(300_000)
+    ready(page, "strategies?ui=es", '[data-testid="stDataFrame"]')
+    page.screenshot(path=str(out / "strategies.png"))
+    ready(page, "strategies?ui=en&side=MX-TAB,MX-QUE,MX-NLE,MX-JAL", ".kb-sbs")
+    page.locator(".kb-sbs").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, -60)")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(out / "strategies-side-by-side.png"))
+    page.locator('[data-testid="stVegaLiteChart"]').last.screenshot(path=str(out / "timeline.png"))
+    ready(page, "coverage?ui=en&cjur=MX-NLE&ctheme=inclusion", ".kb-cov-evidence")
+    print(shot(page, "coverage", out))
+    ready(page, f"compare?ui=en&{SIX}&themes=skills&themes=suppliers&themes=investment", ".kb-wide")
+    page.locator(".kb-wide").scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(out / "compare-six.png"))
+    phone = browser.new_page(viewport={"width": 390, "height": 860})
+    phone.set_default_timeout(300_000)
+    ready(phone, f"compare?ui=es&{SIX}&themes=skills&themes=suppliers", ".kb-wide")
+    phone.locator(".kb-wide").scroll_into_view_if_needed()
+    phone.wait_for_timeout(800)
+    phone.screenshot(path=str(out / "compare-six-phone.png"))
+    for name in ("strategies", "strategies-side-by-side", "timeline", "compare-six", "compare-six-phone"):
+        print(out / f"{name}.png")
 
 
 if __name__ == "__main__":

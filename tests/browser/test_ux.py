@@ -17,12 +17,6 @@ COMPARE = "cj=MX-TAB&cj=MX-QUE&cj=MX-NLE&cj=SG"  # every preset theme (the page'
 
 
 @pytest.fixture(scope="module")
-def starter_server(kb_starter, tmp_path_factory):
-    with streamlit_server(kb_starter.config.store, tmp_path_factory.mktemp("starter") / "server.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -107,9 +101,11 @@ def test_exports_of_a_ten_hit_search_read_back(starter_server, browser, kb_start
     assert 1 <= len(entries) == len(records) < 10  # one entry per document, not per passage
     for e in entries:
         doc = docs[e["ID"].rsplit("_", 1)[1]]
-        assert e["url"].startswith("http") and e["language"] == doc.language
+        # A link only where the summarised document has one (tests/browser/test_strategies.py checks which).
+        assert e.get("url", "https://").startswith("https://") and e["language"] == doc.language
     for r in records:
-        assert r["urls"][0].startswith("http") and r["language"] == docs[r["id"].rsplit("_", 1)[1]].language
+        assert all(u.startswith("http") for u in r.get("urls", []))
+        assert r["language"] == docs[r["id"].rsplit("_", 1)[1]].language
 
 
 def test_year_range_from_a_link_is_applied(starter_server, browser):

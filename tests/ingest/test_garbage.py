@@ -87,3 +87,37 @@ def test_no_page_of_the_real_pdfs_is_taken_for_gibberish(shared_pdfs):
     for path in sorted((shared_pdfs / "real").glob("*.pdf")):
         flagged = [p.number for p in extract(path, path.read_bytes()).pages if is_gibberish(p.text)]
         assert flagged == [], (path.name, flagged)
+
+
+def test_a_real_pdf_font_without_unicode_map_is_detected(tmp_path):
+    """Glyph numbers of an embedded TrueType font (Identity-H, no ToUnicode), as a PDF writes them: pypdf reads
+    "(O\\x03SURJUDPD" for "El programa"."""
+    from tests.fixtures import make_no_unicode_map_pdf
+
+    lines = [ES_SUPPLIERS[i : i + 60] for i in range(0, len(ES_SUPPLIERS), 60)]
+    pdf = make_no_unicode_map_pdf(tmp_path / "sin_mapa.pdf", lines)
+    with pytest.raises(IngestError, match="no usable text: every page with text uses a font without a Unicode map"):
+        _prepare(pdf)
+
+
+def test_gibberish_lines_on_a_readable_page_are_reported_and_not_stored(tmp_path):
+    from tests.fixtures import make_no_unicode_map_pdf
+
+    heading = "Programa estatal de proveedores: informe anual de resultados de las empresas locales"
+    pdf = make_no_unicode_map_pdf(tmp_path / "mixto.pdf", [ES_SUPPLIERS[:58]], heading=heading)
+    prepared = _prepare(pdf)
+    text = " ".join(c.text for c in prepared.chunks)
+    assert "informe anual de resultados" in text and "SURJUDPD" not in text and "\x03" not in text
+    warning = next(w for w in prepared.warnings if "without a Unicode map" in w)
+    assert warning.startswith("garbage text: some lines of page(s) 1 use a font without a Unicode map")
+    assert "e.g. '(O SURJUDPD HVWDWDO GH GHVDUUROOR GH SUR')" in warning
+    assert prepared.empty_pages == 0
+
+
+def test_a_line_of_glyph_codes_is_told_from_a_line_of_text():
+    from ingest.garbage import is_gibberish_line
+
+    assert is_gibberish_line("3HQČåQtSURVWĜHGN\\QD~þWHFK")  # issue 21, stored as text before
+    assert is_gibberish_line(_glyph_codes("El programa estatal de desarrollo de proveedores"))
+    for line in ("CNDH, SHCP, SCT, SRE, SEMARNAT y CONAGUA", "Artículo 12 Bis. Las atribuciones de la Secretaría"):
+        assert not is_gibberish_line(line)

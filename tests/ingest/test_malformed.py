@@ -17,7 +17,8 @@ from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS, make_pdf
 
 # file in ../shared/pdfs/malformed → (outcome, start of the reason). Its README says what each file is.
 EXPECTED = {
-    "corrupt_pages_tree_refs.pdf": (Outcome.FAILED, "truncated or corrupt PDF (PdfReadError: Detected cyclic"),
+    # pypdf refuses its cyclic page tree; pdfium reads its first page (issue 21: pdfium before giving up).
+    "corrupt_pages_tree_refs.pdf": (Outcome.INGESTED, ""),
     "corrupt_pdfjs_helloworld_bad.pdf": (Outcome.INGESTED, ""),
     "corrupt_xref_command_missing.pdf": (Outcome.INGESTED, ""),
     "cycle_operator_list.pdf": (Outcome.SKIPPED, "no text: every page is blank"),
@@ -84,6 +85,17 @@ def test_text_survives_encoding_oddities(malformed):
         "\ufb00" <= ch <= "\ufb06" for ch in text["text_ligatures.pdf"]
     )
     assert "Hello, world!" in text["corrupt_pdfjs_helloworld_bad.pdf"]
+
+
+def test_the_reader_used_is_reported(malformed):
+    _, files, _ = malformed
+    cyclic = files["corrupt_pages_tree_refs.pdf"]
+    assert cyclic.warnings[0] == (
+        "read with pdfium: pypdf could not read it (PdfReadError: Detected cyclic page references.)"
+    )
+    assert not any(
+        "pdfium" in w for name, f in files.items() if name != cyclic.path.rsplit("/")[-1] for w in f.warnings
+    )
 
 
 def test_other_languages_are_stored_and_reported(malformed):
@@ -295,3 +307,89 @@ def test_a_markdown_file_has_the_same_time_limit(tmp_path):
     assert huge.reason.startswith("timed out: cutting it into passages took longer than 6 s (KB_FILE_TIMEOUT_S)")
     assert huge.seconds < 30
     assert files["b_good.pdf"].outcome is Outcome.INGESTED, files["b_good.pdf"]
+
+
+def make_bomb_pdf(path: Path, expands_to_mb: int = 100) -> Path:
+    """A one-page PDF of ~100 KB whose content stream inflates to ``expands_to_mb`` MB (pypdf stops at 75 MB)."""
+    from tests.fixtures import _write_pdf_objects
+
+    z = zlib.compressobj(9)
+    blank = b" " * (1 << 20)
+    content = z.compress(b"BT /F1 12 Tf 50 700 Td (Hola) Tj ET\n") + b"".join(
+        z.compress(blank) for _ in range(expands_to_mb)
+    )
+    content += z.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return _write_pdf_objects(path, objects)
+
+
+def test_a_decompression_bomb_is_named_as_one(tmp_path):
+    docs = tmp_path / "docs"
+    make_bomb_pdf(docs / "a_bomb.pdf")
+    make_pdf(docs / "b_good.pdf", [["# Puertos", ES_PORT]])
+    kb = KnowledgeBase.open(tmp_path / "store")
+    files = {Path(f.path).name: f for f in ingest_paths(kb, [docs]).files}
+    bomb = files["a_bomb.pdf"]
+    assert bomb.outcome is Outcome.FAILED
+    assert bomb.reason.startswith("decompression bomb: a compressed stream in it expands past the safe limit"), bomb
+    assert files["b_good.pdf"].outcome is Outcome.INGESTED
+
+
+def test_the_reader_process_runs_under_the_memory_cap(tmp_path):
+    from ingest.sandbox import Extractor
+
+    with Extractor(60, memory_mb=1500) as extractor:
+        extractor.extract(tmp_path / "a.md", b"# Nota\n\nTexto.")  # starts the worker
+        assert extractor._proc is not None
+        limits = Path(f"/proc/{extractor._proc.pid}/limits").read_text()
+    line = next(l for l in limits.splitlines() if l.startswith("Max address space"))
+    assert line.split()[3] == str(1500 * 1024 * 1024), line
+
+
+def test_past_the_memory_cap_an_allocation_fails_instead_of_the_machine(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "from ingest.sandbox import limit_memory\n"
+        "limit_memory(300)\n"
+        "try:\n    b = bytearray(400 * 1024 * 1024)\nexcept MemoryError:\n    print('MemoryError')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "MemoryError", out.stderr
+
+
+def make_cyclic_page_tree_pdf(path: Path) -> Path:
+    """A PDF whose page tree refers back to itself (a /Pages node among its own kids): pypdf refuses it ("Detected
+    cyclic page references"), pdfium reads the page."""
+    from tests.fixtures import _write_pdf_objects
+
+    text = f"BT /F1 11 Tf 40 700 Td ({ES_PORT[:90]}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+    ]
+    return _write_pdf_objects(path, objects)
+
+
+def test_a_file_pypdf_cannot_read_is_read_by_pdfium_and_the_report_says_so(tmp_path):
+    from ingest.extract import extract_pdf
+
+    pdf = make_cyclic_page_tree_pdf(tmp_path / "ciclo.pdf")
+    extracted = extract_pdf(pdf.read_bytes())
+    assert ES_PORT[:60] in extracted.pages[0].text
+    assert extracted.warnings[0] == (
+        "read with pdfium: pypdf could not read it (PdfReadError: Detected cyclic page references.)"
+    )

@@ -82,7 +82,7 @@ def test_ocr_reads_spanish_with_accents_and_keeps_page_numbers(scans):
     for word in ("política", "capacitación", "química", "pequeñas", "región"):
         assert word in text, (word, text)
     assert read.scanned == [] and read.empty_pages == 0
-    assert not any("have no text" in w for w in read.warnings)
+    assert not any("have no text" in w or "turned" in w for w in read.warnings)
 
 
 @needs_tesseract
@@ -126,3 +126,42 @@ def test_the_shared_image_only_pdf_gets_a_clear_outcome_with_ocr(shared_pdfs, tm
     # Its six pictures hold no words (they are photographs): said plainly, not a silent empty document.
     assert report.files[0].outcome is Outcome.SKIPPED
     assert report.files[0].reason == "no text: OCR found no text on the 6 image-only page(s)"
+
+
+@pytest.fixture(scope="module")
+def upside_down(tmp_path_factory):
+    return make_scanned_pdf(
+        tmp_path_factory.mktemp("turned") / "volteado.pdf", [["# Proveedores locales", ES_SCAN]], dpi=300, turned=180
+    )
+
+
+needs_osd = pytest.mark.skipif(
+    not {"spa", "eng", "osd"} <= languages_available(),
+    reason="Tesseract with spa, eng and osd models is not installed (make test installs them)",
+)
+
+
+@pytest.mark.slow
+@needs_osd
+def test_an_upside_down_scan_is_turned_before_it_is_read(upside_down):
+    data = upside_down.read_bytes()
+    read = apply_ocr(extract(upside_down, data), data, OcrSettings())
+    text = " ".join(read.pages[0].text.split())
+    for word in ("política", "capacitación", "pequeñas", "región"):
+        assert word in text, (word, text)
+    assert "OCR turned page(s) 1 by 180° before reading them (Tesseract's orientation detection)" in read.warnings
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_text_in_a_font_without_a_unicode_map_is_read_by_ocr(tmp_path):
+    from ingest.chunk import ChunkSettings
+    from ingest.pipeline import prepare
+    from tests.fixtures import make_no_unicode_map_pdf
+
+    pdf = make_no_unicode_map_pdf(tmp_path / "sin_mapa.pdf", [ES_SCAN[i : i + 60] for i in range(0, len(ES_SCAN), 60)])
+    prepared = prepare(pdf, pdf.read_bytes(), "doc", ChunkSettings(), ocr=OcrSettings())
+    text = " ".join(" ".join(c.text for c in prepared.chunks).split())
+    assert "capacitación técnica" in text and "SURJUDPD" not in text
+    assert prepared.ocr_pages == [1]
+    assert any("use a font without a Unicode map" in w for w in prepared.warnings)

@@ -1,5 +1,7 @@
 """Ingestion end to end with the real model and a real chromadb on disk."""
 
+import pytest
+
 from ingest import ingest_paths
 from ingest.pipeline import discover
 from kb import KnowledgeBase, Outcome
@@ -174,3 +176,35 @@ def test_the_document_language_is_its_body_not_its_first_pages(tmp_path):
     md.write_text(f"# Executive summary\n\n{english}\n\n# Informe\n\n{spanish}\n")
     assert len(english) > 25000 and len(spanish) > 3 * len(english)
     assert prepare(md, md.read_bytes(), "doc", ChunkSettings()).meta.language == "es"
+
+
+def _chart_pdf(path):
+    from tests.fixtures import ES_PORT, ES_SUPPLIERS, make_pdf
+    from tests.ingest.test_sections_and_chunks import CHART_PAGE
+
+    return make_pdf(path, [["# Proveedores", ES_SUPPLIERS, *CHART_PAGE[1:], ES_PORT]], footer=False)
+
+
+def test_a_chart_is_a_table_passage_that_is_not_embedded(tmp_path):
+    from ingest.chunk import ChunkSettings
+    from ingest.pipeline import prepare
+
+    pdf = _chart_pdf(tmp_path / "informe.pdf")
+    prepared = prepare(pdf, pdf.read_bytes(), "doc", ChunkSettings())
+    tables = [c for c in prepared.chunks if c.kind == "table"]
+    assert len(tables) == 1 and tables[0].text.startswith("31 15 10 9 allanamientos simultáneos")
+    assert not any("allanamientos" in t for t in prepared.dense_texts)  # kept out of the dense index
+    assert all("allanamientos" not in c.section and "Discurso" not in c.section for c in prepared.chunks)
+
+
+@pytest.mark.slow
+def test_a_table_passage_is_found_only_when_asked_for(tmp_path):
+    """~10 s (the model, three passages)."""
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(tmp_path / "store")
+    ingest_paths(kb, [_chart_pdf(tmp_path / "docs" / "informe.pdf")])
+    query = "allanamientos simultáneos sistema penitenciario frecuencia"
+    assert all(h.chunk.kind == "content" for h in kb.search(query, 5))
+    asked = kb.search(query, 5, kind="table")
+    assert asked and asked[0].chunk.kind == "table" and "allanamientos" in asked[0].chunk.text

@@ -164,11 +164,19 @@ def test_a_page_in_two_languages_is_split_where_the_language_changes():
     ex = Extracted("pdf", [page, Page(2, "Anexo\n" + ES_PORT + " " + ES_SUPPLIERS)], DocumentMeta(), page_count=2)
     prepared = structure(Path("informe.pdf"), ex, "doc", ChunkSettings(170, 240, 30), min_lang_words=12)
     labelled = [(c.language, c.text[:30]) for c in prepared.chunks if c.page_start == 1]
-    # Split at each change; the labels are langdetect's with the document's language as prior (a short Portuguese
-    # passage in a Spanish document may stay "es": that is the prior's call, not the split's).
+    # Split at each change; a Portuguese paragraph of 28 words is a "pt" passage: its function words and langdetect
+    # agree (issue 21: it was glued to the Spanish and English passages).
     assert [text[:12] for _, text in labelled] == ["El programa ", "Singapore's ", "O programa d"], labelled
-    assert [lang for lang, _ in labelled][:2] == ["es", "en"], labelled
+    assert [lang for lang, _ in labelled] == ["es", "en", "pt"], labelled
     assert not any("Singapore" in c.text for c in prepared.chunks if c.language == "es")
+
+
+def test_portuguese_is_told_from_spanish_by_the_words_only_one_of_them_has():
+    from ingest.switches import sentence_language
+
+    pt = "O programa não é apenas uma política industrial: ele liga as pequenas empresas da região aos compradores."
+    es = "El programa no es solo una política industrial: vincula a las pequeñas empresas de la región con compradores."
+    assert (sentence_language(pt), sentence_language(es)) == ("pt", "es")
 
 
 def test_text_after_a_heading_on_its_line_stays_text():
@@ -374,3 +382,82 @@ def test_a_pdf_article_keeps_its_first_sentence_in_a_passage(tmp_path):
     sentence = "El Instituto Nacional de Vías Fluviales – INVIF- podrá concesionar los muelles de carga"
     assert any(sentence in c.text for c in prepared.chunks), [c.text for c in prepared.chunks]
     assert not any("podrá" in c.section or "Instituto Nacional de Vías" in c.section for c in prepared.chunks)
+
+
+CHART_PAGE = [
+    "Frecuencias",
+    "Graficamos los bigramas más frecuentes de cada discurso, como muestra la figura siguiente.",
+    "31",
+    "15",
+    "10",
+    "9",
+    "allanamientos simultáneos",
+    "sistema penitenciario",
+    "población penal",
+    "derechos humanos",
+    "0 10 20 30",
+    "frecuencia",
+    "Discurso 2018",
+    "Análisis TF-IDF",
+    "Comparamos luego los discursos entre sí para ver qué conceptos distinguen a cada año de los demás.",
+]
+
+
+def test_a_chart_is_a_block_of_its_own_and_its_labels_are_no_headings():
+    blocks = page_blocks([Page(4, "\n".join(CHART_PAGE))])
+    kinds = [(b.kind, b.section, b.text[:20]) for b in blocks]
+    assert kinds == [
+        ("", "Frecuencias", "Graficamos los bigra"),
+        ("table", "Frecuencias", "31 15 10 9 allanamie"),
+        ("", "Análisis TF-IDF", "Comparamos luego los"),
+    ], kinds
+    assert blocks[1].text.endswith("0 10 20 30 frecuencia Discurso 2018")
+
+
+def test_a_table_is_a_block_of_its_own():
+    lines = [
+        "Cuadro 1. Fuentes de financiamiento del plan.",
+        "Cifras en billones de pesos de 2022",
+        "PGN 577,4 50,0",
+        "SGP 268,8 23,3",
+        "Territoriales 145,8 12,6",
+        "TOTAL 1.154,8 100",
+        "El presupuesto se distribuye entre las cinco transformaciones del plan.",
+    ]
+    blocks = page_blocks([Page(4, "\n".join(lines))])
+    assert [b.kind for b in blocks] == ["", "table", ""], blocks
+    assert blocks[1].text.startswith("Cifras en billones") and blocks[1].text.endswith("TOTAL 1.154,8 100")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "TOTAL NACIONAL 43",  # a table row (issue 21: it labelled 13 passages of a speech)
+        "Región de Valparaíso 12",
+        "Jeannette Jara Román",  # a signature (issue 21: it labelled 33 passages)
+        "Michelle Bachelet Jeria",
+    ],
+)
+def test_table_rows_and_signatures_are_no_section_labels(line):
+    page = Page(3, "\n".join(["Introducción", "El programa tiene tres ejes.", line, "Las metas se cumplirán en 2030."]))
+    assert {b.section for b in page_blocks([page])} == {"Introducción"}
+
+
+@pytest.mark.parametrize("line", ["Capítulo 3", "Eje 4", "Informe anual 2023", "Pilar 2", "Capítulo V BIS 1"])
+def test_headings_that_end_in_a_number_stay_headings(line):
+    page = Page(3, "\n".join(["Introducción", "El programa tiene tres ejes.", line, "Las metas se cumplirán en 2030."]))
+    assert line in {b.section for b in page_blocks([page])}
+
+
+def test_a_pdf_without_a_title_takes_it_from_its_first_page(tmp_path):
+    from ingest.pipeline import prepare
+    from tests.fixtures import ES_PORT, ES_SUPPLIERS, make_pdf
+
+    lines = ["# PROGRAMA DE GOBIERNO", "# Chile que avanza 2026-2030", "# Autores: Equipo programático"]
+    pdf = make_pdf(tmp_path / "03 Programa.pdf", [[*lines, ES_SUPPLIERS, ES_PORT]], footer=False)
+    prepared = prepare(pdf, pdf.read_bytes(), "doc", ChunkSettings())
+    assert prepared.meta.title == "PROGRAMA DE GOBIERNO Chile que avanza 2026-2030"
+    titled = make_pdf(tmp_path / "04 Programa.pdf", [[*lines, ES_SUPPLIERS]], footer=False, title="Programa 2026")
+    assert prepare(titled, titled.read_bytes(), "doc", ChunkSettings()).meta.title == "Programa 2026"
+    plain = make_pdf(tmp_path / "05 Nota.pdf", [[ES_SUPPLIERS, ES_PORT]], footer=False)
+    assert prepare(plain, plain.read_bytes(), "doc", ChunkSettings()).meta.title == "05 Nota"  # the file name last

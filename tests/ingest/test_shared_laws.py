@@ -50,7 +50,11 @@ def _law_pages(n: int = 6) -> list[Page]:
             i,
             f"{header}\n{i} de {n}\nArtículo {i}. La Secretaría promoverá la innovación en la región.\n"
             f"Fracción reformada DOF 13-07-2018\nII. Apoyar a las pequeñas empresas.\n"
-            + "\n".join(f"{r}. Fracción con texto propio número {r}." for r in "III IV V VI VII".split()),
+            + "\n".join(f"{r}. Fracción con texto propio número {r}." for r in "III IV V VI VII".split())
+            # The rest of a page of law (the header is a small share of a real page's words: MAX_EDGE_SHARE).
+            + "".join(
+                f"\nEl párrafo {k} del artículo {i} regula las obligaciones de las autoridades." for k in range(12)
+            ),
         )
         for i in range(1, n + 1)
     ]
@@ -71,12 +75,17 @@ def test_amendment_notes_are_not_headings():
     assert "Fracción reformada DOF 13-07-2018." in blocks[0].text
 
 
+def _rest_of_page(i: int) -> str:
+    """The rest of a page of text: a running header is a small share of a real page's words (MAX_EDGE_SHARE)."""
+    return "\n".join(f"La línea {k} de la página {i} trata de la política industrial del estado." for k in range(10))
+
+
 def test_alternating_headers_of_left_and_right_pages_are_removed():
     pages = [
         Page(
             i,
             ("Plan Estatal de Desarrollo Industrial" if i % 2 else "Gobierno del Estado de Tabasco")
-            + f"\nTexto propio número {i} de la página, sobre proveedores y clústeres.\n{i}",
+            + f"\nTexto propio número {i} de la página, sobre proveedores y clústeres.\n{_rest_of_page(i)}\n{i}",
         )
         for i in range(1, 12)
     ]
@@ -90,7 +99,7 @@ def test_chapter_header_repeated_on_consecutive_pages_is_removed():
         Page(
             i,
             f"{'Capítulo 2. Diagnóstico' if 3 <= i <= 6 else 'Introducción'}\n"
-            f"Párrafo distinto {i} sobre la economía regional y sus sectores.",
+            f"Párrafo distinto {i} sobre la economía regional y sus sectores.\n{_rest_of_page(i)}",
         )
         for i in range(1, 11)
     ]

@@ -61,10 +61,12 @@ def test_manifest_keeps_the_source_and_chunks_carry_both_years(tmp_path):
     assert Filters(year_min=2024, year_max=2024).matches(chunk.filter_values())
     assert not Filters(year_min=2026).matches(chunk.filter_values())
     text = cite_text(citation_for(chunk))
-    assert text.startswith("policy-kb team (2026). Research note: Tabasco 2024-2044.")
-    assert text.endswith(
-        "Summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044, "
-        "Government of the State of Tabasco, 2024."
+    assert text.startswith(
+        "policy-kb team (2026), research note summarising: Government of the State of Tabasco (2024), "
+        "Strategic Plan for the Industrial Development of Tabasco 2024-2044. Research note: Tabasco 2024-2044."
+    )
+    assert cite_text(citation_for(chunk), "es").startswith(
+        "policy-kb team (2026), nota de investigación que resume: Government of the State of Tabasco (2024), "
     )
 
 

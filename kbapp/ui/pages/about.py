@@ -91,7 +91,8 @@ def render() -> None:
     store = kb.config.chroma_url or str(kb.config.store)
     st.markdown(
         f"- **{t('about.model', lang)}:** `{ident}`\n- **{t('about.store', lang)}:** `{store}`\n"
-        f"- **{t('about.vectors', lang)}:** {stats.vectors}"
+        f"- **{t('about.vectors', lang)}:** {stats.vectors} "
+        f"({t('about.vectors_help', lang, n=max(0, stats.chunks - stats.vectors))})"
     )
     st.subheader(t("about.cite", lang))
     try:

@@ -1,15 +1,21 @@
-"""Compare page: 2–4 jurisdictions on preset themes (the Tabasco plan's pillars) or a free topic; a themes ×
+"""Compare page: two or more jurisdictions on preset themes (the Tabasco plan's pillars) or a free topic; a themes ×
 jurisdictions matrix (each cell the sentences that speak to the theme, the passage one click away, its citation, or
 a plain "nothing on this theme", with the nearest passage closed and marked weak) and the same by jurisdiction with
-whole passages. Jurisdiction headers stay in view."""
+whole passages. Jurisdiction headers stay in view. Past four jurisdictions the matrix is one table that scrolls
+sideways inside its box, the theme names fixed on the left, so any number stays readable on a desktop or a phone.
+Cells follow the interface language where the collection has a passage in it (``kb.compare.coverage.compare_for_reader``)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
-from kb.compare.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
+from kb.compare.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, free_topic, to_csv, to_markdown
+from kb.compare.coverage import compare_for_reader
 from kb.compare.profiles import FIELDS
-from kb.search.citations import cite_text
+from kb.search.citations import BOM, cite_text
 from kb.text import MAIN_LANGUAGES
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.cards import open_label_for
@@ -17,9 +23,10 @@ from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html
 from kbapp.ui.i18n import t, ui_lang
 from kbapp.ui.pages.params import COMPARE
+from kbapp.ui.profiles_view import field_html, side_by_side_html
 from kbapp.ui.resources import knowledge_base
 
-MAX_JURISDICTIONS = 4
+COLUMNS_UP_TO = 4  # side-by-side columns up to this many jurisdictions; past it, one table that scrolls sideways
 # Pre-selected when the collection has them: the plan's home state, two peer states and an international benchmark.
 SUGGESTED = ("MX-TAB", "MX-QUE", "MX-NLE", "SG")
 
@@ -30,15 +37,25 @@ def _options(kb) -> list[str]:
     return states + others  # Mexican states first, then countries and international bodies
 
 
-def run_comparison(kb, topics, chosen, languages) -> Comparison:
-    """Kept in session state so switching tabs or downloading does not search again."""
-    key = (tuple(topics), tuple(chosen), tuple(languages), kb.store.manifest.generation())
-    cached = st.session_state.get("_compare")
-    if cached and cached[0] == key:
-        return cached[1]
+_shared: OrderedDict[tuple, Comparison] = OrderedDict()  # the last comparisons asked, by any session
+_shared_lock = threading.Lock()
+SHARED = 32
+
+
+def run_comparison(kb, topics, chosen, languages, lang: str = "en") -> Comparison:
+    """Kept for every session (up to SHARED comparisons, per collection version): a shared link, a tab switch or a
+    download does not compare again. Pages only read a Comparison, so sessions can share one."""
+    key = (str(kb.config.store), tuple(topics), tuple(chosen), tuple(languages), lang, kb.store.manifest.generation())
+    with _shared_lock:
+        if key in _shared:
+            _shared.move_to_end(key)
+            return _shared[key]
     with st.spinner(t("compare.running", st.session_state.get("ui_lang", "en"), n=len(topics) * len(chosen))):
-        comp = compare(kb, topics, chosen, language=languages)
-    st.session_state["_compare"] = (key, comp)
+        comp = compare_for_reader(kb, topics, chosen, lang, language=languages)
+    with _shared_lock:
+        _shared[key] = comp
+        while len(_shared) > SHARED:
+            _shared.popitem(last=False)
     return comp
 
 
@@ -69,7 +86,7 @@ def _marked_passage(text: str, sentences: list[str], terms: str) -> str:
 def _meta_html(hit, lang: str) -> str:
     return (
         f'<div class="kb-meta"><span class="kb-badge {safe_html(hit.chunk.language)}">{safe_html(hit.chunk.language)}'
-        f"</span>{safe_html(cite_text(hit.citation))}</div>{_open_link(hit, lang)}"
+        f"</span>{safe_html(cite_text(hit.citation, lang))}</div>{_open_link(hit, lang)}"
     )
 
 
@@ -130,7 +147,6 @@ def render() -> None:
         t("compare.jurisdictions", lang),
         options,
         key="cmp_jur",
-        max_selections=MAX_JURISDICTIONS,
         format_func=lambda c: jurisdictions.label(c, lang),
         placeholder=t("compare.pick", lang),
     )
@@ -161,12 +177,13 @@ def render() -> None:
     if not topics:
         st.info(t("compare.need_topic", lang))
         return
-    comp = run_comparison(kb, topics, chosen, st.session_state.get("cmp_lang") or [])
+    comp = run_comparison(kb, topics, chosen, st.session_state.get("cmp_lang") or [], lang)
     matrix_tab, columns_tab = st.tabs([t("compare.matrix", lang), t("compare.columns", lang)])
+    wide = len(comp.jurisdictions) > COLUMNS_UP_TO
     with matrix_tab:
-        render_matrix(comp, lang)
+        render_wide(comp, lang) if wide else render_matrix(comp, lang)
     with columns_tab:
-        render_columns(comp, lang)
+        render_wide(comp, lang, full=True) if wide else render_columns(comp, lang)
     st.subheader(t("export.title", lang))
     name = lambda code: jurisdictions.label(code, lang)  # noqa: E731
     a, b, _ = st.columns([1, 1, 3])
@@ -181,7 +198,7 @@ def render() -> None:
     )
     b.download_button(
         "CSV",
-        to_csv(comp, lang=lang),
+        BOM + to_csv(comp, lang=lang),  # Excel reads the accents only with a byte-order mark
         file_name="policy-kb-compare.csv",
         mime="text/csv",
         key="cmp_csv",
@@ -201,31 +218,7 @@ def _header(comp: Comparison, lang: str, key: str) -> None:
 
 def profile_html(comp: Comparison, jur: str, row: str, lang: str) -> str:
     """One profile field of one jurisdiction: its value, its sources (linked) and the date they state it."""
-    head = f'<div class="kb-cell-jur">{safe_html(jurisdictions.label(jur, lang))}</div>'
-    prof = comp.profiles.get(jur)
-    f = prof.fields.get(row) if prof else None
-    if prof is None:
-        return head + f'<div class="kb-nothing">{safe_html(t("compare.no_profile", lang))}</div>'
-    if f is None or not f.filled:
-        note = (f.note.get(lang) if f else "") or t("compare.not_confirmed", lang)
-        return head + f'<div class="kb-nothing">{safe_html(note)}</div>'
-    items = [f"“{i}”" if lang in f.quoted else i for i in f.items(lang)]
-    value = (
-        "<ul class='kb-list'>" + "".join(f"<li>{safe_html(i)}</li>" for i in items) + "</ul>"
-        if f.is_list
-        else f'<div class="kb-passage">{safe_html(f.text(lang))}</div>'
-    )
-    links = " · ".join(
-        (
-            f'<a href="{safe_html(src.url)}" target="_blank" rel="noopener noreferrer">{safe_html(src.publisher)}'
-            f"{safe_html(f', {src.year}' if src.year else ', n.d.')}</a>"
-        )
-        if src.url.startswith(("https://", "http://"))
-        else safe_html(src.publisher)
-        for src in f.sources
-    )
-    as_of = f" · {safe_html(t('compare.as_of', lang, date=f.as_of))}" if f.as_of else ""
-    return head + value + f'<div class="kb-meta">{safe_html(t("compare.source", lang))}: {links}{as_of}</div>'
+    return field_html(comp.profiles.get(jur), jur, row, lang)
 
 
 def render_profiles(comp: Comparison, lang: str) -> None:
@@ -265,6 +258,31 @@ def render_columns(comp: Comparison, lang: str) -> None:
                 + cell_html(comp.cell(topic, jur), lang, full=True),
                 unsafe_allow_html=True,
             )
+
+
+def render_wide(comp: Comparison, lang: str, *, full: bool = False) -> None:
+    """Any number of jurisdictions: the profiles side by side, then one table of themes × jurisdictions that scrolls
+    sideways (and down) inside its box, its header row and theme column fixed."""
+    if comp.profiles:
+        st.markdown(
+            f'<div class="kb-theme kb-profile-head">{safe_html(t("compare.profile", lang))}</div>',
+            unsafe_allow_html=True,
+        )
+        st.markdown(
+            side_by_side_html(comp.jurisdictions, dict(comp.profiles), lang, PROFILE_ROWS), unsafe_allow_html=True
+        )
+    head = "".join(f"<th>{safe_html(jurisdictions.label(j, lang))}</th>" for j in comp.jurisdictions)
+    body = "".join(
+        f'<tr><th scope="row">{safe_html(topic.label(lang))}</th>'
+        + "".join(f"<td>{cell_html(comp.cell(topic, j), lang, full=full)}</td>" for j in comp.jurisdictions)
+        + "</tr>"
+        for topic in comp.topics
+    )
+    st.markdown(
+        f'<div class="kb-sbs kb-tall kb-wide"><table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody>'
+        "</table></div>",
+        unsafe_allow_html=True,
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from kb.store import ingest_log
 from kb.text import MAIN_LANGUAGES
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state
+from kbapp.ui.auth import render_access
 from kbapp.ui.file_server import file_url
 from kbapp.ui.i18n import t, tn, ui_lang
 from kbapp.ui.pages.params import LIBRARY
@@ -122,7 +123,7 @@ def render_report(kb, lang: str) -> None:
             [
                 {
                     t("col.file", lang): Path(f["path"]).name,
-                    t("col.outcome", lang): t("outcome." + f["outcome"], lang),
+                    t("col.outcome", lang): tn("outcome." + f["outcome"], lang, 1),  # one file: "ingresado"
                     t("col.reason", lang): render_message(f["reason"], lang, f.get("reason_ref"))
                     or "; ".join(
                         render_message(w, lang, ref)
@@ -326,6 +327,9 @@ def render() -> None:
     render_documents(kb, lang)
     st.subheader(t("lib.report", lang))
     render_report(kb, lang)
+    # Upload and delete exist only on a curator's page (kbapp/ui/auth.py); a reader's holds neither widget.
+    if not render_access(kb.config, lang):
+        return
     st.subheader(t("upload.heading", lang))
     render_upload(kb, lang)
     render_job(kb, lang)

@@ -12,6 +12,7 @@ SEARCH = (
     Param("f_years", "years", "range"),
     Param("f_kind", "kind", "list"),
     Param("k", "k", "int"),
+    Param("sort_hits", "order"),
 )
 COMPARE = (
     Param("cmp_jur", "cj", "list"),
@@ -20,5 +21,15 @@ COMPARE = (
     Param("cmp_lang", "clang", "list"),
 )
 LIBRARY = (Param("lib_filter", "find"),)
+STRATEGIES = (
+    Param("st_level", "slevel", "list"),
+    Param("st_country", "country", "list"),
+    Param("st_years", "inforce", "range"),
+    Param("st_find", "sfind"),
+    Param("st_sort", "sort"),
+    Param("st_desc", "desc", "bool"),
+    Param("st_side", "side", "list"),
+)
+COVERAGE = (Param("cov_jur", "cjur"), Param("cov_theme", "ctheme"))
 
-PAGE_STATE_KEYS = [p.key for group in (SEARCH, COMPARE, LIBRARY) for p in group]
+PAGE_STATE_KEYS = [p.key for group in (SEARCH, COMPARE, LIBRARY, STRATEGIES, COVERAGE) for p in group]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, cast
 
 import streamlit as st
@@ -74,7 +75,7 @@ def choose_many(
 def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
     """The filters chosen in the sidebar, and the default values (left out of the URL)."""
     f = facets(kb.documents())
-    defaults: dict[str, Any] = {"k": default_k(kb)}
+    defaults: dict[str, Any] = {"k": default_k(kb), "sort_hits": "relevance"}
     states, countries = jurisdictions.split(f["jurisdictions"], lang)
     languages = sorted(set(kb.searcher.languages()) | set(MAIN_LANGUAGES))
     st.sidebar.subheader(t("filters", lang))
@@ -115,6 +116,57 @@ def sidebar_filters(kb, lang: str) -> tuple[Filters, dict]:
         year=year_range,
         kind=st.session_state.get("f_kind"),
     ), defaults
+
+
+# Each filter the sidebar sets: its label, and the Filters with it removed.
+RELAXABLE = {
+    "filter.language": lambda f: replace(f, languages=()),
+    "filter.jurisdiction": lambda f: replace(f, jurisdictions=()),
+    "filter.level": lambda f: replace(f, levels=()),
+    "filter.type": lambda f: replace(f, doc_types=()),
+    "filter.years": lambda f: replace(f, year_min=None, year_max=None),
+}
+
+
+def _doc_values(d: Document) -> dict:
+    return {
+        "language": d.language,
+        "jurisdiction": d.jurisdiction,
+        "level": d.level,
+        "doc_type": d.doc_type,
+        "year": d.content_year,
+    }
+
+
+def filters_to_relax(docs: list[Document], filters: Filters) -> list[str]:
+    """When no document meets every filter, the filters (label keys) whose removal alone lets some document in:
+    "Level and Document type contradict each other; remove one". [] when documents match (the passages just do not
+    answer) or when no single removal helps."""
+    values = [_doc_values(d) for d in docs]
+    if any(filters.matches(v) for v in values):
+        return []
+    out = []
+    for key, drop in RELAXABLE.items():
+        relaxed = drop(filters)
+        if relaxed != filters and any(relaxed.matches(v) for v in values):
+            out.append(key)
+    return out
+
+
+SORTS = ("relevance", "year_desc", "year_asc", "jurisdiction")
+
+
+def sort_hits(hits: list, order: str, lang: str) -> list:
+    """The cards in another order than relevance (their [n] numbers stay, so the answer's references still point
+    to them): newest or oldest first by the year a reader filters by, or by jurisdiction name; ties by relevance."""
+    if order in ("year_desc", "year_asc"):
+        sign = -1 if order == "year_desc" else 1
+        dated = [h for h in hits if h.chunk.doc.content_year]
+        undated = [h for h in hits if not h.chunk.doc.content_year]
+        return sorted(dated, key=lambda h: (sign * h.chunk.doc.content_year, h.rank)) + undated
+    if order == "jurisdiction":
+        return sorted(hits, key=lambda h: (jurisdictions.name(h.citation.jurisdiction or "~", lang).casefold(), h.rank))
+    return list(hits)
 
 
 def run_search(kb, query: str, k: int, filters: Filters):
@@ -174,7 +226,11 @@ def render() -> None:
         st.error(t("search.error", lang, reason=str(exc)))
         return
     if not hits:
-        st.warning(t("search.none", lang))
+        relax = filters_to_relax(kb.documents(), filters)
+        st.warning(
+            t("search.none", lang)
+            + (" " + t("search.relax", lang, filters=", ".join(t(k, lang) for k in relax)) if relax else "")
+        )
         return
     if nothing:
         st.warning(t("search.nothing", lang))
@@ -184,6 +240,11 @@ def render() -> None:
             st.markdown(answer_html(answer, lang), unsafe_allow_html=True)
         st.caption(t("search.count", lang, n=len(hits)))
     extra = glossary_terms(kb, query)
+    state.valid("sort_hits", list(SORTS))
+    order = st.selectbox(
+        t("search.sort", lang), SORTS, key="sort_hits", format_func=lambda k: t(f"search.sort.{k}", lang)
+    )
+    hits = sort_hits(hits, order, lang)
     for hit in hits:
         cards.render(hit, query, lang, select_key=f"sel_{hit.chunk.chunk_id}", extra_terms=extra)
     selected = [h for h in hits if st.session_state.get(f"sel_{h.chunk.chunk_id}")]

@@ -96,9 +96,15 @@ def test_primary_source_is_the_url_when_the_catalog_gives_one():
         )
     }
     e = bibtexparser.loads(to_bibtex([hit()], docs)).entries[0]
-    assert e["url"] == "https://gob.mx/plan.pdf" and "Summarises: Plan Estatal (Gobierno de Tabasco, 2024)" in e["note"]
+    sentence = (
+        "Gobierno de Tabasco and Pemex (2024), research note summarising: Gobierno de Tabasco (2024), Plan Estatal"
+    )
+    assert e["url"] == "https://gob.mx/plan.pdf" and sentence in e["note"]
     r = rispy.loads(to_ris([hit()], docs))[0]
-    assert r["urls"] == ["https://gob.mx/plan.pdf"] and r["notes"][0].startswith("Summarises: Plan Estatal")
+    assert r["urls"] == ["https://gob.mx/plan.pdf"] and r["notes"][0] == sentence
+    # A homepage is not the summarised document: no link rather than a wrong one.
+    home = {"abcdef123456": replace(docs["abcdef123456"], source_url="https://www.oecd.org/sti")}
+    assert "url" not in bibtexparser.loads(to_bibtex([hit()], home)).entries[0]
 
 
 def test_ris_reads_back_as_zotero_would():
@@ -112,7 +118,10 @@ def test_ris_reads_back_as_zotero_would():
     assert len(records) == 2
     r = records[0]
     assert r["type_of_reference"] == "RPRT" and r["title"] == "Plan {Tabasco} 2044_final"
-    assert r["authors"] == ["Gobierno de Tabasco and Pemex"] and r["year"] == "2024" and r["language"] == "en"
+    # One corporate author: "Lastname, Firstname" with no first name, so no reader splits it into a person's names.
+    assert r["authors"] == ["Gobierno de Tabasco and Pemex,"] and r["year"] == "2024" and r["language"] == "en"
+    last, first = r["authors"][0].split(",", 1)
+    assert (last, first.strip()) == ("Gobierno de Tabasco and Pemex", "")
     assert r["urls"] == ["https://ex.org/a_b%20c?x=1&y=2"]
     assert len(r["notes"]) == 2 and "segunda línea" in r["notes"][0] and "Pilar 2" in r["notes"][0]
     single = records[1]  # one cited passage: its pages are the record's
@@ -120,7 +129,9 @@ def test_ris_reads_back_as_zotero_would():
 
 
 def test_csv_is_safe_in_spreadsheets_and_has_no_server_path():
-    rows = list(csv.DictReader(io.StringIO(to_csv([hit(title='=HYPERLINK("http://evil")')]))))
+    text = to_csv([hit(title='=HYPERLINK("http://evil")')])
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only after a byte-order mark
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0]["title"].startswith("'=") and rows[0]["pages"] == "pp. 3–4" and rows[0]["legs"] == "dense:es+lexical"
     assert rows[0]["url"] == "https://ex.org/a_b%20c?x=1&y=2" and rows[0]["file"] == "plan.pdf"
     assert "/data/" not in to_csv([hit()], DOCS) and "source" not in rows[0]
@@ -141,4 +152,4 @@ def test_markdown_reads_as_plain_text():
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
 def test_empty_lists_export_cleanly(fmt):
-    assert EXPORTERS[fmt]([]) in ("", "\n") or EXPORTERS[fmt]([]).startswith("rank,")
+    assert EXPORTERS[fmt]([]) in ("", "\n") or EXPORTERS[fmt]([]).startswith("\ufeffrank,")

@@ -28,17 +28,30 @@ def download(at: AppTest, key: str) -> str:
     """The text a download button would save (from the last run's media storage)."""
     button = at.download_button(key=key)
     name = button.proto.url.rsplit("/", 1)[-1]
-    return _RecordingStorage.last.get_file(name).content.decode("utf-8")
+    return _RecordingStorage.last.get_file(name).content.decode("utf-8-sig")  # a CSV for Excel starts with a BOM
 
 
 def open_app(
-    store: Path, monkeypatch, *, page: str | None = None, params: dict | None = None, lang: str = "en"
+    store: Path,
+    monkeypatch,
+    *,
+    page: str | None = None,
+    params: dict | None = None,
+    lang: str = "en",
+    address: str = "127.0.0.1",
+    secrets: dict | None = None,
 ) -> AppTest:
-    """The real app on ``store``, first run done, optionally switched to ``page`` (search, compare, library, about)."""
+    """The real app on ``store``, first run done, optionally switched to ``page`` (search, compare, library, about),
+    as if served on ``address`` (``kb app`` serves 127.0.0.1; the app is open there when no curator is set up)."""
+    from streamlit import config
+
+    config.set_option("server.address", address)
     monkeypatch.setenv("KB_STORE", str(store))
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", _RecordingStorage)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["ui"] = lang
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -5,6 +5,7 @@ A collection without such notes says nothing of the kind."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -70,9 +71,11 @@ def test_card_shows_the_primary_source_in_both_languages(tmp_path):
     )
     hit = Hit(chunk=chunk, score=1.0, rank=1, legs=["dense:es"], citation=citation_for(chunk))
     en, es = (html.unescape(card_html(hit, "pilares", lang)) for lang in ("en", "es"))
-    assert "Research note summarising: Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en
-    assert "Nota de investigación que resume: Strategic Plan" in es
-    assert "2024" in meta_line(hit, "en") and "2026" not in meta_line(hit, "en")  # the content year on the card
+    # The card says what the citation box says: the note's author and year, then the summarised document's.
+    assert "policy-kb team (2026), research note summarising: " in en
+    assert "Strategic Plan for the Industrial Development of Tabasco 2024-2044" in en and "(2024)" in en
+    assert "policy-kb team (2026), nota de investigación que resume: " in es
+    assert "2024" not in meta_line(hit, "en") and "2026" not in meta_line(hit, "en")  # no year without its author
 
 
 def _hit(**fields):
@@ -106,9 +109,11 @@ def test_card_links_the_primary_source_where_the_catalog_gives_one():
     card = card_html(_hit(source_url=url), "pilares", "en")
     assert f'href="{html.escape(url, quote=True)}"' in card  # escaped like every other value
     assert '&b="2"' not in card
-    assert "Research note summarising: Plan México decree" in html.unescape(card)
+    assert re.search(
+        r"research note summarising: <a [^>]+>DOF \(2025\), <em>Plan México decree</em></a>", html.unescape(card)
+    )
     plain = card_html(_hit(), "pilares", "en")  # no public copy: the name, no link
-    assert "kb-primary" not in plain and "Research note summarising" in plain
+    assert "kb-primary" not in plain and "policy-kb team (2026), research note summarising" in html.unescape(plain)
 
 
 def test_card_never_links_a_non_web_address():
