@@ -1,18 +1,22 @@
 """Messages to people (ingestion reasons and warnings) as keys with parameters, in English and Spanish.
 
-Ingestion writes ``message(key, **params)``: the English text, which the CLI prints and the JSON report keeps, so
-nothing downstream changes. A reader in another language gets ``translate(text, lang)``: the text is matched back
-to its key and parameters (every template is exact, so the match is too) and the key's Spanish template filled in.
-A text with no key (a new reason not yet in the catalogue, or a parameter that is itself a message) comes back
-unchanged, or with its translatable parts translated. Parameters are data: never translated, never interpreted.
+Ingestion writes ``message(key, **params)``: a ``kb.records.Message``, whose text is the English (what the CLI
+prints and the JSON report keeps) and which carries its key and parameters; the ingestion log stores those beside
+the text. A reader in another language gets ``render(text, lang, ref)``: the key's template in that language,
+filled with the parameters (a parameter that is itself a message rendered too). Texts still written without the
+catalogue (f-strings in extraction and OCR, reports from before keys were stored) fall back to ``translate``, which
+matches the English back to its template; a text no template made comes back unchanged. Parameters are data: never
+translated, never interpreted.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any, Mapping
 
 from kb.errors import KbError
+from kb.records import Message
 
 # key → (English, Spanish). Placeholders in braces; a parameter never contains what follows it in the template.
 CATALOG: dict[str, tuple[str, str]] = {
@@ -237,12 +241,30 @@ class UnknownMessage(KbError, KeyError):
     """A message key that is not in the catalogue (a programming error, named so it is found at once)."""
 
 
+LANGUAGES = ("en", "es")  # the catalogue's columns
+
+
 def message(key: str, **params: object) -> str:
-    """The English text of ``key`` with ``params`` filled in (what reports, logs and the CLI show)."""
+    """``key`` with ``params``: its English text (what reports, logs and the CLI show) as a ``Message``, a ``str``
+    that remembers both (typed ``str`` so that lists of reasons stay lists of text)."""
     try:
-        return CATALOG[key][0].format(**params)
+        return Message(CATALOG[key][0].format(**params), key, params)
     except KeyError:
         raise UnknownMessage(f"no message {key!r} (or a parameter missing for it)") from None
+
+
+def render(text: str, lang: str, ref: Mapping[str, Any] | None = None) -> str:
+    """``text`` in ``lang`` from the key and parameters it was made from (``text`` a ``Message``, or ``ref`` the
+    ``{"key", "params"}`` the ingestion log stored), else as ``translate`` finds it."""
+    if isinstance(text, Message):
+        ref = text.ref()
+    if ref and ref.get("key") in CATALOG and lang in LANGUAGES:
+        params = {k: render("", lang, v) if isinstance(v, Mapping) else v for k, v in ref.get("params", {}).items()}
+        try:
+            return CATALOG[ref["key"]][LANGUAGES.index(lang)].format(**params)
+        except (KeyError, IndexError):  # a stored key whose template has changed since: the text as written
+            pass
+    return translate(text, lang)
 
 
 @lru_cache(maxsize=None)

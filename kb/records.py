@@ -302,11 +302,38 @@ class Outcome(str, Enum):
     FAILED = "failed"
 
 
+class Message(str):
+    """A message to people (an ingestion reason or warning): its English text, which is what it is as a string (the
+    CLI prints it, JSON reports keep it), plus the catalogue key and parameters it was made from
+    (``ingest/messages.py``), so a reader in another language gets it rendered from those, never parsed back.
+    A parameter may itself be a ``Message`` (a reason inside a reason)."""
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, text: str, key: str, params: dict[str, object]) -> Message:
+        self = super().__new__(cls, text)
+        self.key = key
+        self.params = dict(params)
+        return self
+
+    def __reduce__(self) -> tuple[type[Message], tuple[str, str, dict[str, object]]]:
+        # Pickled as itself (through the reader process's pipe, by deepcopy in dataclasses.asdict).
+        return (Message, (str(self), self.key, self.params))
+
+    def ref(self) -> dict[str, Any]:
+        """The key and parameters as JSON (what the ingestion log stores beside the text)."""
+        return {
+            "key": self.key,
+            "params": {k: v.ref() if isinstance(v, Message) else str(v) for k, v in self.params.items()},
+        }
+
+
 @dataclass
 class FileReport:
     path: str
     outcome: Outcome
-    reason: str = ""
+    reason: str = ""  # a Message when the ingestion wrote it through the catalogue
     doc_id: str = ""
     chunks: int = 0
     pages: int = 0

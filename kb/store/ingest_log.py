@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.config import Config
-from kb.records import IngestReport
+from kb.records import IngestReport, Message
 
 FILE_NAME = "last_ingest.json"
 
@@ -29,7 +29,17 @@ def save(config: Config, report: IngestReport, *, origin: str) -> Path:
         "embedded": report.embedded,
         "reused": report.reused,
         "pruned": list(report.pruned),
-        "files": [{**asdict(f), "outcome": f.outcome.value} for f in report.files],
+        # Each reason and warning also as its catalogue key and parameters (None for a text written without one):
+        # the Library page renders them in the reader's language from these.
+        "files": [
+            {
+                **asdict(f),
+                "outcome": f.outcome.value,
+                "reason_ref": _ref(f.reason),
+                "warning_refs": [_ref(w) for w in f.warnings],
+            }
+            for f in report.files
+        ],
     }
     target = path(config)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -37,6 +47,10 @@ def save(config: Config, report: IngestReport, *, origin: str) -> Path:
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _ref(text: str) -> dict[str, Any] | None:
+    return text.ref() if isinstance(text, Message) else None
 
 
 def load(config: Config) -> dict[str, Any] | None:

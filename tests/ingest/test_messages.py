@@ -55,3 +55,39 @@ def test_reasons_written_by_extraction_and_ocr_reach_spanish_readers(tmp_path):
         translate(warning, "es")
         == "2 de 4 página(s) no tienen texto: 2-3; 1 de ellas son solo imagen (requieren OCR): 3"
     )
+
+
+def test_reasons_are_stored_as_keys_and_rendered_from_them(tmp_path):
+    """The ingestion log keeps each reason's key and parameters beside its English text; the Library renders the
+    reader's language from those, not by parsing the text back (the stored text is overwritten here to prove it)."""
+    import copy
+    import pickle
+
+    from ingest.messages import render
+    from kb.config import Config
+    from kb.records import FileReport, IngestReport, Outcome
+    from kb.store import ingest_log
+
+    hint = "apt-get install tesseract-ocr"
+    nested = message("ocr.needed_unavailable", n=1, total=2, why=message("ocr.no_tesseract", hint=hint))
+    report = IngestReport(
+        files=[
+            FileReport("a.pdf", Outcome.SKIPPED, reason=nested),
+            FileReport("b.md", Outcome.INGESTED, warnings=[message("warn.headers_removed", n=7), "a plain note"]),
+        ]
+    )
+    for copied in (pickle.loads(pickle.dumps(nested)), copy.deepcopy(nested)):
+        assert copied == nested and copied.key == nested.key  # through the reader's pipe, through asdict
+    config = Config.from_env(store=tmp_path)
+    ingest_log.save(config, report, origin="test")
+    a, b = ingest_log.load(config)["files"]
+    assert a["reason"] == str(nested) and a["reason_ref"]["key"] == "ocr.needed_unavailable"
+    a["reason"] = "text that no template made"
+    spanish = "sin capa de texto: requiere OCR (1 de 2 página(s) son solo imagen), y el OCR no está disponible"
+    assert render(a["reason"], "es", a["reason_ref"]).startswith(spanish)
+    assert hint in render(a["reason"], "es", a["reason_ref"])
+    assert [render(w, "es", r) for w, r in zip(b["warnings"], b["warning_refs"])] == [
+        "se quitaron 7 línea(s) repetidas de encabezado o pie de página",
+        "a plain note",
+    ]
+    assert render(nested, "en") == str(nested)  # English is the text itself

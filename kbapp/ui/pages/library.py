@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ingest.messages import translate
+from ingest.messages import render as render_message
 from kb.records import Document, Outcome
 from kb.store import ingest_log
 from kb.text import MAIN_LANGUAGES
@@ -124,8 +124,11 @@ def render_report(kb, lang: str) -> None:
                 {
                     t("col.file", lang): Path(f["path"]).name,
                     t("col.outcome", lang): tn("outcome." + f["outcome"], lang, 1),  # one file: "ingresado"
-                    t("col.reason", lang): translate(f["reason"], lang)
-                    or "; ".join(translate(w, lang) for w in f["warnings"]),
+                    t("col.reason", lang): render_message(f["reason"], lang, f.get("reason_ref"))
+                    or "; ".join(
+                        render_message(w, lang, ref)
+                        for w, ref in zip(f["warnings"], f.get("warning_refs") or [None] * len(f["warnings"]))
+                    ),
                 }
                 for f in problems
             ]
@@ -248,7 +251,7 @@ def render_job(kb, lang: str) -> None:
     for f in job.files:
         name = Path(f.path).name
         if f.outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            st.error(t("upload.file_failed", lang, name=name, reason=translate(f.reason, lang)))
+            st.error(t("upload.file_failed", lang, name=name, reason=render_message(f.reason, lang)))
         else:
             st.success(
                 t(

@@ -161,7 +161,7 @@ HOSTILE = [
     "_",
     "*",
 ]
-NO_WORDS = ["%", "_", "*", "?!", "\x00\x1b"]
+NO_WORDS = ["%", "_", "*", "?!"]
 
 
 def test_hostile_queries_and_filters_are_only_values(kb_small):
@@ -171,8 +171,11 @@ def test_hostile_queries_and_filters_are_only_values(kb_small):
     before = (kb_small.store.manifest.chunk_count(), kb_small.store.vectors.count())
     for text in HOSTILE:
         kb_small.searcher.search(text, 3, extra=False)  # any query is just text to embed
-        for field in ("jurisdiction", "level", "doc_type", "doc_id"):
-            assert kb_small.search("supplier development", 3, filters=make_filters(**{field: text})) == []
+        for field in ("jurisdiction", "level", "doc_type"):
+            # A value no document has is refused with the values there are (the ranking work of 2026-12-06).
+            with pytest.raises(QueryError, match="no document has"):
+                kb_small.search("supplier development", 3, filters=make_filters(**{field: text}))
+        assert kb_small.search("supplier development", 3, filters=make_filters(doc_id=text)) == []
         # A language the store does not have is refused by name (issue 14), hostile or not.
         with pytest.raises(QueryError, match="no passages in language"):
             kb_small.search("supplier development", 3, filters=make_filters(language=text))
@@ -196,6 +199,13 @@ def test_hostile_text_is_stored_and_returned_verbatim(store):
 @pytest.mark.parametrize("text", NO_WORDS)
 def test_a_query_without_words_returns_without_error(kb_small, text):
     assert isinstance(kb_small.search(text, 3), list)
+
+
+def test_a_query_without_visible_characters_is_refused(kb_small):
+    from kb.search.search import QueryError
+
+    with pytest.raises(QueryError, match="empty query"):
+        kb_small.search("\x00\x1b", 3)
 
 
 def test_a_manifest_from_before_passage_kinds_is_migrated(tmp_path):
