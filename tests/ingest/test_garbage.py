@@ -6,7 +6,7 @@ import pytest
 
 from ingest.chunk import ChunkSettings
 from ingest.errors import IngestError
-from ingest.garbage import is_gibberish, repair_mojibake
+from ingest.garbage import is_gibberish, is_gibberish_line, repair_mojibake
 from ingest.pipeline import prepare
 from tests.fixtures import ES_PORT, ES_SUPPLIERS, make_pdf
 
