@@ -296,9 +296,12 @@ class PassageReport:
         }
 
 
-def _hits(kb, text: str, mode: str):
+def _hits(kb, query, mode: str, asked=None):
+    """The first ``K`` hits of one search mode; hybrid is the ask path's own search (``asked``) when there is one."""
+    if mode == "hybrid" and asked is not None:
+        return asked.hits
     dense, extra = {"dense": (True, False), "lexical": (False, True), "hybrid": (True, True)}[mode]
-    return kb.searcher.search(text, K, dense=dense, extra=extra)
+    return kb.searcher.search(query, K, dense=dense, extra=extra)
 
 
 def _describe(hit) -> str:
@@ -315,7 +318,7 @@ def run(
     doc_lang = label_languages(chosen, documents)
     # A label on a document the store lacks cannot be hit; the question still counts through its other labels.
     missing = sorted({a.doc for q in chosen for a in q.answers if a.doc not in doc_lang})
-    signal = hasattr(kb, "search_result")
+    signal = hasattr(kb, "ask")
     spent = {m: 0.0 for m in modes}
     results: list[QuestionResult] = []
     for q in chosen:
@@ -323,18 +326,31 @@ def run(
         if q.answers and not langs:
             continue  # none of its documents is in this store: listed in ``missing``, not scored
         r = QuestionResult(q, cell(q.lang, langs), is_cross(q.lang, langs))
+        # One ask per question (the default hybrid search, its verdict and the answer, the query embedded once);
+        # the other modes reuse its query record. The answer is scored for every in-scope question, also those
+        # the verdict says nothing answers (``always_answer``): it measures what the answer stage would quote.
+        asked = None
+        query = kb.query(q.text) if hasattr(kb, "query") else q.text
+        if signal:
+            wants = answers and not q.out_of_scope
+            asked = kb.ask(query, K, answer=wants, always_answer=wants)
+            r.nothing_relevant = bool(asked.nothing_relevant)
         for m in modes:
             if q.out_of_scope:
                 continue
             t = time.perf_counter()
-            hits = _hits(kb, q.text, m)
-            spent[m] += time.perf_counter() - t
+            hits = _hits(kb, query, m, asked)
+            spent[m] += asked.seconds["search"] if m == "hybrid" and asked is not None else time.perf_counter() - t
             r.scores[m] = passage_scores([relevant(q, h.chunk.doc.source, h.chunk.text) for h in hits])
             r.top[m] = _describe(hits[0]) if hits else ""
         if answers and not q.out_of_scope:
-            t = time.perf_counter()
-            found = kb.answer(q.text)
-            seconds = time.perf_counter() - t
+            if asked is not None:
+                found, seconds = asked.answer, asked.seconds["answer"]
+                assert found is not None  # always_answer
+            else:
+                t = time.perf_counter()
+                found = kb.answer(q.text)
+                seconds = time.perf_counter() - t
             r.answer = {
                 "contains": float(quotes_answer(q, found.text())),
                 "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].quote)),
@@ -342,8 +358,6 @@ def run(
                 "seconds": seconds,
                 "text": found.text()[:400],
             }
-        if signal:
-            r.nothing_relevant = bool(kb.search_result(q.text).nothing_relevant)
         results.append(r)
     n = max(sum(r.cell != "oos" for r in results), 1)
     return PassageReport(results, list(modes), split, {m: s / n for m, s in spent.items()}, signal, missing)

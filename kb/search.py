@@ -16,7 +16,7 @@ import numpy as np
 from kb.citations import citation_for
 from kb.errors import KbError
 from kb.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, within_groups
-from kb.records import Chunk, Filters, Hit, SearchResult
+from kb.records import Chunk, Filters, Hit, Query, SearchResult
 from kb.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store import Store
 from kb.text import MAIN_LANGUAGES, fingerprint, guess_language, is_stopword, words
@@ -144,9 +144,15 @@ class Searcher:
                 return kept[:n]
             asked = min(MAX_ASKED, asked * 4)
 
+    def query(self, text: str) -> Query:
+        """The query record: the text checked (QueryError) and stripped, its language guessed; the vector is
+        filled in by the first dense search."""
+        text = check_query(text, self.config.max_query_chars)
+        return Query(text, guess_language(text))
+
     def search(
         self,
-        query: str,
+        query: str | Query,
         k: int | None = None,
         filters: Filters = Filters(),
         *,
@@ -161,7 +167,7 @@ class Searcher:
 
     def search_result(
         self,
-        query: str,
+        query: str | Query,
         k: int | None = None,
         filters: Filters = Filters(),
         *,
@@ -172,14 +178,14 @@ class Searcher:
     ) -> SearchResult:
         """The hits, and whether the best of them is below the relevance floor (nothing answers the query)."""
         check_k(k)
-        query = check_query(query, self.config.max_query_chars)
+        q = query if isinstance(query, Query) else self.query(query)
         k = k or self.config.k
         self.check_languages(filters)
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
         bias = self.config.language_bias
-        qlang = guess_language(query)
+        qlang = q.language
         t = time.perf_counter()
         scores: dict[str, float] = {}
         found_by: dict[str, list[str]] = {}
@@ -197,12 +203,14 @@ class Searcher:
         # the four ways alternating per query (80 queries, load 2.4): p50 53.1 ms sequential with a two-thread
         # embedding, 49.5 with the one-thread embedding alone, 53.0 with the worker alone (the two-thread team has
         # no core to spare), 46.2 with both.
-        jobs = [(leg, leg.scorer(query, n, filters)) for leg in self.extra_legs] if extra else []
+        jobs = [(leg, leg.scorer(q.text, n, filters)) for leg in self.extra_legs] if extra else []
         if jobs:
             t = trace.add("lexical", t)
         running = [_worker().submit(_timed, job) for _, job in jobs] if dense and self.parallel else []
         if dense:
-            qvec = self.store.embedder.embed_query(query)
+            if q.vector is None:
+                q.vector = self.store.embedder.embed_query(q.text)
+            qvec = q.vector
             t = trace.add("embed_query", t)
             lists: dict[str, list[tuple[str, float]]] = {}
             for name, group, where in self.dense_legs(filters):
@@ -228,7 +236,7 @@ class Searcher:
                         scores[cid] = scores.get(cid, 0.0) + score
                         found_by.setdefault(cid, []).append(leg.name)
                 else:
-                    self._add_lexical(leg.name, query, found, qvec, qlang, scores, found_by, embeddings, similarity)
+                    self._add_lexical(leg.name, q.text, found, qvec, qlang, scores, found_by, embeddings, similarity)
                 t = trace.add(leg.name, t)
         # Ties (the same passage text in two documents): the closer vector wins.
         fused = sorted(
@@ -248,7 +256,7 @@ class Searcher:
             self._read_vectors(ids[head:], chunks, dense_group, embeddings)
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         t = trace.add("citations", t)
-        nothing, names = self._nothing_relevant(query, rel if dense else None, qlang)
+        nothing, names = self._nothing_relevant(q.text, rel if dense else None, qlang)
         trace.add("relevance", t)
         return SearchResult(
             hits=hits,

@@ -185,11 +185,10 @@ def search(
         kb.searcher.check_languages(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
-        result = kb.search_result(query, k, filters=filters)
+        response = kb.ask(query, k, filters, answer=answer)
     except QueryError as exc:
         _fail(str(exc))
-    hits = result.hits
-    found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
+    result, hits, found = response.result, response.hits, response.answer
     if as_json:
         out = result_json(result, query=query)
         if found is not None:
@@ -230,7 +229,7 @@ def _batch_search(kb, queries: Path, k: Optional[int], filters) -> int:
                     'no "text" field: each line must be a JSON object such as '
                     '{"id": "q1", "text": "supplier development"}'
                 )
-            result = kb.search_result(item["text"], k, filters=filters)
+            result = kb.ask(item["text"], k, filters, answer=False).result
         except (json.JSONDecodeError, QueryError) as exc:
             reason = (
                 f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
@@ -276,18 +275,21 @@ def ask(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
+    from kb.answer import Answer
+    from kb.api import make_filters
     from kb.citations import cite_text
 
     kb = _open(store, chroma_url)
     try:
         k = k or kb.config.answer_passages
-        result = kb.search_result(question, k, language=lang, jurisdiction=jurisdiction)
-        # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
-        found = kb.answer(
-            question, k, method=method, sentences=sentences, hits=[] if result.nothing_relevant else result.hits
+        response = kb.ask(
+            question, k, make_filters(language=lang, jurisdiction=jurisdiction), method=method, sentences=sentences
         )
     except ValueError as exc:
         _fail(str(exc))
+    result = response.result
+    # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
+    found = response.answer or Answer(response.query.text, [], [], method or kb.config.answer_method)
     if as_json:
         typer.echo(json.dumps(result_json(result, **found.to_json()), ensure_ascii=False, indent=1))
         return
