@@ -332,6 +332,12 @@ def evaluate(
         "dev", "--split", help="Passage level: dev, test, all, or dev,test (each half reported on its own, one run)."
     ),
     no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
+    perturb: bool = typer.Option(
+        False,
+        "--perturb",
+        help='Passage level: the filter-perturbation suite instead (does "nothing relevant" hold when filters '
+        "change but keep the labelled passage? Reports flips).",
+    ),
     compare_cells: Optional[Path] = typer.Option(
         None, "--compare-cells", help="Labelled Compare cells (default: corpus/_eval/compare/cells.jsonl)."
     ),
@@ -343,6 +349,15 @@ def evaluate(
     passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
     from kb.eval import MODES, QueryFileError, format_report, load_queries, run
 
+    if passages and perturb:
+        from kb import eval_perturb
+        from kb.eval_passages import QuestionFileError
+
+        kb = _open(store, chroma_url, glossary=False if no_glossary else None)
+        try:
+            raise typer.Exit(eval_perturb.evaluate_cli(kb, passages, split=split, as_json=as_json))
+        except (OSError, QuestionFileError) as exc:
+            _fail(str(exc))
     if passages:
         from kb.eval_passages import evaluate_cli
 
