@@ -394,11 +394,9 @@ def evaluate(
         from kb import compare_eval
 
         typer.echo("")
-        typer.echo(
-            compare_eval.format_report(
-                compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)), failures=worst > 0
-            )
-        )
+        typer.echo("compare cells, per language run (shares of cells):")
+        runs = compare_eval.evaluate_languages(kb, compare_eval.load_cells(cells_file))
+        typer.echo(compare_eval.format_rates(runs, failures=worst > 0))
 
 
 @app.command()
