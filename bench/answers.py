@@ -35,9 +35,10 @@ GOAL_ADDED_MS = 300
 
 
 def run(store: Path, question_files: list[Path], splits: list[str], methods: list[str]) -> dict:
-    from kb import KnowledgeBase, sentence_encoder
-    from kb import eval_passages as ev
-    from kb.answer import extract_answer
+    from evals import passages as ev
+    from kb import KnowledgeBase
+    from kb.answer import sentence_encoder
+    from kb.answer.answer import extract_answer
 
     kb = KnowledgeBase.open(store)
     t = time.perf_counter()
@@ -83,9 +84,10 @@ STAGES = ("sentences (split, quotable)", "encoder", "word coverage")
 
 
 def latency(store: Path, question_files: list[Path], splits: list[str]) -> dict:
-    import kb.answer as answer_module
-    from kb import KnowledgeBase, sentence_encoder
-    from kb import eval_passages as ev
+    import kb.answer.answer as answer_module
+    from evals import passages as ev
+    from kb import KnowledgeBase
+    from kb.answer import sentence_encoder
 
     kb = KnowledgeBase.open(store)
     t = time.perf_counter()

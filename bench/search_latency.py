@@ -38,7 +38,7 @@ def ensure_lexical(kb) -> str:
     if any(getattr(leg, "name", "") == "lexical" for leg in kb.searcher.extra_legs):
         return "knowledge base"
     try:
-        from kb.lexical import LexicalIndex
+        from kb.store.lexical import LexicalIndex
     except ImportError:
         return "absent"
     kb.searcher.extra_legs.append(LexicalIndex(kb.config.lexical_path, kb.store.manifest))
@@ -86,7 +86,7 @@ def measure(store: Path, n_queries: int, k: int | None = None, *, compare_before
     (``as_before``), alternating which way goes first, and the two results compared (same hits, order, scores,
     legs); the reference embedding is timed both ways too. Both sides then see the same load."""
     from kb import KnowledgeBase
-    from kb.search import SearchTrace
+    from kb.search.search import SearchTrace
 
     t0 = time.perf_counter()
     kb = KnowledgeBase.open(store)
@@ -188,7 +188,7 @@ def _key(hits) -> list[tuple[str, float, list[str]]]:
 def _time_answers(kb, qs: list[str], k: int | None) -> tuple[list[float], dict[str, list[float]]]:
     """``kb.answer`` end to end, and inside it the sentence extraction and its sentence splitting (the module's
     functions are wrapped from outside while it runs)."""
-    import kb.answer as answer_module
+    import kb.answer.answer as answer_module
     from bench.common import StageClock
 
     totals: list[float] = []

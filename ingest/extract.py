@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import yaml
 
 from ingest.errors import IngestError
-from kb.messages import message
+from ingest.messages import message
 from kb.records import DocumentMeta, Page
 
 PDF_SUFFIXES = {".pdf"}

@@ -17,16 +17,16 @@ from ingest.clean import clean_pages, describe_removed, join_hyphenated, normali
 from ingest.errors import IngestError
 from ingest.extract import SUPPORTED_SUFFIXES, Extracted, _ranges, extract
 from ingest.language import detect_language, passage_language
+from ingest.messages import message
 from ingest.metadata import CATALOG_NAME, resolve_metadata
 from ingest.ocr import OcrSettings, apply_ocr, ocr_page_numbers
 from ingest.sandbox import Extractor
 from ingest.sections import markdown_blocks, page_blocks
-from kb import steps
 from kb.ingestor import IngestOptions
-from kb.messages import message
 from kb.passage_kind import CONTENT, TITLE, classify
 from kb.records import Chunk, Document, DocumentMeta, FileReport, IngestReport, Outcome
-from kb.store import StoreLocked
+from kb.store import steps
+from kb.store.store import StoreLocked
 from kb.text import MAIN_LANGUAGES, sentence_spans
 
 # Bump when extraction/cleaning changes what a document turns into (6: source_* fields, #11; 7: a passage's language

@@ -17,14 +17,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from kb import ingest_log
 from kb.config import Config
 from kb.embedding import Embedder, QueryVectors, load_embedder
 from kb.errors import KbError
 from kb.ingestor import IngestOptions, Ingestor
 from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, Query, Response, SearchResult
-from kb.search import QueryError, Searcher, SearchTrace, check_k
-from kb.store import Store
+from kb.search.search import QueryError, Searcher, SearchTrace, check_k
+from kb.store import ingest_log
+from kb.store.store import Store
 
 
 def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -107,14 +107,14 @@ class KnowledgeBase:
         """The ES↔EN glossary of policy terms (None when KB_GLOSSARY is off)."""
         if not self.config.glossary:
             return None
-        from kb.glossary import Glossary
+        from kb.search.glossary import Glossary
 
         return Glossary.load(self.config.glossary_path or None)
 
     @cached_property
     def lexical(self):
         """The BM25 leg, stored beside the vectors and reloaded when the manifest's generation changes."""
-        from kb.lexical import LexicalIndex
+        from kb.store.lexical import LexicalIndex
 
         return LexicalIndex(
             self.config.lexical_path,
@@ -204,7 +204,7 @@ class KnowledgeBase:
     ):
         """An extractive answer: the best sentences of the top hits (searched, unless ``hits`` are given), each with
         its [n] (the hit's rank)."""
-        from kb.answer import extract_answer
+        from kb.answer.answer import extract_answer
 
         if hits is None:
             hits = self.search(query, k, filters=filters, **filter_args)
@@ -242,7 +242,7 @@ class KnowledgeBase:
 
     def export(self, hits, fmt: str) -> str:
         """``hits`` as BibTeX, RIS, CSV or Markdown (one entry per document, its cited passages inside)."""
-        from kb.citations import EXPORTERS
+        from kb.search.citations import EXPORTERS
 
         return EXPORTERS[fmt](hits, self.documents_for(hits))
 

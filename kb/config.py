@@ -59,7 +59,7 @@ class Config:
     relevance_floor_names: float = 0.9  # the floor when the query names something no passage mentions (0: off)
     relevance_gap_weight: float = 3.0  # weight of how far the best passage stands out of the ten best (0: best only)
     glossary: bool = True  # expand lexical queries with the ES↔EN glossary of policy terms
-    glossary_path: str = ""  # default: kb/data/glossary.tsv
+    glossary_path: str = ""  # default: kb/search/data/glossary.tsv
     glossary_weight: float = 1.0  # BM25 weight of glossary expansions relative to the query's own words
     answer_method: str = "semantic"  # extractive answer scorer: "semantic", "lexical" or "dense" (kb/answer.py)
     answer_sentences: int = 3

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     import numpy as np
 
-    from kb.answer import Answer
+    from kb.answer.answer import Answer
 
 # --- the schema: every document and chunk field, defined once ---------------------------------------------
 # Each field of DocumentMeta, Document and Chunk is a column of the manifest (added to an older manifest when it

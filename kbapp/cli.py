@@ -44,7 +44,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _open(store: Optional[Path], chroma_url: Optional[str], **overrides):
-    from kb.vectors import EmbedderMismatch
+    from kb.store.vectors import EmbedderMismatch
     from kbapp.wiring import open_kb
 
     try:
@@ -105,7 +105,7 @@ def ingest(
     from kb.errors import KbError
     from kb.ingestor import IngestOptions
     from kb.records import Outcome
-    from kb.store import StoreLocked, wipe
+    from kb.store.store import StoreLocked, wipe
 
     if reindex:
         try:
@@ -174,8 +174,8 @@ def search(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """Search in either language; hits are cited passages."""
-    from kb.citations import cite_text
-    from kb.search import QueryError
+    from kb.search.citations import cite_text
+    from kb.search.search import QueryError
 
     if not query and not queries:
         _fail("give a query or --queries FILE")
@@ -210,7 +210,7 @@ def search(
 def _batch_search(kb, queries: Path, k: Optional[int], filters) -> int:
     """One JSON line out per query line in. A bad line gets {"line", "id", "error"} (and a message on stderr) and
     the other lines go on; exit code 1 if any line failed, 2 if the file cannot be read."""
-    from kb.search import QueryError
+    from kb.search.search import QueryError
 
     try:
         lines = queries.read_text(encoding="utf-8").splitlines()
@@ -275,9 +275,9 @@ def ask(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
-    from kb.answer import Answer
+    from kb.answer.answer import Answer
     from kb.api import make_filters
-    from kb.citations import cite_text
+    from kb.search.citations import cite_text
 
     kb = _open(store, chroma_url)
     try:
@@ -347,19 +347,19 @@ def evaluate(
     """Recall@5/10, MRR@10, nDCG@10 of the labelled queries, overall and per language cell, by search mode, then
     the Compare cells (share whose passage is acceptable, share of empty cells left empty); with --passages,
     passage R@1 / MRR@10 / R@10, answers that quote the span and out-of-scope recognition."""
-    from kb.eval import MODES, QueryFileError, format_report, load_queries, run
+    from evals.documents import MODES, QueryFileError, format_report, load_queries, run
 
     if passages and perturb:
-        from kb import eval_perturb
-        from kb.eval_passages import QuestionFileError
+        from evals import perturb as perturbation
+        from evals.passages import QuestionFileError
 
         kb = _open(store, chroma_url, glossary=False if no_glossary else None)
         try:
-            raise typer.Exit(eval_perturb.evaluate_cli(kb, passages, split=split, as_json=as_json))
+            raise typer.Exit(perturbation.evaluate_cli(kb, passages, split=split, as_json=as_json))
         except (OSError, QuestionFileError) as exc:
             _fail(str(exc))
     if passages:
-        from kb.eval_passages import evaluate_cli
+        from evals.passages import evaluate_cli
 
         raise typer.Exit(
             evaluate_cli(
@@ -391,7 +391,7 @@ def evaluate(
     typer.echo(format_report(report, worst))
     cells_file = compare_cells or PROJECT_ROOT / "corpus" / "_eval" / "compare" / "cells.jsonl"
     if cells_file.is_file():
-        from kb import compare_eval
+        from evals import compare as compare_eval
 
         typer.echo("")
         typer.echo("compare cells, per language run (shares of cells):")
@@ -433,12 +433,12 @@ def export(
     chroma_url: Optional[str] = UrlOpt,
 ) -> None:
     """Search and export the cited passages as BibTeX, RIS, CSV or Markdown (the app's export buttons)."""
-    from kb.citations import EXPORTERS
+    from kb.search.citations import EXPORTERS
 
     if fmt.lower() not in EXPORTERS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     kb = _open(store, chroma_url)
-    from kb.search import QueryError
+    from kb.search.search import QueryError
 
     try:
         hits = kb.search(query, k, filters=_filters(lang, jurisdiction, level, doc_type, year_min, year_max, kind))

@@ -20,7 +20,7 @@ from typing import Sequence
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.profiles import EMPTY, INTRO, Profile, load_folder, parse_profile, split_front_matter  # noqa: E402
+from kb.compare.profiles import EMPTY, INTRO, Profile, load_folder, parse_profile, split_front_matter  # noqa: E402
 
 DEFAULT_FOLDER = ROOT / "corpus" / "profiles"
 

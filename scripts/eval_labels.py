@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from evals.passages import cell, contains_span  # noqa: E402
 from ingest.chunk import ChunkSettings  # noqa: E402
 from ingest.pipeline import content_hash, prepare  # noqa: E402
 from kb.config import Config  # noqa: E402
-from kb.eval_passages import cell, contains_span  # noqa: E402
 
 
 @lru_cache(maxsize=None)

@@ -104,7 +104,7 @@ def relevance(q: dict, docs: dict):
                 if same_document(d.source, a["doc"]):
                     langs.add(d.language)
         return rel, langs
-    from kb.eval import source_to_document
+    from evals.documents import source_to_document
 
     wanted = {k for k, g in q["relevant"].items() if g >= 2}
     wanted |= {source_to_document(k) for k in wanted}
@@ -136,7 +136,7 @@ def rrf(lists: dict, weights: dict, k: int = 60):
 
 
 def finish(scores: dict, legs: dict, sim: dict, chunks, vecs, k=10, cap=3):
-    from kb.search import select
+    from kb.search.search import select
 
     fused = sorted(
         ((i, s, legs.get(i, [])) for i, s in scores.items()), key=lambda t: (-round(t[1], 12), -sim.get(t[0], 0.0))
@@ -145,7 +145,7 @@ def finish(scores: dict, legs: dict, sim: dict, chunks, vecs, k=10, cap=3):
 
 
 def query_lang(text: str) -> str:
-    from kb.lexical import guess_language
+    from kb.store.lexical import guess_language
 
     return guess_language(text)
 
@@ -174,7 +174,7 @@ def lexical_lists(f, chunks, ql, p):
 
 def fuse(f, chunks, vecs, method: str, **p):
     """One fusion: returns hits."""
-    from kb.fusion import calibrated_dense
+    from kb.search.fusion import calibrated_dense
 
     dense = f["dense"]
     sim = {c: s for lst in dense.values() for c, s in lst}
@@ -216,7 +216,7 @@ def fuse(f, chunks, vecs, method: str, **p):
             if v > 0:
                 vals[c] = v
         if mode == "perlang":  # the product's bonus (kb.fusion.lexical_bonus), divided back by lam below
-            from kb.fusion import lexical_bonus
+            from kb.search.fusion import lexical_bonus
 
             norm = lexical_bonus(
                 [(c, o + g, chunks[c].language) for c, o, g in lex[:n] if c in chunks], 1.0, ql, p.get("xw", 1.0)
@@ -224,14 +224,14 @@ def fuse(f, chunks, vecs, method: str, **p):
         else:
             top = max(vals.values(), default=0.0)
             norm = {c: v / top for c, v in vals.items()}
-        from kb.vectors import group_of
+        from kb.store.vectors import group_of
 
         for c, v in norm.items():
             if c not in scores and p.get("lex_new", True):
                 s0 = f["lexsim"].get(c)
                 if s0 is None:
                     continue
-                from kb.fusion import calibrate
+                from kb.search.fusion import calibrate
 
                 scores[c] = calibrate(s0, group_of(chunks[c].language), ql, p.get("bias", 0.03))
             if c in scores:

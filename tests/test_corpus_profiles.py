@@ -10,7 +10,7 @@ import pytest
 
 from ingest.chunk import ChunkSettings
 from ingest.pipeline import prepare
-from kb.profiles import load_folder
+from kb.compare.profiles import load_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "corpus" / "profiles"

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from kb.citations import cite_text
 from kb.records import Citation, Hit
+from kb.search.citations import cite_text
 from kbapp.ui import jurisdictions
 from kbapp.ui.file_server import file_url
 from kbapp.ui.highlight import highlight, safe_html

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kb.config import Config
-from kb.manifest import Manifest
+from kb.store.manifest import Manifest
 
 ROUTE = "/files/{name}"
 _NAME = re.compile(r"^([0-9a-f]{8,64})\.(pdf|md|txt)$")

@@ -117,7 +117,7 @@ def test_a_heading_that_starts_two_pages_is_kept():
 def test_stored_sentence_spans_are_the_split_answers_make(shared_pdfs, name):
     """Answers quote sentences from the spans ingestion stores (kb.answer.passage_sentences): on real passages,
     they must be exactly the sentences a fresh split at question time gives, or answers would change."""
-    from kb.answer import passage_sentences, split_sentences
+    from kb.answer.answer import passage_sentences, split_sentences
 
     path = shared_pdfs / "real" / name
     prepared = prepare(path, path.read_bytes(), "real", ChunkSettings())

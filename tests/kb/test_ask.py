@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kb.embedding import QueryVectors
-from kb.search import QueryError
+from kb.search.search import QueryError
 
 
 def test_query_vectors_are_remembered_read_only_and_evicted():

@@ -1,5 +1,6 @@
-"""The package layers hold: ``kb`` (the library) never imports ``ingest`` or the apps, not even inside a function;
-``ingest`` never imports the apps; and every error we raise on purpose is a ``KbError``."""
+"""The package layers hold: ``kb`` (the library) never imports ``ingest``, the apps or the evaluations, not even
+inside a function; ``ingest`` never imports the apps or the evaluations; the evaluations (``evals``) may import
+``kb`` but never the apps; and every error we raise on purpose is a ``KbError``."""
 
 from __future__ import annotations
 
@@ -51,12 +52,16 @@ def test_the_scan_sees_imports_inside_functions():
     assert any("ingest.pipeline" in names for names in imported_modules("kbapp").values())
 
 
-def test_kb_never_imports_ingest_or_the_apps():
-    assert not offenders("kb", ("ingest", "kbapp"))
+def test_kb_never_imports_ingest_the_apps_or_the_evaluations():
+    assert not offenders("kb", ("ingest", "kbapp", "evals"))
 
 
-def test_ingest_never_imports_the_apps():
-    assert not offenders("ingest", ("kbapp",))
+def test_ingest_never_imports_the_apps_or_the_evaluations():
+    assert not offenders("ingest", ("kbapp", "evals"))
+
+
+def test_the_evaluations_never_import_the_apps():
+    assert not offenders("evals", ("kbapp",))
 
 
 def _modules(package: str):
@@ -65,7 +70,7 @@ def _modules(package: str):
             yield importlib.import_module(info.name)
 
 
-@pytest.mark.parametrize("package", ["kb", "ingest", "kbapp"])
+@pytest.mark.parametrize("package", ["kb", "ingest", "kbapp", "evals"])
 def test_our_exceptions_share_one_base(package):
     ours = [
         cls

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import fields
 
-from kb.citations import citation_for
-from kb.manifest import CHUNK_COLUMNS, DOC_COLUMNS, Manifest
 from kb.records import FILTER_KEYS, Chunk, Document, DocumentMeta, Hit, stored_fields
+from kb.search.citations import citation_for
+from kb.store.manifest import CHUNK_COLUMNS, DOC_COLUMNS, Manifest
 from kbapp.cli import hit_json
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 
 from ingest.extract import meta_from_mapping
-from kb.citations import citation_for, cite_text
-from kb.manifest import Manifest
 from kb.records import Chunk, Document, Filters
+from kb.search.citations import citation_for, cite_text
+from kb.store.manifest import Manifest
 
 ROW = {
     "title": "Research note: Tabasco 2024-2044",

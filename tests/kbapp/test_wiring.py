@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb import Config, KnowledgeBase, ingest_log
+from kb import Config, KnowledgeBase
 from kb.errors import KbError
+from kb.store import ingest_log
 from kbapp import open_kb
 from kbapp.uploads import save_upload, write_sidecar
 from tests.fixtures import EN_SKILLS, ES_PORT, make_pdf, write_md

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kb import steps
+from kb.store import steps
 
 PAUSE_FILE = "hook.paused"
 PAUSE_LIMIT_S = 300.0  # a forgotten pause must not hang CI forever

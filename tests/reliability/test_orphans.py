@@ -12,8 +12,8 @@ import pytest
 
 from kb import Config, KnowledgeBase
 from kb.records import Filters
-from kb.search import Searcher
-from kb.store import Store
+from kb.search.search import Searcher
+from kb.store.store import Store
 from tests.fixtures import write_md
 from tests.reliability.conftest import ingest_command, run
 

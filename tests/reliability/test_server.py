@@ -139,7 +139,7 @@ def test_a_crash_in_server_mode_is_repaired(chroma_server, tmp_path, kb_small):
     write_update(corpus)
     res = run(ingest_command(corpus, store), KB_TEST_HOOK="kill:put.committed:1", **env)
     assert res.returncode == -signal.SIGKILL
-    from kb.manifest import Manifest
+    from kb.store.manifest import Manifest
 
     journal = Manifest(store / "manifest.sqlite")
     assert journal.pending()  # the crash left the replaced version's vectors journalled in the server …

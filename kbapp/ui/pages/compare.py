@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.citations import cite_text
-from kb.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
-from kb.profiles import FIELDS
+from kb.compare.compare import PROFILE_ROWS, THEMES, THEMES_BY_KEY, Comparison, compare, free_topic, to_csv, to_markdown
+from kb.compare.profiles import FIELDS
+from kb.search.citations import cite_text
 from kb.text import MAIN_LANGUAGES
 from kbapp.ui import jurisdictions, state
 from kbapp.ui.cards import open_label_for

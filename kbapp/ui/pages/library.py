@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kb import ingest_log
-from kb.messages import translate
+from ingest.messages import translate
 from kb.records import Document, Outcome
+from kb.store import ingest_log
 from kb.text import MAIN_LANGUAGES
 from kbapp import ingest_job
 from kbapp.ui import jurisdictions, state

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kb.api import make_filters
 from kb.records import ALL_KINDS, Document, Filters
-from kb.search import QueryError
+from kb.search.search import QueryError
 from kb.text import MAIN_LANGUAGES
 from kbapp.ui import cards, jurisdictions, state
 from kbapp.ui.exports import download_buttons

@@ -9,8 +9,8 @@ import html
 import pytest
 
 from ingest.extract import meta_from_mapping
-from kb.citations import citation_for
 from kb.records import Chunk, Document, Hit
+from kb.search.citations import citation_for
 from kbapp.ui.cards import card_html, meta_line
 from tests.kbapp.ui.conftest import open_app
 

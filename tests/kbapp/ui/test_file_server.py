@@ -58,8 +58,8 @@ def test_changed_or_missing_file_is_refused_with_a_reason(kb_small, tmp_path):
     store.mkdir()
     src = tmp_path / "plan.pdf"
     shutil.copy(doc.source, src)
-    from kb.manifest import Manifest
     from kb.records import Document
+    from kb.store.manifest import Manifest
 
     cfg = replace(kb_small.config, store=store)
     m = Manifest(cfg.manifest_path)

@@ -93,7 +93,7 @@ def test_cancel_keeps_the_document(kb_small, monkeypatch):
 
 def test_last_ingestion_report_lists_problem_files(hostile_kb, tmp_path, monkeypatch):
     from ingest import ingest_paths
-    from kb import ingest_log
+    from kb.store import ingest_log
 
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n garbage that is not a PDF")

@@ -1,0 +1,2 @@
+"""The evaluations: document-level, passage- and answer-level, and Compare. They use ``kb``; ``kb`` never
+imports them."""

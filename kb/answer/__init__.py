@@ -1,0 +1,1 @@
+"""Extractive answers: the sentences of the hits that answer the question."""

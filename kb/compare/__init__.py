@@ -1,0 +1,1 @@
+"""Compare: one question across jurisdictions, themes and jurisdiction profiles."""
