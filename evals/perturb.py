@@ -10,6 +10,9 @@ through ``KnowledgeBase.ask`` under filters that all keep its labelled (gold) pa
 - ``year``: the gold document's (content) year alone;
 - ``type``: the gold document's type alone.
 
+In a store whose documents carry no jurisdiction (the real PDFs, ingested without metadata) the same test runs with
+the document filter: the gold document alone, then with the one and two nearest other documents.
+
 A question *flips* when its verdict is not the same under all of them (target: 0). Two stricter counts beside it:
 ``lost`` (a jurisdiction added to an answered filter turns it into "nothing relevant", the issue's example) and
 ``gold_nothing`` (a filter that keeps the gold passage says nothing answers). Out-of-scope questions get the
@@ -58,32 +61,46 @@ def lost(verdicts: dict[str, bool]) -> bool:
 
 
 def gold_document(q: Question, documents: Sequence[Document]) -> Document | None:
-    """The first labelled document of ``q`` that the store holds and that has a jurisdiction."""
-    for a in q.answers:
-        for d in documents:
-            if same_document(d.source, a.doc) and d.jurisdiction:
-                return d
-    return None
+    """The first labelled document of ``q`` that the store holds (one with a jurisdiction first)."""
+    found = [d for a in q.answers for d in documents if same_document(d.source, a.doc)]
+    return next((d for d in found if d.jurisdiction), found[0] if found else None)
 
 
-def nearest_jurisdictions(kb, q, exclude: str, documents: Sequence[Document]) -> list[str]:
-    """Jurisdictions other than ``exclude`` in the order their passages come in the unfiltered search, then the
-    rest by how many documents they have."""
+def unit(d: Document) -> str:
+    """What a perturbation adds: jurisdictions; documents in a store whose documents have none (the real PDFs are
+    ingested without metadata), the same test with the document filter."""
+    return d.jurisdiction or d.doc_id
+
+
+def nearest_units(kb, q, exclude: str, documents: Sequence[Document], by_document: bool) -> list[str]:
+    """Jurisdictions (or documents) other than ``exclude`` in the order their passages come in the unfiltered
+    search, then the rest by how many documents they have."""
     hits = kb.ask(q, NEIGHBOURS, answer=False).hits
-    order = list(dict.fromkeys(h.chunk.doc.jurisdiction for h in hits if h.chunk.doc.jurisdiction))
+    key = (lambda d: d.doc_id) if by_document else (lambda d: d.jurisdiction)
+    order = list(dict.fromkeys(key(h.chunk.doc) for h in hits if key(h.chunk.doc)))
     counts: dict[str, int] = {}
     for d in documents:
-        if d.jurisdiction:
-            counts[d.jurisdiction] = counts.get(d.jurisdiction, 0) + 1
+        if key(d):
+            counts[key(d)] = counts.get(key(d), 0) + 1
     order += sorted((j for j in counts if j not in order), key=lambda j: (-counts[j], j))
     return [j for j in order if j != exclude]
 
 
+def nearest_jurisdictions(kb, q, exclude: str, documents: Sequence[Document]) -> list[str]:
+    return nearest_units(kb, q, exclude, documents, by_document=False)
+
+
+def _place(values: tuple[str, ...], by_document: bool) -> Filters:
+    return Filters(doc_ids=values) if by_document else Filters(jurisdictions=values)
+
+
 def variants(gold: Document, others: Sequence[str]) -> dict[str, Filters]:
-    out = {"none": Filters(), "jurisdiction": Filters(jurisdictions=(gold.jurisdiction,))}
+    """The filters of the module docstring; by document when the gold document has no jurisdiction."""
+    by_document = not gold.jurisdiction
+    out = {"none": Filters(), "jurisdiction": _place((unit(gold),), by_document)}
     for n in (1, 2):
         if len(others) >= n:
-            out[f"+{n}"] = Filters(jurisdictions=(gold.jurisdiction, *others[:n]))
+            out[f"+{n}"] = _place((unit(gold), *others[:n]), by_document)
     if gold.content_year:
         out["year"] = Filters(year_min=gold.content_year, year_max=gold.content_year)
     if gold.doc_type:
@@ -95,6 +112,8 @@ def describe(f: Filters) -> str:
     parts = []
     if f.jurisdictions:
         parts.append("jurisdiction " + ",".join(f.jurisdictions))
+    if f.doc_ids:
+        parts.append("document " + ",".join(d[:8] for d in f.doc_ids))
     if f.year_min is not None:
         parts.append(f"year {f.year_min}")
     if f.doc_types:
@@ -149,16 +168,17 @@ def run(kb, questions: Sequence[Question], *, split: str = "all") -> PerturbRepo
     for q in chosen:
         query = kb.query(q.text)
         if q.out_of_scope:
-            others = nearest_jurisdictions(kb, query, "", documents)
+            by_document = not any(d.jurisdiction for d in documents)
+            others = nearest_units(kb, query, "", documents, by_document)
             fs = {"none": Filters()}
-            fs.update({v: Filters(jurisdictions=tuple(others[:n])) for v, n in (("jurisdiction", 1), ("+1", 2))})
+            fs.update({v: _place(tuple(others[:n]), by_document) for v, n in (("jurisdiction", 1), ("+1", 2))})
             oos.append(_ask_all(kb, q, query, fs))
             continue
         gold = gold_document(q, documents) if any(a.doc in present for a in q.answers) else None
         if gold is None:
             skipped += 1
             continue
-        others = nearest_jurisdictions(kb, query, gold.jurisdiction, documents)
+        others = nearest_units(kb, query, unit(gold), documents, by_document=not gold.jurisdiction)
         results.append(_ask_all(kb, q, query, variants(gold, others)))
     return PerturbReport(split, results, oos, skipped)
 
@@ -182,7 +202,7 @@ def format_report(report: PerturbReport, title: str = "", show: int = 10) -> str
         f"  out-of-scope questions answered under a filter though not in the whole collection: {c['oos_answered']}",
     ]
     if report.skipped:
-        lines.append(f"  ({report.skipped} in-scope questions skipped: gold document absent or without jurisdiction)")
+        lines.append(f"  ({report.skipped} in-scope questions skipped: gold document absent)")
     shown = [r for r in report.results + report.oos if r.flipped][:show]
     for r in shown:
         said = ", ".join(f"{v}={'nothing' if n else 'answered'}" for v, n in r.verdicts.items())

@@ -84,8 +84,8 @@ def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
 
 
 def test_compare_on_the_labelled_cells(kb_starter):
-    """docs/verdicts.md, Compare: every profiled jurisdiction × the 8 themes, both languages. Dev (96 cells): false
-    empty 0.125 -> 0.042, off-topic 0.052 -> 0.042 with profile items as evidence; test (72): false empty 0.139 ->
+    """docs/verdicts.md, Compare: 21 profiled jurisdictions × the 8 themes, both languages. Dev (96 cells): false
+    empty 0.156 -> 0.042, off-topic 0.052 -> 0.042 with profile items as evidence; test (72): false empty 0.139 ->
     0.042, off-topic 0.125 -> 0.167 (issue 20's target, 0.10, is not met: docs/verdicts.md says which cells)."""
     from evals.compare import evaluate_languages, rates
 
