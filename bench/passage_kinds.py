@@ -20,6 +20,7 @@ import json
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import machine, machine_line, md_table, save
 from kb.passage_kind import NON_CONTENT
@@ -75,7 +76,7 @@ def measure(store: Path, labels: list[dict], embed_sample: int) -> dict:
     skipped = [c for c in chunks if c.kind != "content"]
     words_all = sum(len(c.text.split()) for c in chunks)
     words_skipped = sum(len(c.text.split()) for c in skipped)
-    out = {
+    out: dict[str, Any] = {
         "store": str(store),
         "passages": len(chunks),
         "not_embedded": len(skipped),

@@ -61,7 +61,7 @@ def ensure_store(
     info = build_store(kb, n, bases_per_language=bases_per_language, cache=root.parent / "cache", say=say)
     if ensure_lexical(kb) == "bench":  # the knowledge base does not keep a lexical index yet: build it as it would
         t = time.perf_counter()
-        kb.searcher.extra_legs[-1].rebuild()
+        kb.lexical.rebuild()
         info["lexical_rebuild_s"] = time.perf_counter() - t
         info["total_s"] += info["lexical_rebuild_s"]
     info.update(n=n, chunks=kb.store.manifest.chunk_count(), documents=len(kb.store.manifest.doc_ids()))
@@ -167,7 +167,7 @@ def as_before(kb) -> Iterator[None]:
     """Search as before the lexical worker thread: the lexical legs after the dense ones, in the calling thread, and
     the query embedded by the engine's default OpenMP team (two threads here). What stays as now: the vectors of
     BM25-only hits read from their own collection, and those of dense candidates read after fusion (measured apart,
-    against main's code in alternating processes: README, Benchmarks)."""
+    against main's code in alternating processes: docs/benchmarks.md)."""
     searcher, embedder = kb.searcher, kb.store.embedder
     saved = getattr(searcher, "parallel", False), getattr(embedder, "one_thread_chars", 0)
     searcher.parallel = False

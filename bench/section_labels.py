@@ -22,6 +22,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.common import PROJECT_ROOT, md_table
 
@@ -90,8 +91,8 @@ def measure(path: Path, extracted=None) -> LabelReport:
     from ingest.chunk import ChunkSettings
     from ingest.clean import clean_pages
     from ingest.extract import extract
-    from ingest.pipeline import structure
     from ingest.sections import page_blocks
+    from ingest.structure import structure
     from kb.config import Config
 
     extracted = extracted or extract(path, path.read_bytes())
@@ -128,7 +129,7 @@ def main() -> None:
     if not args.pdfs.is_dir():
         sys.exit(f"{args.pdfs} is absent")
     reports = [measure(p) for p in sorted(args.pdfs.glob("*.pdf"))]
-    rows = [
+    rows: list[list[Any]] = [
         [r.name, r.page_words, r.body_words, r.label_only_words, r.lost_words, r.labels, len(r.suspicious)]
         for r in reports
     ]

@@ -288,7 +288,7 @@ def build_store(
         if doc is None:
             break
     t = time.perf_counter()
-    kb.after_ingest()
+    kb.index.refresh()
     derived = time.perf_counter() - t
     return {
         "make_passages_s": make,

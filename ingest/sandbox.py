@@ -30,7 +30,7 @@ def _operation(name: str):
     if name == "extract":
         return extract
     if name == "structure":
-        from ingest.pipeline import structure
+        from ingest.structure import structure
 
         return structure
     raise ValueError(f"unknown operation {name!r}")
@@ -65,7 +65,7 @@ def _warm_up() -> None:
     langdetect's profiles: 1-3 s on a loaded machine)."""
     try:
         from ingest.language import detect_language
-        from ingest.pipeline import structure  # noqa: F401
+        from ingest.structure import structure  # noqa: F401
         from kb.text import split_sentences
 
         split_sentences("Uno. Dos.", "es")
@@ -106,7 +106,7 @@ class Extractor:
         return self._run("extract", (path, data), {"password": password}, path=path, data=data, doing="reading it")
 
     def structure(self, path: Path, extracted: Extracted, *args, **kwargs):
-        """``ingest.pipeline.structure`` in the worker: cleaning, sections and sentence splitting are where a huge
+        """``ingest.structure.structure`` in the worker: cleaning, sections and sentence splitting are where a huge
         one-line text spent its time (a 5 MB one-line .md never finished before splitting was made linear)."""
         return self._run(
             "structure", (path, extracted, *args), kwargs, path=path, data=b"", doing="cutting it into passages"

@@ -1,9 +1,10 @@
 """Passage vectors shipped beside a collection (``_vectors/<model>.npz``), so a fresh store does not wait for the model.
 
 Embedding is ~95 % of ingestion time (about 3 passages/s on two cores): the starter corpus took 103–466 s to ingest
-on a fresh clone before anything could be searched. The embedding cache is keyed by (model identity, exact text), so
-vectors computed once on any machine are valid on every other one for the same model and text, and for nothing else:
-a shipped file only seeds the cache, and a passage whose text changed is simply embedded again.
+on a fresh clone before anything could be searched. The embedding cache (``kb/store/embed_cache.py``) is keyed by
+(model identity, exact text), so vectors computed once on any machine are valid on every other one for the same model
+and text, and for nothing else: a shipped file only seeds the cache (``Index.seed``), and a passage whose text changed
+is simply embedded again.
 
 File format (numpy ``.npz``, no pickles): ``identity`` (the embedder's identity string), ``keys`` (cache keys,
 hex) and ``vectors`` (float32, one row per key).
@@ -11,20 +12,14 @@ hex) and ``vectors`` (float32, one row per key).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
 VECTORS_DIR = "_vectors"  # a ``_`` folder: never ingested as documents (see pipeline.discover)
 _PARENT_LEVELS = 3  # a collection's _vectors folder sits at its root; ingesting a sub-folder still finds it
-
-
-def cache_key(identity: object, text: str) -> str:
-    """The embedding cache's key for ``text`` under one model: the same on every machine."""
-    return hashlib.sha256(f"{identity}\x00{text}".encode()).hexdigest()
 
 
 def file_name(identity: object) -> str:
@@ -56,21 +51,6 @@ def read(path: Path, identity: object) -> dict[str, np.ndarray]:
         keys = [str(k) for k in data["keys"]]
         vectors = np.asarray(data["vectors"], dtype=np.float32)
     return dict(zip(keys, vectors))
-
-
-def seed(manifest, identity: object, files: Sequence[Path]) -> int:
-    """Put the shipped vectors the cache lacks into it; returns how many were added."""
-    added = 0
-    for path in files:
-        shipped = read(path, identity)
-        if not shipped:
-            continue
-        have = manifest.cached_vectors(list(shipped))
-        fresh = {k: v for k, v in shipped.items() if k not in have}
-        if fresh:
-            manifest.cache_vectors(fresh)
-            added += len(fresh)
-    return added
 
 
 def write(path: Path, identity: object, vectors: dict[str, np.ndarray]) -> None:

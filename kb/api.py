@@ -7,7 +7,8 @@
         print(hit.citation.title, hit.citation.pages, hit.chunk.text[:80])
 
 ``KnowledgeBase.open`` alone searches, lists and deletes; ingestion needs an ``Ingestor`` (``kb/ingestor.py``), which
-``open_kb`` plugs in (``kb`` never imports ``ingest``).
+``open_kb`` plugs in (``kb`` never imports ``ingest``). Every write goes through the write port ``KnowledgeBase.index``
+(``kb/index.py``); the ingestor receives that port, not the facade.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Iterable, Sequence
 from kb.config import Config
 from kb.embedding import Embedder, QueryVectors, load_embedder
 from kb.errors import KbError
+from kb.index import Index
 from kb.ingestor import IngestOptions, Ingestor
 from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, Query, Response, SearchResult
 from kb.search.search import QueryError, Searcher, SearchTrace, check_k
@@ -123,9 +125,10 @@ class KnowledgeBase:
             expansion_weight=self.config.glossary_weight,
         )
 
-    def after_ingest(self) -> None:
-        """Called by ingestion when a batch is done (indexes derived from the manifest are refreshed here)."""
-        self.lexical.rebuild()
+    @cached_property
+    def index(self) -> Index:
+        """The write port: ingestion, deletion and repair go through it, under the store's lock."""
+        return Index(self.store, self.lexical)
 
     def search(
         self,
@@ -226,9 +229,9 @@ class KnowledgeBase:
         if self.ingestor is None:
             raise KbError(
                 "this knowledge base has no ingestor: open it with kbapp.open_kb(), or pass "
-                "ingestor=ingest.ingest_paths to KnowledgeBase"
+                "ingestor=ingest.pipeline.ingest_into to KnowledgeBase"
             )
-        report = self.ingestor(self, paths, options)
+        report = self.ingestor(self.index, paths, options)
         ingest_log.save(self.config, report, origin=origin)
         return report
 
@@ -256,8 +259,8 @@ class KnowledgeBase:
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the store; an uploaded document's file (and its metadata sidecar) goes too."""
         doc = self.store.manifest.document(doc_id)
-        gone = self.store.delete_document(doc_id)
-        self.after_ingest()
+        gone = self.index.delete(doc_id)
+        self.index.refresh()
         if doc and self.is_upload(doc.source):
             for path in (Path(doc.source), Path(doc.source + ".yaml")):
                 path.unlink(missing_ok=True)

@@ -1,9 +1,10 @@
 """What the knowledge base needs from an ingestion pipeline: the seam that lets ``kb`` ingest without importing
 ``ingest``.
 
-``ingest`` builds on ``kb`` (it writes chunks into the store), so ``kb`` calling ``ingest`` would be a cycle. The
-library states what it needs here; ``ingest.ingest_paths`` has exactly this signature; the apps (``kbapp``) plug
-one into the other when they open a knowledge base (``kbapp.wiring.open_kb``). The options of an ingestion are one
+``ingest`` builds on ``kb`` (it writes prepared documents through the write port, ``kb/index.py``), so ``kb``
+calling ``ingest`` would be a cycle. The library states what it needs here; ``ingest.pipeline.ingest_into`` has
+exactly this signature; the apps (``kbapp``) plug one into the other when they open a knowledge base
+(``kbapp.wiring.open_kb``). The pipeline receives the port, never the facade. The options of an ingestion are one
 record (``IngestOptions``), passed through unchanged from the facade to the pipeline.
 """
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 from kb.records import FileReport, IngestReport
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.index import Index
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class IngestOptions:
 
 
 class Ingestor(Protocol):
-    """Ingest files and folders into ``kb``: unchanged documents skipped, changed ones replaced as a unit, every
-    file in the report with its outcome. Raises ``kb.store.StoreLocked`` when another writer holds the store."""
+    """Ingest files and folders through ``index``: unchanged documents skipped, changed ones replaced as a unit,
+    every file in the report with its outcome. Raises ``kb.index.StoreLocked`` when another writer holds the store."""
 
     def __call__(
-        self, kb: KnowledgeBase, paths: Iterable[str | Path], options: IngestOptions | None = None
+        self, index: Index, paths: Iterable[str | Path], options: IngestOptions | None = None
     ) -> IngestReport: ...

@@ -153,7 +153,7 @@ def _toc_entry_count(text: str) -> int:
     return count
 
 
-# Thresholds, set on self-made fixtures and the starter corpus and checked on the real PDFs (see README: precision
+# Thresholds, set on self-made fixtures and the starter corpus and checked on the real PDFs (see docs/evaluation.md: precision
 # and recall on hand-labelled passages). Prose that cites a source or two stays well under these: a paragraph with
 # "(OECD, 2007)" and "(Rivas, 2012)" has ~4 marks per 100 words and ~40 % function words.
 REF_DENSITY = 7.0  # citation marks per 100 words …

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 #   json    in each hit of `kb search --json` (default True)
 #   sql     the column's declaration, when it is more than its type (keys)
 # So adding a document field is one line in DocumentMeta (plus setting it where metadata is read); the manifest,
-# the JSON output and the exports follow. See README, "Architecture".
+# the JSON output and the exports follow. See docs/architecture.md.
 
 
 def _f(

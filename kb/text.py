@@ -125,7 +125,7 @@ def _segmenter(language: str) -> Any:
 # string for every candidate): 19 ms/KB at 1 KB, 26 at 2 KB, 67 at 8 KB, 118 at 16 KB, so a one-line 50 KB Markdown
 # file took 21 s and 5 MB never finished. Long text is cut first into pieces of at most PIECE_CHARS at places that
 # end a sentence whatever pysbd would say (a lower-case word of 3+ letters, a full stop, a capital), and each piece
-# is split on its own: the cost is then linear (bench/chunking.py; README, "Reliability").
+# is split on its own: the cost is then linear (bench/chunking.py; docs/architecture.md, "Reliability in full").
 PIECE_CHARS = 2000
 _SAFE_END = re.compile(r"(?<=[^\W\d_A-Z]{3}[.!?])\s+(?=[¿¡\"“«(]?[A-ZÁÉÍÓÚÑÜ])")
 

@@ -267,7 +267,11 @@ def ask(
     sentences: Optional[int] = typer.Option(
         None, "--sentences", help="Sentences in the answer (default: KB_ANSWER_SENTENCES)."
     ),
-    method: Optional[str] = typer.Option(None, "--method", help="lexical (default, instant) or dense (e5, slower)."),
+    method: Optional[str] = typer.Option(
+        None,
+        "--method",
+        help="semantic (default: KB_ANSWER_METHOD; multilingual sentence similarity), lexical (word overlap, instant) or dense (e5, slower).",
+    ),
     lang: Optional[str] = LangOpt,
     jurisdiction: Optional[str] = JurisdictionOpt,
     as_json: bool = typer.Option(False, "--json"),

@@ -691,7 +691,8 @@ def _is_generated(pdf: Path) -> bool:
     try:
         from pypdf import PdfReader
 
-        return (PdfReader(pdf).metadata or {}).get("/Creator") == CREATOR
+        meta = PdfReader(pdf).metadata
+        return meta is not None and meta.get("/Creator") == CREATOR
     except Exception:  # noqa: BLE001 (an unreadable PDF is not ours to delete)
         return False
 

@@ -76,7 +76,9 @@ def main() -> int:
                 old = json.loads(line)
                 kept[old["text"]] = old["split"]
                 published.append(old)
-    errors, seen, lines = 0, {}, []
+    errors = 0
+    lines: list[str] = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(items, start=1):
         langs = []
         for a in item["answers"]:

@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
 
     kb = KnowledgeBase.open(args.store)
     if args.check:
-        out, covered, total = coverage(kb, args.folder)
+        out, covered, total = coverage(kb.index, args.folder)
         print(f"{out}: covers {covered} of {total} passages ({covered / max(total, 1):.0%})")
         return 0 if covered == total else 1
-    out, total, embedded = export_collection(kb, args.folder)
+    out, total, embedded = export_collection(kb.index, args.folder)
     print(
         f"{out}: {total} passages ({embedded} embedded now, {total - embedded} from the cache), "
         f"{out.stat().st_size / 1e6:.1f} MB"

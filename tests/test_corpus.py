@@ -34,6 +34,8 @@ JURISDICTIONS = {
 }
 # States profiled in the second round of issue #23 (notes in corpus/_sources/, one per language).
 JURISDICTIONS |= {"MX-MIC", "MX-MOR", "MX-NAY", "MX-ROO", "MX-SON", "MX-TAM", "MX-TLA", "MX-ZAC"}
+# States given notes in the third round of issue #23 (corpus/_sources/, one per language).
+JURISDICTIONS |= {"MX-CAM", "MX-CHH", "MX-CHP", "MX-COA", "MX-JAL", "MX-OAX", "MX-PUE", "MX-VER"}
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from kb.records import Chunk, Document, stored_fields
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS embed_cache (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, action TEXT NOT NULL, started_at REAL);
 """
 # The documents and chunks tables are derived from the records (kb/records.py): one column per stored field.
@@ -68,7 +67,8 @@ def _document(row: sqlite3.Row, prefix: str = "") -> Document:
 
 
 class Manifest:
-    """Documents, their chunks and the embedding cache. One transaction commits a document's new version."""
+    """Documents and their chunks. One transaction commits a document's new version. The same file holds the
+    embedding cache's table (``kb/store/embed_cache.py`` owns it)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +102,10 @@ class Manifest:
 
     def close(self) -> None:
         self._db.close()
+
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for reads of the tables other modules own in this file (the embedding cache)."""
+        return self._db
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -267,25 +271,6 @@ class Manifest:
 
     def languages(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT language FROM chunks ORDER BY language") if r[0]]
-
-    # --- embedding cache: a passage is never embedded twice by the same model -----------------------
-    def cached_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
-            for r in self._db.execute(
-                f"SELECT key, vector FROM embed_cache WHERE key IN ({', '.join('?' * len(part))})", part
-            ):
-                out[r["key"]] = np.frombuffer(r["vector"], dtype=np.float32)
-        return out
-
-    def cache_vectors(self, items: dict[str, np.ndarray]) -> None:
-        with self.transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO embed_cache(key, vector) VALUES (?, ?)",
-                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
-            )
 
 
 def _chunk(row: sqlite3.Row, docs: dict[str, Document]) -> Chunk:

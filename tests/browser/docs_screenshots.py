@@ -1,4 +1,4 @@
-"""Remake the README's screenshots (docs/search.png, docs/compare.png, docs/compare-empty.png, docs/compare-phone.png)
+"""Remake the screenshots of the README and docs/architecture.md (docs/search.png, docs/compare.png, docs/compare-empty.png, docs/compare-phone.png)
 from a real store, in headless Chromium.
 
     python -m tests.browser.docs_screenshots --store /path/to/store   # a store with corpus/ ingested

@@ -200,7 +200,7 @@ def test_words_of_vertical_text_stay_apart(tmp_path, angle, body):
     """pypdf glued the words of text turned 180° or 270° ("Documentodetrabajodelplan…"), so every word of it but one
     was lost to search."""
     from ingest.chunk import ChunkSettings
-    from ingest.pipeline import structure
+    from ingest.structure import structure
 
     path = tmp_path / "vertical.pdf"
     ex = extract(path, _page_with_margin_label(angle, body=body))

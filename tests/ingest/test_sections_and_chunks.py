@@ -151,7 +151,7 @@ def test_a_page_in_two_languages_is_split_where_the_language_changes():
     from pathlib import Path
 
     from ingest.extract import Extracted
-    from ingest.pipeline import structure
+    from ingest.structure import structure
     from kb.records import DocumentMeta
     from tests.fixtures import EN_PARKS, EN_SKILLS, ES_PORT, ES_SUPPLIERS
 

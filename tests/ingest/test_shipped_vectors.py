@@ -14,10 +14,10 @@ from kb import KnowledgeBase
 def test_a_fresh_store_reuses_shipped_vectors_and_embeds_only_changed_text(kb_small, small_corpus, tmp_path):
     folder = tmp_path / "collection"
     shutil.copytree(small_corpus["es_pdf"].parent, folder)
-    out, total, embedded = export_collection(kb_small, folder)
+    out, total, embedded = export_collection(kb_small.index, folder)
     assert out.is_file() and total > 0
     assert embedded == 0  # every passage was already in kb_small's cache: nothing embedded twice
-    assert coverage(kb_small, folder)[1:] == (total, total)
+    assert coverage(kb_small.index, folder)[1:] == (total, total)
 
     fresh = KnowledgeBase.open(tmp_path / "store")
     report = ingest_paths(fresh, [folder])

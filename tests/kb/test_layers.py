@@ -60,6 +60,65 @@ def test_ingest_never_imports_the_apps_or_the_evaluations():
     assert not offenders("ingest", ("kbapp", "evals"))
 
 
+# What ``ingest`` may use of the library: the records and text tools, the settings, the errors, the seam and the
+# write port. The store's modules (manifest, vectors, lexical index, journal steps, embedding cache) are the port's.
+INGEST_MAY_USE = {
+    "kb.records",
+    "kb.text",
+    "kb.config",
+    "kb.errors",
+    "kb.ingestor",
+    "kb.index",
+    "kb.passage_kind",
+    "kb.embedding",
+    "kb.api",
+}
+
+
+def test_ingest_writes_only_through_the_write_port():
+    used = {
+        (file, name) for file, names in imported_modules("ingest").items() for name in names if name.startswith("kb")
+    }
+    assert used  # the scan sees ingest's imports of kb
+    assert sorted(f"{file} imports {name}" for file, name in used if name not in INGEST_MAY_USE) == []
+
+
+def _graph(packages: tuple[str, ...]) -> dict[str, set[str]]:
+    """module → the modules of ``packages`` it imports (``from a import b`` counts as a.b when b is a module)."""
+    files = {
+        str(path.relative_to(ROOT).with_suffix("")).replace("/", ".").removesuffix(".__init__"): path
+        for package in packages
+        for path in (ROOT / package).rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & files.keys()
+                targets |= subs or {node.module}
+        graph[module] = {t for t in targets if t in files and t != module}
+    return graph
+
+
+def test_no_import_cycles():
+    graph = _graph(("kb", "ingest", "kbapp", "evals"))
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    cycles.append(" → ".join([*path, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+    assert sorted(set(cycles)) == []
+
+
 def test_the_evaluations_never_import_the_apps():
     assert not offenders("evals", ("kbapp",))
 

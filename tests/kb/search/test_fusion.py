@@ -111,7 +111,7 @@ def test_hybrid_never_demotes_a_confident_dense_first(kb_starter, starter_dev):
 
 
 def test_hybrid_is_at_least_dense_on_the_starter_dev_half(starter_dev):
-    """The setting was chosen on this half (README, Search): a change to fusion that costs it fails here."""
+    """The setting was chosen on this half (docs/evaluation.md, Search): a change to fusion that costs it fails here."""
     wins = losses = 0
     for q, dense, hybrid in starter_dev:
         if q.out_of_scope:

@@ -3,7 +3,7 @@ document? On the documents that answer the most evaluation questions, every pass
 prefix, and the questions answered there are ranked within those documents both ways (calibrated dense, k = 10, the
 product's de-duplication and per-document cap off). Not part of the product.
 
-    python scripts/prefix_lab.py STORE QUESTIONS.jsonl [N_DOCS]
+    python -m bench.prefix_lab STORE QUESTIONS.jsonl [N_DOCS]
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fusion_lab import normalise, query_lang, same_document  # noqa: E402
+from bench.fusion_lab import normalise, query_lang, same_document
 
 
 def main(store: str, questions: str, n_docs: int = 6) -> None:

