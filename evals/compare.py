@@ -157,6 +157,25 @@ def evaluate_languages(
     return out
 
 
+def covered(cells: Sequence[LabelledCell], documents) -> set[str]:
+    """The jurisdictions whose labels name every content document the store holds for them (strategy profiles
+    aside): only there can a shown passage that no label accepts be called off-topic. A note added to the corpus
+    after its jurisdiction was labelled leaves the jurisdiction out until its passages are labelled too."""
+    named: dict[str, set[str]] = {}
+    for c in cells:
+        named.setdefault(c.jurisdiction, set()).update(s.doc for s in c.acceptable if not s.field)
+    out = set()
+    for jur, docs in named.items():
+        held = [
+            d.source.replace("\\", "/")
+            for d in documents
+            if d.jurisdiction == jur and (d.doc_type or "").lower() != "profile"
+        ]
+        if all(any(src.endswith("/" + n) for n in docs) for src in held):
+            out.add(jur)
+    return out
+
+
 def format_rates(runs: dict[str, list[ShownCell]], *, failures: bool = False) -> str:
     """Per language run and half: on theme, off-topic, false empty, correctly empty (shares of cells)."""
     lines = [

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     import numpy as np
 
-    from kb.answer.answer import Answer
-
 # --- the schema: every document and chunk field, defined once ---------------------------------------------
 # Each field of DocumentMeta, Document and Chunk is a column of the manifest (added to an older manifest when it
 # opens). Its metadata says where else it goes:
@@ -315,7 +313,7 @@ class Response:
 
     query: Query
     result: SearchResult
-    answer: "Answer | None" = None
+    answer: Any = None  # kb.answer.answer.Answer | None (records import nothing of kb: no import cycle)
     seconds: dict[str, float] = field(default_factory=dict)  # "search", "answer": where the time went
 
     @property

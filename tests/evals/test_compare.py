@@ -87,9 +87,13 @@ def test_compare_on_the_labelled_cells(kb_starter):
     """docs/verdicts.md, Compare: 21 profiled jurisdictions × the 8 themes, both languages. Dev (96 cells): false
     empty 0.156 -> 0.042, off-topic 0.052 -> 0.042 with profile items as evidence; test (72): false empty 0.139 ->
     0.042, off-topic 0.125 -> 0.167 (issue 20's target, 0.10, is not met: docs/verdicts.md says which cells)."""
-    from evals.compare import evaluate_languages, rates
+    from evals.compare import covered, evaluate_languages, rates
 
-    shown = evaluate_languages(kb_starter, load_cells(CELLS), languages=("",))[""]
+    cells = load_cells(CELLS)
+    # Notes added to the corpus after the labels (eight states, Yucatán's English note) are not labelled yet.
+    labelled = covered(cells, kb_starter.documents())
+    assert {"MX-TAB", "MX-QUE", "MX-NLE", "SG", "NL"} <= labelled
+    shown = evaluate_languages(kb_starter, [c for c in cells if c.jurisdiction in labelled], languages=("",))[""]
     for split, false_empty, off_topic in (("dev", 0.05, 0.05), ("test", 0.05, 0.17)):
         r = rates([s for s in shown if s.cell.split == split])
         assert r["false_empty"] <= false_empty and r["off_topic"] <= off_topic, (split, r)
