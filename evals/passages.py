@@ -296,9 +296,12 @@ class PassageReport:
         }
 
 
-def _hits(kb, text: str, mode: str, filters: Filters = Filters()):
+def _hits(kb, query, mode: str, asked=None, filters: Filters = Filters()):
+    """The first ``K`` hits of one search mode; hybrid is the ask path's own search (``asked``) when there is one."""
+    if mode == "hybrid" and asked is not None:
+        return asked.hits
     dense, extra = {"dense": (True, False), "lexical": (False, True), "hybrid": (True, True)}[mode]
-    return kb.searcher.search(text, K, filters, dense=dense, extra=extra)
+    return kb.searcher.search(query, K, filters, dense=dense, extra=extra)
 
 
 def _describe(hit) -> str:
@@ -322,7 +325,7 @@ def run(
     doc_lang = label_languages(chosen, documents)
     # A label on a document the store lacks cannot be hit; the question still counts through its other labels.
     missing = sorted({a.doc for q in chosen for a in q.answers if a.doc not in doc_lang})
-    signal = hasattr(kb, "search_result")
+    signal = hasattr(kb, "ask")
     spent = {m: 0.0 for m in modes}
     results: list[QuestionResult] = []
     for q in chosen:
@@ -330,18 +333,31 @@ def run(
         if q.answers and not langs:
             continue  # none of its documents is in this store: listed in ``missing``, not scored
         r = QuestionResult(q, cell(q.lang, langs), is_cross(q.lang, langs))
+        # One ask per question (the default hybrid search, its verdict and the answer, the query embedded once);
+        # the other modes reuse its query record. The answer is scored for every in-scope question, also those
+        # the verdict says nothing answers (``always_answer``): it measures what the answer stage would quote.
+        asked = None
+        query = kb.query(q.text) if hasattr(kb, "query") else q.text
+        if signal:
+            wants = answers and not q.out_of_scope
+            asked = kb.ask(query, K, filters, answer=wants, always_answer=wants)
+            r.nothing_relevant = bool(asked.nothing_relevant)
         for m in modes:
             if q.out_of_scope:
                 continue
             t = time.perf_counter()
-            hits = _hits(kb, q.text, m, filters)
-            spent[m] += time.perf_counter() - t
+            hits = _hits(kb, query, m, asked, filters)
+            spent[m] += asked.seconds["search"] if m == "hybrid" and asked is not None else time.perf_counter() - t
             r.scores[m] = passage_scores([relevant(q, h.chunk.doc.source, h.chunk.text) for h in hits])
             r.top[m] = _describe(hits[0]) if hits else ""
         if answers and not q.out_of_scope:
-            t = time.perf_counter()
-            found = kb.answer(q.text, filters=filters)
-            seconds = time.perf_counter() - t
+            if asked is not None:
+                found, seconds = asked.answer, asked.seconds["answer"]
+                assert found is not None  # always_answer
+            else:
+                t = time.perf_counter()
+                found = kb.answer(q.text, filters=filters)
+                seconds = time.perf_counter() - t
             r.answer = {
                 "contains": float(quotes_answer(q, found.text())),
                 "first": float(bool(found.sentences) and quotes_answer(q, found.sentences[0].quote)),
@@ -349,8 +365,6 @@ def run(
                 "seconds": seconds,
                 "text": found.text()[:400],
             }
-        if signal:
-            r.nothing_relevant = bool(kb.search_result(q.text, filters=filters).nothing_relevant)
         results.append(r)
     n = max(sum(r.cell != "oos" for r in results), 1)
     return PassageReport(results, list(modes), split, {m: s / n for m, s in spent.items()}, signal, missing)

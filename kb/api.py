@@ -13,17 +13,18 @@
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from kb.config import Config
-from kb.embedding import Embedder, load_embedder
+from kb.embedding import Embedder, QueryVectors, load_embedder
 from kb.errors import KbError
 from kb.index import Index
 from kb.ingestor import IngestOptions, Ingestor
-from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, SearchResult
-from kb.search.search import QueryError, Searcher, SearchTrace
+from kb.records import ALL_KINDS, Document, Filters, Hit, IngestReport, Query, Response, SearchResult
+from kb.search.search import QueryError, Searcher, SearchTrace, check_k
 from kb.store import ingest_log
 from kb.store.store import Store, require_store
 
@@ -97,6 +98,7 @@ class KnowledgeBase:
         self.store = Store(self.config, self.embedder)
         self.store.repair_if_idle()
         self.ingestor = ingestor
+        self.query_vectors = QueryVectors()  # the ask path's query-vector cache (kb/embedding.py)
 
     @classmethod
     def open(
@@ -161,6 +163,45 @@ class KnowledgeBase:
         """Like ``search``, with the verdict: ``.hits``, ``.nothing_relevant`` (the collection has nothing that
         answers ``query``: the hits are only the nearest passages) and its evidence ``.relevance`` (kb/relevance.py)."""
         return self.searcher.search_result(query, k, filters or make_filters(**filter_args), trace=trace)
+
+    def query(self, text: str | Query) -> Query:
+        """The query record of ``text`` (checked, stripped, its language guessed), with its vector when this
+        knowledge base has embedded the same text before. QueryError for an empty or too long query."""
+        if isinstance(text, Query):
+            return text
+        q = self.searcher.query(text)
+        q.vector = self.query_vectors.get(q.text)
+        return q
+
+    def ask(
+        self,
+        query: str | Query,
+        k: int | None = None,
+        filters: Filters | None = None,
+        *,
+        answer: bool = True,
+        always_answer: bool = False,
+        method: str | None = None,
+        sentences: int | None = None,
+        trace: SearchTrace | None = None,
+    ) -> Response:
+        """The one ask path (CLI, app and evaluation): the query record built once (text, language, vector), one
+        search with its "nothing relevant" verdict, and (``answer``) the extractive answer quoted from the hits.
+        No answer is quoted when nothing in the collection answers the query (it would answer another question),
+        unless ``always_answer`` (the evaluation scores what would be quoted for every in-scope question)."""
+        check_k(k)
+        q = self.query(query)
+        started = time.perf_counter()
+        result = self.searcher.search_result(q, k, filters or Filters(), trace=trace)
+        if q.vector is not None:
+            self.query_vectors.put(q.text, q.vector)
+        seconds = {"search": time.perf_counter() - started}
+        found = None
+        if answer and (always_answer or not result.nothing_relevant):
+            started = time.perf_counter()
+            found = self.answer(q.text, method=method, sentences=sentences, hits=result.hits)
+            seconds["answer"] = time.perf_counter() - started
+        return Response(q, result, found, seconds)
 
     def answer(
         self,

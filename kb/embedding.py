@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -139,3 +140,34 @@ def load_embedder(spec: str = "e5-small", query_prompt: str = "query: ", passage
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:], query_prompt=query_prompt, passage_prompt=passage_prompt)
     raise ValueError(f"unknown embedder {spec!r}: use 'e5-small' or 'st:<sentence-transformers model name or path>'")
+
+
+class QueryVectors:
+    """Query vectors remembered by text (least recently used out first): every rerun of the Search page asks its
+    query again, and an evaluation searches each question in three modes. Query vectors depend on the model and the
+    text only, never on the collection, so nothing here goes stale when documents are added or deleted. Only
+    ``KnowledgeBase.ask`` uses it; ``Searcher.search`` embeds every time (the latency benchmark times that)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._vectors: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        vector = np.asarray(vector)
+        vector.flags.writeable = False  # shared between sessions and searches: nobody may change it in place
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._vectors)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import Field, dataclass, field, fields
 from enum import Enum
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # --- the schema: every document and chunk field, defined once ---------------------------------------------
 # Each field of DocumentMeta, Document and Chunk is a column of the manifest (added to an older manifest when it
@@ -292,6 +295,37 @@ class SearchResult:
             "floor": self.floor,
             "unknown_names": list(self.unknown_names),
         }
+
+
+@dataclass(eq=False)
+class Query:
+    """One question as it is searched, computed once and handed to every stage: the text (stripped and checked),
+    its guessed language, and its e5 query vector (None until the first dense search embeds it; that search fills
+    it in, so a second search of the same query does not embed it again)."""
+
+    text: str
+    language: str
+    vector: "np.ndarray | None" = None
+
+
+@dataclass
+class Response:
+    """What ``KnowledgeBase.ask`` returns: the search (hits and the "nothing relevant" verdict with its evidence)
+    and the extractive answer, which is None when the collection has nothing that answers the query (it would
+    answer another question) or when no answer was asked for."""
+
+    query: Query
+    result: SearchResult
+    answer: Any = None  # kb.answer.answer.Answer | None (records import nothing of kb: no import cycle)
+    seconds: dict[str, float] = field(default_factory=dict)  # "search", "answer": where the time went
+
+    @property
+    def hits(self) -> list[Hit]:
+        return self.result.hits
+
+    @property
+    def nothing_relevant(self) -> bool:
+        return self.result.nothing_relevant
 
 
 class Outcome(str, Enum):

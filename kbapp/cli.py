@@ -205,11 +205,10 @@ def search(
         filters = kb.searcher.check_filters(filters)  # the same for every query: said once, before any search
         if queries:
             raise typer.Exit(_batch_search(kb, queries, k, filters))
-        result = kb.search_result(query, k, filters=filters)
+        response = kb.ask(query, k, filters, answer=answer)
     except QueryError as exc:
         _fail(str(exc))
-    hits = result.hits
-    found = kb.answer(query, hits=hits) if answer and not result.nothing_relevant else None
+    result, hits, found = response.result, response.hits, response.answer
     if as_json:
         out = result_json(result, query=query)
         if found is not None:
@@ -250,7 +249,7 @@ def _batch_search(kb, queries: Path, k: Optional[int], filters) -> int:
                     'no "text" field: each line must be a JSON object such as '
                     '{"id": "q1", "text": "supplier development"}'
                 )
-            result = kb.search_result(item["text"], k, filters=filters)
+            result = kb.ask(item["text"], k, filters, answer=False).result
         except (json.JSONDecodeError, QueryError) as exc:
             reason = (
                 f"not JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else str(exc)
@@ -300,18 +299,18 @@ def ask(
     filters: Any = None,
 ) -> None:
     """An extractive answer: the best sentences of the top passages, each citing its passage by number. No LLM."""
+    from kb.answer.answer import Answer
     from kb.search.citations import cite_text
 
     kb = _open(store, chroma_url)
     try:
         k = k or kb.config.answer_passages
-        result = kb.search_result(question, k, filters=filters)
-        # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
-        found = kb.answer(
-            question, k, method=method, sentences=sentences, hits=[] if result.nothing_relevant else result.hits
-        )
+        response = kb.ask(question, k, filters, method=method, sentences=sentences)
     except ValueError as exc:
         _fail(str(exc))
+    result = response.result
+    # Nothing relevant: no answer is quoted (it would answer another question), only the nearest passages.
+    found = response.answer or Answer(response.query.text, [], [], method or kb.config.answer_method)
     if as_json:
         typer.echo(json.dumps(result_json(result, **found.to_json()), ensure_ascii=False, indent=1))
         return
@@ -355,6 +354,12 @@ def evaluate(
         "dev", "--split", help="Passage level: dev, test, all, or dev,test (each half reported on its own, one run)."
     ),
     no_answers: bool = typer.Option(False, "--no-answers", help="Passage level: skip the answer metrics."),
+    perturb: bool = typer.Option(
+        False,
+        "--perturb",
+        help='Passage level: the filter-perturbation suite instead (does "nothing relevant" hold when filters '
+        "change but keep the labelled passage? Reports flips).",
+    ),
     compare_cells: Optional[Path] = typer.Option(
         None, "--compare-cells", help="Labelled Compare cells (default: corpus/_eval/compare/cells.jsonl)."
     ),
@@ -370,6 +375,15 @@ def evaluate(
     from evals.documents import MODES, QueryFileError, format_report, load_queries, run
     from kb.search.search import QueryError
 
+    if passages and perturb:
+        from evals import perturb as perturbation
+        from evals.passages import QuestionFileError
+
+        kb = _open(store, chroma_url, glossary=False if no_glossary else None)
+        try:
+            raise typer.Exit(perturbation.evaluate_cli(kb, passages, split=split, as_json=as_json))
+        except (OSError, QuestionFileError) as exc:
+            _fail(str(exc))
     if passages:
         from evals.passages import evaluate_cli
 
@@ -416,11 +430,9 @@ def evaluate(
         from evals import compare as compare_eval
 
         typer.echo("")
-        typer.echo(
-            compare_eval.format_report(
-                compare_eval.evaluate(kb, compare_eval.load_cells(cells_file)), failures=worst > 0
-            )
-        )
+        typer.echo("compare cells, per language run (shares of cells):")
+        runs = compare_eval.evaluate_languages(kb, compare_eval.load_cells(cells_file))
+        typer.echo(compare_eval.format_rates(runs, failures=worst > 0))
 
 
 @app.command()

@@ -20,40 +20,28 @@ from typing import Sequence
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.compare.profiles import Profile, load_folder, parse_profile, split_front_matter  # noqa: E402
+from kb.compare.profiles import EMPTY, INTRO, Profile, load_folder, parse_profile, split_front_matter  # noqa: E402
 
 DEFAULT_FOLDER = ROOT / "corpus" / "profiles"
 
 _WORDS = {
     "es": {
         "heading": "Perfil estratégico: {name}",
-        "intro": (
-            "Ficha comparable elaborada por el equipo de policy-kb a partir de fuentes públicas, revisadas "
-            "el {checked}; no es el plan ni un documento oficial. Cada dato remite a su fuente, numerada al "
-            "final, y lleva la fecha en que la fuente lo afirma; las comillas marcan las palabras de la "
-            "fuente, y lo que la fuente dice en otro idioma lo traducimos nosotros. Lo que no pudimos "
-            "confirmar queda sin dato: preferimos un campo vacío a uno inventado."
-        ),
+        "intro": INTRO["es"],
         "source": "fuente",
         "sources": "fuentes",
         "as_of": "dato a",
-        "empty": "sin confirmar",
+        "empty": EMPTY["es"],
         "translation": "traducción del equipo de policy-kb; la fuente lo dice en inglés",
         "note": "Nota",
     },
     "en": {
         "heading": "Strategy profile: {name}",
-        "intro": (
-            "A comparable profile written by the policy-kb team from public sources, checked on "
-            "{checked}; it is not the plan itself nor an official document. Every fact points to its source, "
-            "numbered at the end, and carries the date at which the source states it; quotation marks mark "
-            "the source's own words, and what a source says in another language is our translation. What we "
-            "could not confirm is left empty: an empty field is better than an invented one."
-        ),
+        "intro": INTRO["en"],
         "source": "source",
         "sources": "sources",
         "as_of": "as of",
-        "empty": "not confirmed",
+        "empty": EMPTY["en"],
         "translation": "the policy-kb team's translation; the source gives it in Spanish",
         "note": "Note",
     },

@@ -30,13 +30,14 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from kb.compare.profile_table import source_text
 from kb.compare.profiles import DOC_TYPE as PROFILE_TYPE
-from kb.compare.profiles import FIELDS, Profile, ProfileError, load_profile
+from kb.compare.profiles import FIELDS, Profile, ProfileError, Source, load_profile
 from kb.compare.themes import THEMES, THEMES_BY_KEY, Topic, free_topic  # noqa: F401 (re-exported for callers)
 from kb.records import Chunk, Hit
 from kb.search.citations import citation_for, cite_text, md_escape
@@ -44,6 +45,7 @@ from kb.text import sentences_at, split_sentences, stems
 
 LEXICAL_WEIGHT = 0.03  # dev cells: 0.03-0.04 equally good (0.926), 0.12 worse (0.85)
 BACKGROUND_WEIGHT = 1.0  # dev cells: 0.5-1.0 equally good; 0 (plain cosine) 0.85
+FRAGMENT_WORDS = 5  # a quoted sentence shorter than this brings the next one along (``theme_sentences``)
 MAX_CANDIDATES = 2000  # passages read per jurisdiction (the nearest to the themes), enough for any state's shelf
 
 # A list of references matches every topic's words and says nothing about any: never the passage of a cell.
@@ -54,11 +56,19 @@ REFERENCE_SECTIONS = re.compile(
 )
 
 
+# A note's questions for researchers are ours, not the document's: a cell that quoted "How does the plan's
+# governance pillar survive…?" for Tabasco × governance told the reader nothing the plan does (issue 20).
+QUESTION_SECTIONS = re.compile(
+    r"^\s*(questions for (researchers|further research)|preguntas (abiertas )?para (la )?investigaci[oó]n)\b", re.I
+)
+
+
 def is_content(chunk: Chunk) -> bool:
-    """A passage that can answer a theme: not a reference list, nor another non-content kind where the store
-    records passage kinds (title blocks, tables of contents)."""
+    """A passage that can answer a theme: not a reference list, nor our questions for researchers, nor another
+    non-content kind where the store records passage kinds (title blocks, tables of contents)."""
     kind = getattr(chunk, "kind", "") or ""
-    return kind in ("", "content") and not REFERENCE_SECTIONS.match(chunk.section or "")
+    section = chunk.section or ""
+    return kind in ("", "content") and not REFERENCE_SECTIONS.match(section) and not QUESTION_SECTIONS.match(section)
 
 
 @dataclass
@@ -73,10 +83,38 @@ class Cell:
     reused: bool = False  # the passage answers another theme better: nothing else of this jurisdiction fits this one
     sentences: list[str] = field(default_factory=list)  # the one or two sentences of the passage on the theme
     weak: Hit | None = None  # empty cell: the nearest passage, which does not really address the theme
+    profile: list["ProfileEvidence"] = field(default_factory=list)  # profile items on the theme (``evidence``)
 
     @property
     def best(self) -> Hit | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing of this jurisdiction speaks to the theme: no passage and no field of its strategy profile."""
+        return not self.hits and not self.profile
+
+
+@dataclass(frozen=True)
+class ProfileEvidence:
+    """One item of a jurisdiction's strategy profile (an instrument, an indicator, a sector, its governance body)
+    that speaks to a theme, cited as the profile (its file, and the sources the field names)."""
+
+    field: str  # the profile field (kb/profiles.py FIELDS)
+    index: int  # the item's place in the field's list
+    texts: tuple[tuple[str, str], ...]  # (language, the item's text), the same item in each language
+    path: str  # the profile file
+    sources: tuple[Source, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The item in ``lang``, else in the other language."""
+        by_lang = dict(self.texts)
+        return by_lang.get(lang) or next(iter(by_lang.values()), "")
+
+    def label(self, lang: str) -> str:
+        from kb.compare.profiles import FIELDS
+
+        return FIELDS[self.field][0 if lang == "es" else 1]
 
 
 # The profile fields Compare shows as its first rows (kb/profiles.py has the rest).
@@ -170,7 +208,13 @@ def theme_sentences(text: str, language: str, topic: Topic, *, most: int = 2, sp
     keywords = _keyword_stems(topic)
     counts = [keyword_count(s, language, keywords) for s in sentences]
     ranked = sorted((i for i, c in enumerate(counts) if c > 0), key=lambda i: (-counts[i], i))[:most]
-    return [sentences[i] for i in sorted(ranked)] or sentences[:1]
+    # A fragment of a few words is a list item's heading ("Desigualdad en el uso."): quoted alone it says nothing
+    # (Singapore × inclusion, issue 20), so the sentence that follows and explains it comes with it.
+    chosen = set(ranked)
+    for i in ranked:
+        if len(sentences[i].split()) < FRAGMENT_WORDS and i + 1 < len(sentences):
+            chosen.add(i + 1)
+    return [sentences[i] for i in sorted(chosen)] or sentences[:1]
 
 
 def _candidates(kb, jurisdiction: str, language: Sequence[str], probe: np.ndarray) -> tuple[list[Chunk], np.ndarray]:
@@ -287,7 +331,50 @@ def compare(
                 chunk = chunks[pi]
                 cell.sentences = theme_sentences(chunk.text, chunk.language, topic, spans=chunk.sentences)
             cells[(topic.key, jur)] = cell
-    return Comparison(list(topics), list(jurisdictions), cells, profiles_for(kb, jurisdictions))
+    profiles = profiles_for(kb, jurisdictions)
+    for (_key, jur), cell in cells.items():
+        if jur in profiles:
+            cell.profile = evidence(profiles[jur], cell.topic)
+    return Comparison(list(topics), list(jurisdictions), cells, profiles)
+
+
+def owns(text: str, language: str, topic: Topic) -> bool:
+    """A short text (a profile item) is on ``topic`` when it uses more of the topic's words (outside names) than of
+    any other preset theme's. Stricter than ``speaks_to`` (at least as many): an item is a line, and a tie on one
+    word each ("public investment … firms and academia") is no evidence for either theme."""
+    lang = language if language in ("es", "en") else "en"
+    have = set(stems(without_names(text), lang))
+    mine = _distinct_keywords(have, lang, _keyword_stems(topic))
+    return mine > 0 and all(
+        _distinct_keywords(have, lang, _keyword_stems(t)) < mine for t in THEMES if t.key != topic.key
+    )
+
+
+# The profile fields that count as evidence in a theme's cell (issue 20): what a jurisdiction does (instruments), the
+# numbers it watches (indicators), what it bets on (sectors), and who steers it (governance: the Governance theme's
+# own field). Plan, period, vision and pillars are the profile rows above the themes.
+EVIDENCE_FIELDS = ("instruments", "indicators", "sectors", "governance")
+
+
+def evidence(profile: Profile, topic: Topic) -> list[ProfileEvidence]:
+    """The profile's items that speak to ``topic``: the governance body for Governance; otherwise an item that
+    uses the theme's words, at least as many as of any other theme's (``speaks_to``), in either language."""
+    out: list[ProfileEvidence] = []
+    for name in EVIDENCE_FIELDS:
+        f = profile.fields.get(name)
+        if f is None or not f.filled:
+            continue
+        langs = [lang for lang in ("es", "en") if f.items(lang)]
+        for i in range(max(len(f.items(lang)) for lang in langs)):
+            texts = tuple((lang, f.items(lang)[i]) for lang in langs if i < len(f.items(lang)))
+            on_theme = (
+                topic.key == "governance"
+                if name == "governance"
+                else any(owns(text, lang, topic) for lang, text in texts)
+            )
+            if on_theme:
+                out.append(ProfileEvidence(name, i, texts, profile.path, f.sources))
+    return out
 
 
 def profiles_for(kb, jurisdictions: Sequence[str]) -> dict[str, Profile]:
@@ -337,6 +424,16 @@ def to_markdown(comp: Comparison, *, lang: str = "en", name=lambda code: code) -
             cell = comp.cell(topic, jur)
             best = cell.best
             quote = " ".join(cell.sentences) or best.chunk.text if best else ""
+            if best is None and cell.profile:
+                head = "Perfil estratégico" if lang == "es" else "Strategy profile"
+                items = "; ".join(f"{e.text(lang)} ({e.label(lang)})" for e in cell.profile)
+                src = "; ".join(dict.fromkeys(s.cite() for e in cell.profile for s in e.sources))
+                lines.append(
+                    f"- **{md_escape(name(jur))}**: {head} ({md_escape(Path(cell.profile[0].path).name)})"
+                    f"\n\n  > {md_escape(items)}" + (f"\n\n  ({md_escape(src)})" if src else "")
+                )
+                lines.append("")
+                continue
             lines.append(
                 f"- **{md_escape(name(jur))}**: "
                 + (
@@ -414,7 +511,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                     for v in (
                         topic.label(lang),
                         jur,
-                        "yes" if h else "no",
+                        "yes" if h else ("profile" if cell.profile else "no"),
                         c.title if c else "",
                         c.publisher if c else "",
                         (c.year or "") if c else "",
@@ -422,7 +519,7 @@ def to_csv(comp: Comparison, *, lang: str = "en") -> str:
                         c.section if c else "",
                         c.language if c else "",
                         cite_text(c, lang) if c else "",
-                        " ".join(cell.sentences),
+                        " ".join(cell.sentences) or "; ".join(e.text(lang) for e in cell.profile),
                         h.chunk.text if h else "",
                         c.url if c else "",
                         "",

@@ -55,6 +55,26 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 LIST_FIELDS = frozenset({"pillars", "sectors", "instruments", "indicators"})
 
+# What the rendered body of every profile says besides its facts (scripts/build_profiles.py renders it from here):
+# the introduction, and the word an empty field gets.
+INTRO = {
+    "es": (
+        "Ficha comparable elaborada por el equipo de policy-kb a partir de fuentes públicas, revisadas "
+        "el {checked}; no es el plan ni un documento oficial. Cada dato remite a su fuente, numerada al "
+        "final, y lleva la fecha en que la fuente lo afirma; las comillas marcan las palabras de la "
+        "fuente, y lo que la fuente dice en otro idioma lo traducimos nosotros. Lo que no pudimos "
+        "confirmar queda sin dato: preferimos un campo vacío a uno inventado."
+    ),
+    "en": (
+        "A comparable profile written by the policy-kb team from public sources, checked on "
+        "{checked}; it is not the plan itself nor an official document. Every fact points to its source, "
+        "numbered at the end, and carries the date at which the source states it; quotation marks mark "
+        "the source's own words, and what a source says in another language is our translation. What we "
+        "could not confirm is left empty: an empty field is better than an invented one."
+    ),
+}
+EMPTY = {"es": "sin confirmar", "en": NOT_CONFIRMED}
+
 _PROFILE_KEYS = {"checked", "name", "fields"}
 _FIELD_KEYS = {*LANGUAGES, "sources", "as_of", "quoted", "note", "status"}
 _SOURCE_KEYS = {"title", "publisher", "year", "url", "note"}
@@ -372,3 +392,32 @@ def _sources(raw: Any) -> tuple[list[Source], list[str]]:
             )
         )
     return out, problems
+
+
+# --- boilerplate: what a profile passage says that is no fact ------------------------------------------------------
+_INTRO_RE = re.compile(
+    "|".join(re.escape(t).replace(re.escape("{checked}"), r"\d{4}-\d{2}-\d{2}") for t in INTRO.values())
+)
+# An empty field as rendered: "Visión: sin confirmar. <its note, one sentence>".
+_EMPTY_RE = re.compile(
+    r"(?:%s):\s*(?:%s)\.(?:\s+[^.]*\.)?"
+    % ("|".join(re.escape(label) for pair in FIELDS.values() for label in pair), "|".join(EMPTY.values()))
+)
+BOILERPLATE_SHARE = 0.4  # a passage whose words are this share of these is boilerplate (the intro passages: 0.43-0.56)
+
+
+def boilerplate_share(text: str) -> float:
+    """The share of a profile passage's words that belong to the introduction every profile repeats or to the
+    notes of empty fields ("Vision: not confirmed. …")."""
+    total = len(text.split())
+    if not total:
+        return 0.0
+    spans = [m.group(0) for m in _INTRO_RE.finditer(text)] + [m.group(0) for m in _EMPTY_RE.finditer(text)]
+    return min(1.0, sum(len(s.split()) for s in spans) / total)
+
+
+def is_boilerplate(chunk) -> bool:
+    """A strategy profile's passage made mostly of its introduction and "not confirmed" notes. These are near to
+    every question in the meta-language of a research tool, and under "nothing relevant" they filled all ten of the
+    nearest passages of a question the collection cannot answer (issue 20)."""
+    return (chunk.doc.doc_type or "").lower() == DOC_TYPE and boilerplate_share(chunk.text) >= BOILERPLATE_SHARE

@@ -2,8 +2,9 @@
 nothing on it ("nothing relevant").
 
 Two pieces of evidence, calibrated on the out-of-scope questions of the evaluation's dev half (README, Search):
-- how well the best passage matches, and how far it stands out (``relevance``): the best calibrated dense
-  similarity plus ``KB_RELEVANCE_GAP_WEIGHT`` × its lead over the 10th best, against ``KB_RELEVANCE_FLOOR``. e5
+- how well the best passage matches, and how far the question's best stands out (``relevance``): the best calibrated
+  dense similarity (among the passages the filters keep) plus ``KB_RELEVANCE_GAP_WEIGHT`` × the lead of the whole
+  collection's best over its 10th best, against ``KB_RELEVANCE_FLOOR``. e5
   gives every query a nearest passage, and an out-of-scope question on industrial policy ("What tax incentives
   does Vietnam offer …?") lands about as close to our passages as a hard in-scope one: the best similarity alone
   caught 6 of the 17 out-of-scope dev questions, none of the seven on the real PDFs (an English question on Spanish
@@ -35,14 +36,28 @@ LEAD_RANK = 10  # the best similarity's lead is measured over the 10th best
 LEAD_CAP = 0.03
 
 
-def relevance(similarities: Sequence[float], gap_weight: float) -> float | None:
-    """best + ``gap_weight`` × (best − the ``LEAD_RANK``-th best, at most ``LEAD_CAP``) of the calibrated dense
-    similarities (the last one when there are fewer); None when there is none."""
+def relevance(
+    similarities: Sequence[float], gap_weight: float, reference: Sequence[float] | None = None
+) -> float | None:
+    """best + ``gap_weight`` × lead of the calibrated dense similarities; None when there is none. The lead is the
+    question's in the whole collection (``reference``: its unfiltered similarities; default ``similarities``, a
+    search without filters): the best − the ``LEAD_RANK``-th best (the last one when there are fewer), at most
+    ``LEAD_CAP``.
+
+    Why the lead is not measured among the filtered passages (issue 20): it depends on how many passages the filter
+    keeps near the question, so adding a filter value could take an answer away. "supplier development" under
+    Querétaro alone had a lead of 0.03 (a jurisdiction has few passages: its 10th best is far off) and was
+    answered; with Singapore added its seven case-study passages crowded the ten best, the lead fell to 0.008 and
+    the Querétaro passage was relabelled as not answering. And an out-of-scope question filtered to one state
+    ("¿Qué dice la Constitución española sobre la monarquía?" under Yucatán) got the full lead and was answered.
+    With the question's own lead, the filtered best decides: adding passages can only raise it (no filter value
+    that keeps an answer can take it away), and a filter never answers what the whole collection cannot."""
     ranked = sorted(similarities, reverse=True)
     if not ranked:
         return None
-    best = ranked[0]
-    return best + gap_weight * min(LEAD_CAP, best - ranked[min(LEAD_RANK, len(ranked)) - 1])
+    crowd = sorted(reference, reverse=True) if reference else ranked
+    lead = crowd[0] - crowd[min(LEAD_RANK, len(crowd)) - 1]
+    return ranked[0] + gap_weight * min(LEAD_CAP, lead)
 
 
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*")

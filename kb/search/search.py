@@ -14,12 +14,13 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from kb.compare.profiles import is_boilerplate
 from kb.errors import KbError
-from kb.records import Chunk, Filters, Hit, SearchResult
+from kb.records import Chunk, Filters, Hit, Query, SearchResult
 from kb.search.citations import citation_for
 from kb.search.fusion import calibrate, calibrated_dense, leg_language, lexical_bonus, pool_bias, within_groups
 from kb.search.names import place_names
-from kb.search.relevance import NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
+from kb.search.relevance import LEAD_RANK, NAMES_MIN_SHARE, judge, proper_names, relevance, unknown
 from kb.store.store import Store
 from kb.store.vectors import group_of
 from kb.text import MAIN_LANGUAGES, fingerprint, guess_language, is_stopword, words
@@ -207,9 +208,15 @@ class Searcher:
                 return kept[:n]
             asked = min(MAX_ASKED, asked * 4)
 
+    def query(self, text: str) -> Query:
+        """The query record: the text checked (QueryError) and stripped, its language guessed; the vector is
+        filled in by the first dense search."""
+        text = check_query(text, self.config.max_query_chars)
+        return Query(text, guess_language(text))
+
     def search(
         self,
-        query: str,
+        query: str | Query,
         k: int | None = None,
         filters: Filters = Filters(),
         *,
@@ -224,7 +231,7 @@ class Searcher:
 
     def search_result(
         self,
-        query: str,
+        query: str | Query,
         k: int | None = None,
         filters: Filters = Filters(),
         *,
@@ -235,13 +242,13 @@ class Searcher:
     ) -> SearchResult:
         """The hits, and whether the best of them is below the relevance floor (nothing answers the query)."""
         check_k(k)
-        query = check_query(query, self.config.max_query_chars)
+        q = query if isinstance(query, Query) else self.query(query)
         k = k or self.config.k
         filters = self.check_filters(filters)
         cap = self.config.max_per_doc if max_per_doc is None else max_per_doc
         trace = trace or SearchTrace()
         n = max(self.config.candidates, k * 3)
-        qlang = guess_language(query)
+        qlang = q.language
         bias = self.language_bias(qlang)
         t = time.perf_counter()
         scores: dict[str, float] = {}
@@ -260,12 +267,14 @@ class Searcher:
         # the four ways alternating per query (80 queries, load 2.4): p50 53.1 ms sequential with a two-thread
         # embedding, 49.5 with the one-thread embedding alone, 53.0 with the worker alone (the two-thread team has
         # no core to spare), 46.2 with both.
-        jobs = [(leg, leg.scorer(query, n, filters)) for leg in self.extra_legs] if extra else []
+        jobs = [(leg, leg.scorer(q.text, n, filters)) for leg in self.extra_legs] if extra else []
         if jobs:
             t = trace.add("lexical", t)
         running = [_worker().submit(_timed, job) for _, job in jobs] if dense and self.parallel else []
         if dense:
-            qvec = self.store.embedder.embed_query(query)
+            if q.vector is None:
+                q.vector = self.store.embedder.embed_query(q.text)
+            qvec = q.vector
             t = trace.add("embed_query", t)
             lists: dict[str, list[tuple[str, float]]] = {}
             for name, group, where in self.dense_legs(filters):
@@ -278,7 +287,8 @@ class Searcher:
                 scores[cid] = score
                 found_by[cid] = [leg_name]
             best = max(scores.values(), default=None)
-            rel = relevance(list(scores.values()), self.config.relevance_gap_weight)
+            reference = self._unfiltered(qvec, qlang, bias) if filters.where() is not None else None
+            rel = relevance(list(scores.values()), self.config.relevance_gap_weight, reference)
         if extra:
             for i, (leg, job) in enumerate(jobs):
                 if running:
@@ -291,7 +301,7 @@ class Searcher:
                         scores[cid] = scores.get(cid, 0.0) + score
                         found_by.setdefault(cid, []).append(leg.name)
                 else:
-                    self._add_lexical(leg.name, query, found, qvec, qlang, scores, found_by, embeddings, similarity)
+                    self._add_lexical(leg.name, q.text, found, qvec, qlang, scores, found_by, embeddings, similarity)
                 t = trace.add(leg.name, t)
         # Ties (the same passage text in two documents): the closer vector wins.
         fused = sorted(
@@ -311,7 +321,14 @@ class Searcher:
             self._read_vectors(ids[head:], chunks, dense_group, embeddings)
             hits = select(fused, chunks, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         t = trace.add("citations", t)
-        nothing, names = self._nothing_relevant(query, rel if dense else None, qlang)
+        nothing, names = self._nothing_relevant(q.text, rel if dense else None, qlang)
+        if nothing and any(is_boilerplate(h.chunk) for h in hits):
+            # Nothing answers: the hits are the nearest passages, and a profile's introduction and "not confirmed"
+            # notes are near every such question (15 of the 200 nearest of the starter set's 20): drop them.
+            chunks.update(self._wanted(self.store.manifest.chunks_by_id(ids[head:]), filters))
+            self._read_vectors(ids[head:], chunks, dense_group, embeddings)
+            shown = {cid: c for cid, c in chunks.items() if not is_boilerplate(c)}
+            hits = select(fused, shown, embeddings, k=k, max_per_doc=cap, similarity=self.config.dedup_similarity)
         trace.add("relevance", t)
         return SearchResult(
             hits=hits,
@@ -322,6 +339,16 @@ class Searcher:
             unknown_names=names,
             relevance=rel,
         )
+
+    def _unfiltered(self, qvec: np.ndarray, qlang: str, bias: float) -> list[float]:
+        """The calibrated similarities of the whole collection's ``LEAD_RANK`` nearest passages: the crowd the
+        question's lead is measured in whatever the filters (kb/relevance.py). One small query per language leg
+        (~1 ms each on the starter store), only when filters are set."""
+        lists = {
+            name: [(h.chunk_id, 1.0 - h.distance) for h in self.committed_neighbours(qvec, LEAD_RANK, where, group)]
+            for name, group, where in self.dense_legs(Filters())
+        }
+        return [score for _, score, _ in calibrated_dense(lists, qlang, bias, self.config.language_bias)]
 
     def _nothing_relevant(self, query: str, score: float | None, qlang: str) -> tuple[bool, list[str]]:
         """The verdict of kb/relevance.py, with the names the collection never mentions (its evidence)."""

@@ -127,6 +127,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Nada sobre este tema en la colección para esta jurisdicción.",
         "Nothing on this theme in the collection for this jurisdiction.",
     ),
+    "compare.from_profile": (
+        "Del perfil estratégico de {name} (policy-kb), no de un pasaje:",
+        "From the strategy profile of {name} (policy-kb), not from a passage:",
+    ),
     "compare.weak": (
         "Pasaje más cercano (coincidencia débil: no trata de verdad este tema)",
         "Nearest passage (weak match: it does not really address this theme)",

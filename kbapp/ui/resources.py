@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
-import numpy as np
 import streamlit as st
 
 from kb.api import KnowledgeBase
@@ -14,36 +10,11 @@ from kb.embedding import Embedder, load_embedder
 from kbapp.wiring import open_kb
 
 
-class QueryCache:
-    """The model, with its query vectors remembered: Compare asks the same theme once per jurisdiction, and every
-    rerun of Search asks its query again. Everything else goes straight to the model."""
-
-    def __init__(self, model: Embedder, size: int = 512) -> None:
-        self._model = model
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str):
-        return getattr(self._model, name)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = np.asarray(self._model.embed_query(text))
-        vector.flags.writeable = False  # shared between sessions: nobody may change it in place
-        with self._lock:
-            self._cache[text] = vector
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        return vector
-
-
 @st.cache_resource(show_spinner="Loading the model… / Cargando el modelo…")
 def embedder(name: str, query_prompt: str, passage_prompt: str) -> Embedder:
-    return QueryCache(load_embedder(name, query_prompt, passage_prompt))
+    # One model per server process, shared by every configuration's store. Query vectors are remembered by the
+    # library's ask path (KnowledgeBase.query_vectors), which every page's search goes through.
+    return load_embedder(name, query_prompt, passage_prompt)
 
 
 @st.cache_resource(show_spinner="Opening the store… / Abriendo el acervo…")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.compare import CellFileError, LabelledCell, Span, evaluate, is_acceptable, load_cells
+from evals.compare import CellFileError, LabelledCell, Span, is_acceptable, load_cells
 from kb.compare.compare import THEMES_BY_KEY, compare
 from kb.config import PROJECT_ROOT
 from kb.records import Chunk, Document, Hit
@@ -84,10 +84,39 @@ def test_the_cells_the_issue_named(kb_starter, theme, jurisdiction, docs, span):
 
 
 def test_compare_on_the_labelled_cells(kb_starter):
-    """docs/evaluation.md, Compare evaluation. Dev (64 cells): acceptable 46/53, correctly empty 4/11 before the abstention,
-    45/53 and 10/11 after; test (32): 18/21, 5/11 -> 18/21, 6/11."""
-    report = evaluate(kb_starter, load_cells(CELLS))
-    for split, acceptable, empty in (("dev", 0.8, 0.8), ("test", 0.8, 0.5)):
-        (ok, answerable), (empty_ok, empties) = report.scores(split).values()
-        assert ok / answerable >= acceptable, report.line(split)
-        assert empty_ok / empties >= empty, report.line(split)
+    """docs/verdicts.md, Compare: 21 profiled jurisdictions × the 8 themes, both languages. Dev (96 cells): false
+    empty 0.156 -> 0.042, off-topic 0.052 -> 0.042 with profile items as evidence; test (72): false empty 0.139 ->
+    0.042, off-topic 0.125 -> 0.167 (issue 20's target, 0.10, is not met: docs/verdicts.md says which cells)."""
+    from evals.compare import covered, evaluate_languages, rates
+
+    cells = load_cells(CELLS)
+    # Notes added to the corpus after the labels (eight states, Yucatán's English note) are not labelled yet.
+    labelled = covered(cells, kb_starter.documents())
+    assert {"MX-TAB", "MX-QUE", "MX-NLE", "SG", "NL"} <= labelled
+    shown = evaluate_languages(kb_starter, [c for c in cells if c.jurisdiction in labelled], languages=("",))[""]
+    # On the session-start store (docs/verdicts.md) dev off-topic was 0.042; on today's corpus (main changed notes
+    # of labelled states too) 0.09-0.11 on dev and 0.16 on test: the guard is set there, the 0.10 target is not met.
+    for split, false_empty, off_topic in (("dev", 0.05, 0.12), ("test", 0.05, 0.17)):
+        r = rates([s for s in shown if s.cell.split == split])
+        assert r["false_empty"] <= false_empty and r["off_topic"] <= off_topic, (split, r)
+
+
+def test_a_cell_as_the_reader_sees_it():
+    """on theme, off-topic, false empty, correctly empty; a passage counts in its document's language only, a
+    profile item in both."""
+    from evals.compare import ShownCell, rates
+    from kb.compare.compare import ProfileEvidence
+
+    es_span = Span("md/es_q.md", "la UNAQ")
+    item_span = Span("profiles/mx-que.md", "Supplier development", "instruments")
+    cell = LabelledCell("x", "MX-QUE", "suppliers", "dev", (es_span, item_span))
+    item = ProfileEvidence("instruments", 0, (("en", "Supplier development programmes"),), "/c/profiles/mx-que.md")
+    other = ProfileEvidence("sectors", 0, (("en", "Aerospace"),), "/c/profiles/mx-que.md")
+    assert ShownCell(cell, "", None, [item]).verdict() == "on_theme"
+    assert ShownCell(cell, "", None, [other]).verdict() == "off_topic"
+    assert ShownCell(cell, "en", None, []).verdict() == "false_empty"  # the profile item exists in English too
+    only_es = LabelledCell("y", "MX-QUE", "skills", "dev", (es_span,))
+    assert ShownCell(only_es, "en", None, []).verdict() == "correctly_empty"
+    assert ShownCell(only_es, "es", None, []).verdict() == "false_empty"
+    r = rates([ShownCell(cell, "", None, [item]), ShownCell(only_es, "es", None, [])])
+    assert r["on_theme"] == 0.5 and r["false_empty"] == 0.5 and r["cells"] == 2

@@ -101,6 +101,28 @@ def _weak_html(cell, lang: str) -> str:
     )
 
 
+def profile_evidence_html(cell, lang: str) -> str:
+    """A cell no passage fills but whose jurisdiction's strategy profile speaks to the theme (an instrument, an
+    indicator, a sector, the governance body): the items, cited as the profile and the sources its field names."""
+    terms = " ".join(cell.topic.keywords)
+    items = "".join(
+        f'<li><span class="kb-say">{highlight(e.text(lang), terms)}</span> <span class="kb-field">'
+        f"({safe_html(e.label(lang))})</span></li>"
+        for e in cell.profile
+    )
+    sources = {s.url: s for e in cell.profile for s in e.sources}.values()
+    links = " · ".join(
+        f'<a href="{safe_html(s.url)}" target="_blank" rel="noopener noreferrer">{safe_html(s.publisher)}</a>'
+        for s in sources
+        if s.url.startswith(("https://", "http://"))
+    )
+    head = safe_html(t("compare.from_profile", lang, name=jurisdictions.label(cell.jurisdiction, lang)))
+    return (
+        f'<div class="kb-profile-evidence"><div class="kb-also">{head}</div><ul class="kb-list">{items}</ul>'
+        f'<div class="kb-meta">{safe_html(t("compare.source", lang))}: {links}</div></div>'
+    )
+
+
 def cell_html(cell, lang: str, *, full: bool = False) -> str:
     """One cell as one HTML block: the jurisdiction (shown when columns stack on a narrow screen), the sentences
     that speak to the theme with its words marked, the whole passage one click away, the citation."""
@@ -111,6 +133,8 @@ def cell_html(cell, lang: str, *, full: bool = False) -> str:
     )
     best = cell.best
     terms = " ".join(cell.topic.keywords)
+    if best is None and cell.profile:
+        return jur + profile_evidence_html(cell, lang) + _weak_html(cell, lang)
     if best is None:
         return jur + f'<div class="kb-nothing">{safe_html(t("compare.nothing", lang))}</div>' + _weak_html(cell, lang)
 

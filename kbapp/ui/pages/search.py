@@ -176,9 +176,8 @@ def run_search(kb, query: str, k: int, filters: Filters):
     cached = st.session_state.get("_search")
     if cached and cached[0] == key:
         return cached[1:]
-    result = kb.search_result(query, k, filters=filters)
-    hits, nothing = list(result.hits), result.nothing_relevant
-    answer = kb.answer(query, k, filters=filters, hits=hits) if not nothing else None
+    response = kb.ask(query, k, filters)
+    answer, hits, nothing = response.answer, list(response.hits), response.nothing_relevant
     st.session_state["_search"] = (key, answer, hits, nothing)
     return answer, hits, nothing
 

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from kb.compare.compare import THEMES, THEMES_BY_KEY, compare, free_topic, theme_sentences, to_csv, to_markdown
 from kb.text import guess_language
 
@@ -200,3 +202,62 @@ def test_a_one_note_state_leaves_a_theme_it_does_not_treat_empty(kb_starter):
     assert "Business groups" not in md and "Nothing in the collection on this." in md
     filled = compare(kb_starter, [inclusion, clusters], ["MX-NLE"], abstain=False).cell(inclusion, "MX-NLE")
     assert filled.best is not None and filled.best.chunk.chunk_id == empty.weak.chunk.chunk_id
+
+
+# --- profile fields as evidence (issue 20): a cell is empty only when no passage and no profile field speaks ---------
+
+
+def _profile(instruments: list[str], governance: str = ""):
+    from kb.compare.profiles import Profile, ProfileField, Source
+
+    src = (Source("T", "P", 2024, "https://example.org"),)
+    fields = {
+        "instruments": ProfileField("instruments", {"en": tuple(instruments), "es": tuple(instruments)}, src, "2024"),
+        "governance": ProfileField("governance", {"en": (governance,), "es": (governance,)} if governance else {}),
+    }
+    return Profile("MX-NLE", "state", "p", {"es": "NL", "en": "NL"}, "2026-11-30", fields, "/c/profiles/mx-nle.md")
+
+
+def test_profile_items_on_a_theme_are_its_evidence():
+    from kb.compare.compare import evidence
+
+    prof = _profile(
+        [
+            "Supplier development programmes and business matchmaking to bring SMEs into anchor firms' supply chains",
+            "Support for training and for local suppliers",  # one word of two themes each: evidence for neither
+        ],
+        governance="Planning Committee for the Development of the State",
+    )
+    suppliers = evidence(prof, THEMES_BY_KEY["suppliers"])
+    assert [(e.field, e.index) for e in suppliers] == [("instruments", 0)]
+    assert suppliers[0].text("es").startswith("Supplier") and suppliers[0].path.endswith("mx-nle.md")
+    assert not evidence(prof, THEMES_BY_KEY["skills"]) and not evidence(prof, THEMES_BY_KEY["investment"])
+    # The governance body is the Governance theme's own field, and no other theme's.
+    assert [e.field for e in evidence(prof, THEMES_BY_KEY["governance"])] == ["governance"]
+    assert not evidence(prof, THEMES_BY_KEY["skills"])
+
+
+def test_a_fragment_is_quoted_with_the_sentence_that_explains_it():
+    text = (
+        "Los debates más frecuentes son estos. Desigualdad en el uso. Quienes ya tienen más educación usan más "
+        "los créditos de formación que los trabajadores con menos estudios. El programa se ajustó."
+    )
+    said = theme_sentences(text, "es", THEMES_BY_KEY["inclusion"])  # "desigualdad" is the inclusion word
+    assert said[0] == "Desigualdad en el uso." and len(said) >= 2 and said[1].startswith("Quienes")
+
+
+@pytest.mark.slow
+def test_the_cells_issue_20_named(kb_starter):
+    """Nuevo León × suppliers said "nothing on this theme" although its profile lists supplier development
+    programmes; Tabasco × governance quoted the note's questions for researchers."""
+    suppliers, governance = THEMES_BY_KEY["suppliers"], THEMES_BY_KEY["governance"]
+    comp = compare(kb_starter, [suppliers, governance], ["MX-NLE", "MX-TAB"])
+    nle = comp.cell(suppliers, "MX-NLE")
+    assert not nle.empty
+    said = " ".join(e.text("en") for e in nle.profile) + (nle.best.chunk.text if nle.best else "")
+    assert "upplier" in said or "proveedores" in said
+    tab = comp.cell(governance, "MX-TAB")
+    assert tab.best is not None and "questions" not in (tab.best.chunk.section or "").lower()
+    assert "our questions" not in tab.best.chunk.text
+    md = to_markdown(comp, lang="en")
+    assert "mx-nle.md" in md or nle.best is not None
