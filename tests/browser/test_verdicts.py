@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.test_e2e import pytestmark, shot, wait_idle  # noqa: F401
-from tests.browser.test_ux import browser, cell, new_page, starter_server  # noqa: F401
+from tests.browser.test_ux import browser, cell, new_page  # noqa: F401
 
 NAMES = re.compile(r"Singap|Querétaro|Queretaro|EDB|JTC|UNAQ|Bombardier", re.I)
 
