@@ -98,8 +98,10 @@ def queries(limit: int = 100) -> list[str]:
     out: list[str] = []
     for path in sorted(CORPUS.glob("_eval/*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["text"])
+            # Question files only: elements_offtopic.jsonl holds hand labels of quoted sentences, not questions.
+            text = json.loads(line).get("text") if line.strip() else None
+            if text:
+                out.append(text)
     if not out:
         out = [" ".join(s.split()[:10]) for n in source_notes() for s in n.sentences[:3]]
     random.Random(7).shuffle(out)

@@ -64,7 +64,10 @@ def test_ingestion_tables(tmp_path):
     pdfs = ingestion.make_pdf_set(tmp_path / "pdfs", count=1, pages=2, per_page=1)
     eff = ingestion.efficiency(pdfs, say=lambda *_: None)
     assert eff["passages"] >= 2 and not eff["failed"]
-    assert eff["raw"]["passages"] == eff["embedded"] == eff["passages"] == sum(eff["batch_sizes"])
+    # The synthetic pages are sentences drawn from the notes, reference entries included: a passage of those is
+    # stored as kind "references" and not embedded, so only the embedded ones must match the replay.
+    assert eff["raw"]["passages"] == eff["embedded"] == sum(eff["batch_sizes"])
+    assert 1 <= eff["embedded"] <= eff["passages"]
     assert eff["raw"]["rate"] > 0 and 0 < eff["ratio_wall"] < 5
     assert {"extract", "structure", "embed (model)", "store"} <= set(eff["stages"])
     re = ingestion.reingest(20, say=lambda *_: None)
