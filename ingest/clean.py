@@ -28,6 +28,10 @@ MIDDLE_RATIO = 10  # a header may be found inside a page (a table of contents ci
 # take more than this are kept, with a warning: a remover that deleted 74 % (issue 14) and 47 % (issue 21) of a
 # report's words did so silently.
 MAX_EDGE_SHARE = 0.12
+# ... in a long document only. On a short one a letterhead is a large share of few words (the three-page test plan
+# of tests/fixtures.py: its one-line running header is over 12 % of its words), and what a wrong removal could cost
+# is a few lines, not the 47 % of a 1,500-page report.
+EDGE_SHARE_MIN_PAGES = 10
 
 
 def normalise(text: str) -> str:
@@ -117,7 +121,7 @@ def remove_repeated_edges(pages: list[Page], *, withheld: list[str] | None = Non
         for l in per_page_lines[n][:top] + per_page_lines[n][bottom:]
         if not _PAGE_NUMBER_LINE.match(l)
     )
-    if repeated and edge_words > MAX_EDGE_SHARE * total:
+    if repeated and len(texted) >= EDGE_SHARE_MIN_PAGES and edge_words > MAX_EDGE_SHARE * total:
         if withheld is not None:
             withheld.extend(
                 l.strip()

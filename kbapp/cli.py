@@ -385,7 +385,7 @@ def evaluate(
         except (OSError, QuestionFileError) as exc:
             _fail(str(exc))
     if passages:
-        from evals.passages import evaluate_cli
+        from evals.cli import evaluate_cli
 
         kb = _open(store, chroma_url, glossary=False if no_glossary else None)
         try:

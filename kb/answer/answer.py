@@ -29,7 +29,7 @@ import numpy as np
 from kb import text as _text
 from kb.passage_kind import REFERENCES, about_itself, is_content, kind_of, shape
 from kb.records import Chunk, Hit
-from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_useful, stems, stopwords, words
+from kb.text import MAIN_LANGUAGES, fingerprint, fold, guess_language, is_stopword, is_useful, stems, stopwords, words
 
 MIN_WORDS = 6  # shorter "sentences" are headings, list stubs or table cells
 # Longer ones are tables or lists run together. Laws put one provision in one long sentence: at 70 words, 11 of the
@@ -142,7 +142,22 @@ _URL = re.compile(r"https?://|www\.", re.I)
 _QUOTED_TITLE = re.compile(r'^\s*["“«][^"”»]+["”»]\s*[.,;:]?\s*$')
 _CITED_AUTHOR = re.compile(r"^\s*[A-ZÁÉÍÓÚÑ][\w'’-]+,\s+(?:[A-ZÁÉÍÓÚÑ]\.\s?){1,3}")
 _DATED_END = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\)?\.?\s*$")
+# "Plan Estatal de Desarrollo del Estado de Nayarit 2017-2021 (Periódico Oficial, 19 de marzo de 2018).": a work's
+# title with its publication in brackets, from a profile's list of sources, was quoted as the answer to a question on
+# another law's publication date.
+_DATED_PAREN_END = re.compile(r"\([^()]*\b(?:1[89]|20)\d\d\)\.?\s*$")
 CITATION_SENTENCE = 15.0  # citation marks per 100 words (kb/passage_kind.py) that make one sentence a reference entry
+
+
+def _is_dated_title(sentence: str) -> bool:
+    """A name followed by its publication in brackets: before the bracket, every word in lower case is a stop word
+    ("Plan Estatal de Desarrollo del Estado de Nayarit 2017-2021 (Periódico Oficial, …)"); prose has a verb or
+    a common noun there ("The board was created in 1961 (EDB, 2021).")."""
+    end = _DATED_PAREN_END.search(sentence)
+    if not end:
+        return False
+    head = [w for w in sentence[: end.start()].split() if w[:1].isalpha()]
+    return bool(head) and all(w[0].isupper() or is_stopword(w.lower().strip(",;:")) for w in head)
 
 
 def is_question(sentence: str) -> bool:
@@ -171,6 +186,8 @@ def quotable(sentence: str) -> bool:
         return False  # Title Case: a heading or a work's title cut out of a reference entry
     if is_question(sentence):
         return False  # a question does not answer one: the notes' "questions for research" matched questions best
+    if n <= 20 and _is_dated_title(sentence):
+        return False  # a title with its publication in brackets: a source list's entry
     if _QUOTED_TITLE.match(sentence) or _CITED_AUTHOR.match(sentence) or (n <= 12 and _DATED_END.search(sentence)):
         return False  # a quoted title, "Surname, I. …", "Publisher, 15 de octubre de 2024.": pieces of references
     if s.citation_density >= CITATION_SENTENCE and (s.function_share <= 0.35 or s.citation_density >= 30):

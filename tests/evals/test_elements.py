@@ -125,7 +125,7 @@ def test_real_element_wordings_are_in_the_ingested_text():
 
 # --- a run on the session store ------------------------------------------------------------------------------------
 def test_element_questions_run_through_kb_eval_passages(kb_small, tmp_path):
-    from evals.passages import evaluate_cli
+    from evals.cli import evaluate_cli
 
     f = tmp_path / "elements_x.jsonl"
     row = {

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.cli import evaluate_cli
 from evals.passages import (
     Label,
     Question,
@@ -15,7 +16,6 @@ from evals.passages import (
     answer_langs,
     cell,
     contains_span,
-    evaluate_cli,
     format_report,
     is_cross,
     load_questions,

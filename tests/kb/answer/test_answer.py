@@ -363,3 +363,13 @@ def test_a_sentence_that_points_back_is_quoted_with_the_one_before_it():
 
     assert context_of(sentences, 1, titles=[fingerprint("Informe: " + sentences[0])]) == ""
     assert context_of(["La agencia fue creada en 1990 por decreto del gobierno.", "La agencia promueve."], 1) == ""
+
+
+def test_a_title_with_its_publication_in_brackets_is_not_quoted():
+    from kb.answer.answer import quotable
+
+    # A profile's source entry was quoted as the answer to "When was Mexico's National Waters Law published?".
+    assert not quotable(
+        "Plan Estatal de Desarrollo del Estado de Nayarit 2017-2021 (Periódico Oficial, 19 de marzo de 2018)."
+    )
+    assert quotable("The law was published in the Official Gazette on 1 December 1992 (DOF, 1992).")

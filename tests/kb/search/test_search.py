@@ -65,7 +65,8 @@ def test_hits_carry_citations(kb_small):
     hit = kb_small.search("consejo consultivo industrial", k=1)[0]
     c = hit.citation
     assert (c.title, c.publisher, c.page_start) == ("Plan industrial de prueba", "Gobierno de Prueba", 3)
-    assert cite_text(c) == "Gobierno de Prueba. Plan industrial de prueba. § Gobernanza, p. 3."
+    # The year is always stated, "n.d." when unknown, so card, box and exports say the same (issue 23).
+    assert cite_text(c) == "Gobierno de Prueba (n.d.). Plan industrial de prueba. § Gobernanza, p. 3."
     assert file_link(c).endswith("plan_industrial_es.pdf#page=3")
     assert hit.legs and hit.rank == 1
 
