@@ -221,10 +221,10 @@ def make_no_unicode_map_pdf(path: Path, lines: list[str], *, heading: str = "") 
         + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    return _write_pdf_objects(path, objects)
+    return write_pdf_objects(path, objects)
 
 
-def _write_pdf_objects(path: Path, objects: list[bytes]) -> Path:
+def write_pdf_objects(path: Path, objects: list[bytes]) -> Path:
     """A PDF from its numbered objects (1 is the catalog), with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from ingest import ingest_paths
 from kb import IngestOptions, KnowledgeBase, Outcome
 from kbapp.cli import app
-from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS, make_pdf
+from tests.fixtures import EN_PARKS, ES_PORT, ES_SUPPLIERS, make_pdf, write_pdf_objects
 
 # file in ../shared/pdfs/malformed → (outcome, start of the reason). Its README says what each file is.
 EXPECTED = {
@@ -154,6 +154,11 @@ def make_slow_pdf(path: Path, operators: int) -> Path:
     """A valid one-page PDF of a few KB whose content stream holds ``operators`` text operations (pypdf needs
     ~70 µs each): the pathological file that a per-file time limit exists for."""
     content = zlib.compress(b"BT /F1 9 Tf 20 700 Td " + b"(ab) Tj 1 0 Td " * operators + b"ET")
+    return _one_page_pdf(path, content)
+
+
+def _one_page_pdf(path: Path, content: bytes) -> Path:
+    """One Helvetica page whose content stream is ``content`` (Flate-compressed)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -162,17 +167,7 @@ def make_slow_pdf(path: Path, operators: int) -> Path:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_pdf_objects(path, objects)
 
 
 def _zip_bytes() -> bytes:
@@ -311,23 +306,13 @@ def test_a_markdown_file_has_the_same_time_limit(tmp_path):
 
 def make_bomb_pdf(path: Path, expands_to_mb: int = 100) -> Path:
     """A one-page PDF of ~100 KB whose content stream inflates to ``expands_to_mb`` MB (pypdf stops at 75 MB)."""
-    from tests.fixtures import _write_pdf_objects
-
     z = zlib.compressobj(9)
     blank = b" " * (1 << 20)
     content = z.compress(b"BT /F1 12 Tf 50 700 Td (Hola) Tj ET\n") + b"".join(
         z.compress(blank) for _ in range(expands_to_mb)
     )
     content += z.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    return _write_pdf_objects(path, objects)
+    return _one_page_pdf(path, content)
 
 
 def test_a_decompression_bomb_is_named_as_one(tmp_path):
@@ -369,8 +354,6 @@ def test_past_the_memory_cap_an_allocation_fails_instead_of_the_machine(tmp_path
 def make_cyclic_page_tree_pdf(path: Path) -> Path:
     """A PDF whose page tree refers back to itself (a /Pages node among its own kids): pypdf refuses it ("Detected
     cyclic page references"), pdfium reads the page."""
-    from tests.fixtures import _write_pdf_objects
-
     text = f"BT /F1 11 Tf 40 700 Td ({ES_PORT[:90]}) Tj ET".encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -381,7 +364,7 @@ def make_cyclic_page_tree_pdf(path: Path) -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
     ]
-    return _write_pdf_objects(path, objects)
+    return write_pdf_objects(path, objects)
 
 
 def test_a_file_pypdf_cannot_read_is_read_by_pdfium_and_the_report_says_so(tmp_path):
